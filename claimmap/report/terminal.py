@@ -1,0 +1,69 @@
+"""Terminal summary with rich: zones, statements by side, disputes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
+    from claimmap.model import Report
+
+
+def _clip(text: str, n: int = 110) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def print_report(report: "Report", console: "Console | None" = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = console or Console()
+    doc = report.document
+    console.rule(Text(doc.title or "Untitled article", style="bold"))
+    meta = " · ".join(x for x in [doc.site, doc.published, doc.url, f"language {doc.language}"] if x)
+    if meta:
+        console.print(Text(meta, style="dim"))
+    counts = Counter(z.kind for z in report.zones)
+    replies = sum(1 for z in report.zones if z.kind == "comment" and z.parent)
+    zone_line = ", ".join(f"{n} {k}" for k, n in counts.items())
+    if counts.get("comment"):
+        zone_line += f" ({counts['comment'] - replies} top-level, {replies} replies)"
+    console.print(f"[bold]Zones:[/bold] {zone_line}")
+
+    table = Table(title=f"Statements ({len(report.statements)})", show_lines=False, expand=True)
+    for col, kw in [("id", {"no_wrap": True}), ("zone", {"no_wrap": True}), ("speaker", {}),
+                    ("side", {}), ("polarity", {"no_wrap": True}), ("kind", {"no_wrap": True}),
+                    ("content", {"ratio": 3})]:
+        table.add_column(col, **kw)
+    for st in report.statements:
+        table.add_row(
+            st.id, st.zone,
+            Text(st.speaker.canonical if st.speaker else "narrator"),
+            Text((st.speaker.side if st.speaker else None) or "—"),
+            st.polarity, st.kind, Text(_clip(st.content.text)),
+        )
+    console.print(table)
+
+    by_id = {s.id: s for s in report.statements}
+    console.print(f"[bold]Disputes ({len(report.disputes)})[/bold]")
+    if not report.disputes:
+        console.print("  none: no party denies what another asserts")
+    for d in report.disputes:
+        a, b = by_id.get(d.statements[0]), by_id.get(d.statements[1])
+        who = lambda s: f"{s.speaker.canonical if s.speaker else 'narrator'} ({s.polarity})" if s else "?"  # noqa: E731
+        line = Text(f"  {d.id}: ")
+        line.append(who(a), style="bold")
+        line.append(" vs ")
+        line.append(who(b), style="bold")
+        line.append(f" — “{_clip(d.proposition, 90)}”")
+        console.print(line)
+    for section in report.extras.get("terminal_sections", []):
+        console.print(f"[bold]{section['title']}[/bold]")
+        for line in section["lines"]:
+            console.print(Text("  " + line))
+    for w in report.warnings:
+        console.print(Text(f"warning: {w}", style="yellow"))

@@ -1,0 +1,115 @@
+"""Statements (attribution): who said what, from a spaCy parse.
+
+Public API: ``extract(doc: Document, zones: list[Zone]) -> tuple[list[Sentence], list[Statement]]``
+"""
+
+from __future__ import annotations
+
+from claimmap.model import Document, Sentence, Span, Speaker, Statement, Zone
+
+__all__ = ["extract", "PARSED_KINDS"]
+
+#: zone kinds that are parsed; statements never come from disclaimer/boilerplate/related zones
+PARSED_KINDS = ("header", "body", "comment")
+
+
+def extract(doc: Document, zones: list[Zone]) -> tuple[list[Sentence], list[Statement]]:
+    """Parse the header/body/comment zones of ``doc`` and return (sentences, statements).
+
+    Sentences and statements are in text order; every offset indexes ``doc.text``. Statement ids
+    are "s1", "s2", … in text order (by cue); ``parent`` links a report nested in another's
+    content ("X said that Y claimed Z").
+    """
+    from claimmap import nlp
+    from claimmap.statements import actors, cues
+    from claimmap.statements.attribution import SentenceExtractor
+    from claimmap.statements.resolve import Resolver
+
+    text = doc.text
+    todo = sorted((z for z in zones if z.kind in PARSED_KINDS and z.end > z.start), key=lambda z: z.start)
+    if not todo:
+        return [], []
+    lex = cues.load()
+    reg = actors.load()
+    ext = SentenceExtractor(lex)
+    pipe = nlp.load()
+    sentences: list[Sentence] = []
+    found: list[tuple[object, Zone, int]] = []  # (Raw in zone coordinates, zone, shift)
+    persons: list[tuple[int, int]] = []
+    for zone, sdoc in zip(todo, pipe.pipe((text[z.start:z.end] for z in todo), batch_size=16)):
+        ztext = sdoc.text
+        for sent in sdoc.sents:
+            a, b = sent.start_char, sent.end_char
+            while a < b and ztext[a].isspace():
+                a += 1
+            while b > a and ztext[b - 1].isspace():
+                b -= 1
+            if a < b:
+                sentences.append(Sentence(start=zone.start + a, end=zone.start + b, zone=zone.id))
+            for raw in ext.run(sent, ztext):
+                found.append((raw, zone, zone.start))
+        persons.extend((zone.start + e.start_char, zone.start + e.end_char)
+                       for e in sdoc.ents if e.label_ == "PERSON")
+    return sentences, _build(found, text, reg, persons)
+
+
+def _build(found, text, reg, persons) -> list[Statement]:
+    from claimmap.statements.resolve import Resolver
+
+    found.sort(key=lambda f: (f[2] + f[0].cue_start, f[2] + f[0].content_start))
+    # one statement per cue (the first rule that fired wins)
+    seen = set()
+    uniq = []
+    for raw, zone, shift in found:
+        key = (shift + raw.cue_start, shift + raw.cue_end)
+        if key in seen:
+            continue
+        seen.add(key)
+        uniq.append((raw, zone, shift))
+    resolver = Resolver(reg, text, persons)
+    out: list[Statement] = []
+    for n, (raw, zone, shift) in enumerate(uniq, 1):
+        speaker = None
+        if raw.speaker_start is not None:
+            s, e = shift + raw.speaker_start, shift + raw.speaker_end
+            ant = appos = None
+            if raw.speaker_relative_to:
+                ant = text[shift + raw.speaker_relative_to[0]:shift + raw.speaker_relative_to[1]]
+            if raw.speaker_appos:
+                appos = text[shift + raw.speaker_appos[0]:shift + raw.speaker_appos[1]]
+            canonical, side = resolver.resolve(text[s:e], s, pronoun=raw.speaker_pronoun,
+                                               person=raw.speaker_person, antecedent=ant, appos=appos)
+            speaker = Speaker(text=text[s:e], start=s, end=e, canonical=canonical, side=side)
+        cs, ce = shift + raw.content_start, shift + raw.content_end
+        out.append(Statement(
+            id=f"s{n}", zone=zone.id, speaker=speaker,
+            cue=_cue(text, shift + raw.cue_start, shift + raw.cue_end, raw.lemma),
+            content=Span(text=text[cs:ce], start=cs, end=ce), kind=raw.kind, polarity=raw.polarity,
+            sentence=Span(text=text[shift + raw.sent_start:shift + raw.sent_end].strip(),
+                          start=shift + raw.sent_start + _lstrip(text[shift + raw.sent_start:shift + raw.sent_end]),
+                          end=shift + raw.sent_start + len(text[shift + raw.sent_start:shift + raw.sent_end].rstrip())),
+        ))
+    # nesting: the innermost other statement whose content holds this one's cue
+    for st in out:
+        best = None
+        for other in out:
+            if other is st or other.sentence is None or st.sentence is None:
+                continue
+            if other.sentence.start != st.sentence.start:
+                continue
+            if other.content.start <= st.cue.start and st.cue.end <= other.content.end:
+                if best is None or (other.content.end - other.content.start) < (best.content.end - best.content.start):
+                    best = other
+        if best is not None:
+            st.parent = best.id
+    return out
+
+
+def _lstrip(s: str) -> int:
+    return len(s) - len(s.lstrip())
+
+
+def _cue(text: str, s: int, e: int, lemma: str):
+    from claimmap.model import Cue
+
+    return Cue(text=text[s:e], start=s, end=e, lemma=lemma)
