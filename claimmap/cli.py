@@ -147,13 +147,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, BrokenPipeError):
         sys.exit(130)
-    except Exception as exc:  # click usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+    except Exception as exc:  # usage errors (typer's click) and anything unexpected
+        names = {cls.__name__ for cls in type(exc).__mro__}
+        if "ClickException" in names:  # bad option or argument: click's own one-line usage message
             exc.show()
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+        if "Abort" in names:
             sys.exit(1)
         if os.environ.get("CLAIMMAP_DEBUG"):
             raise

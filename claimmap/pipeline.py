@@ -6,6 +6,8 @@ wires them together, so a later stage (framing, corroboration) plugs in here.
 
 from __future__ import annotations
 
+import re
+
 from claimmap.errors import NoArticleTextError, UnsupportedLanguageError
 from claimmap.model import Document, Report, Zone
 
@@ -43,6 +45,12 @@ def check_language(doc: Document, zones: list[Zone]) -> Document:
     return replace(doc, language=lang if lang in SUPPORTED_LANGUAGES or prob >= 0.9 else (lang or None))
 
 
+def _has_prose(text: str) -> bool:
+    """At least one sentence-like run of words: a lone menu item or link label is not an article."""
+    words = re.findall(r"[^\W\d_]{2,}", text)
+    return len(words) >= 8 or (len(words) >= 3 and bool(re.search(r"[.!?…»”\"']\s*$", text.strip())))
+
+
 def analyze_document(doc: Document) -> Report:
     """Run every stage on an already-read Document."""
     from claimmap.claims.disputes import find_disputes
@@ -50,8 +58,8 @@ def analyze_document(doc: Document) -> Report:
     from claimmap.zones import zone_document
 
     doc, zones = zone_document(doc)
-    body = [z for z in zones if z.kind == "body" and doc.text[z.start:z.end].strip()]
-    if not body:
+    body_text = " ".join(doc.text[z.start:z.end] for z in zones if z.kind == "body")
+    if not _has_prose(body_text):
         raise NoArticleTextError("no article text found: the input has no body paragraphs")
     doc = check_language(doc, zones)
     sentences, statements = extract(doc, zones)

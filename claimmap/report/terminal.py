@@ -16,9 +16,12 @@ def _clip(text: str, n: int = 110) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+POLARITY_STYLE = {"deny": "red", "reject": "red", "accuse": "yellow", "assert": "blue",
+                  "appeal": "green", "propose": "green", "promise": "green"}
+
+
 def print_report(report: "Report", console: "Console | None" = None) -> None:
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
 
     console = console or Console()
@@ -34,19 +37,17 @@ def print_report(report: "Report", console: "Console | None" = None) -> None:
         zone_line += f" ({counts['comment'] - replies} top-level, {replies} replies)"
     console.print(f"[bold]Zones:[/bold] {zone_line}")
 
-    table = Table(title=f"Statements ({len(report.statements)})", show_lines=False, expand=True)
-    for col, kw in [("id", {"no_wrap": True}), ("zone", {"no_wrap": True}), ("speaker", {}),
-                    ("side", {}), ("polarity", {"no_wrap": True}), ("kind", {"no_wrap": True}),
-                    ("content", {"ratio": 3})]:
-        table.add_column(col, **kw)
+    console.print(f"[bold]Statements ({len(report.statements)})[/bold]")
     for st in report.statements:
-        table.add_row(
-            st.id, st.zone,
-            Text(st.speaker.canonical if st.speaker else "narrator"),
-            Text((st.speaker.side if st.speaker else None) or "—"),
-            st.polarity, st.kind, Text(_clip(st.content.text)),
-        )
-    console.print(table)
+        line = Text(f"  {st.id} ", style="dim")
+        line.append(st.speaker.canonical if st.speaker else "narrator", style="bold")
+        side = (st.speaker.side if st.speaker else None)
+        if side:
+            line.append(f" [{side}]", style="cyan")
+        line.append(f" {st.polarity}", style=POLARITY_STYLE.get(st.polarity, ""))
+        line.append(f" ({st.kind}, {st.zone}): ", style="dim")
+        line.append(_clip(st.content.text, 160))
+        console.print(line)
 
     by_id = {s.id: s for s in report.statements}
     console.print(f"[bold]Disputes ({len(report.disputes)})[/bold]")
