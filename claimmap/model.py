@@ -59,6 +59,8 @@ class Zone:
     end: int
     parent: str | None = None
     label: str | None = None  # e.g. the comment's own number "3." or author, when known
+    flags: list[str] | None = None  # comments: loaded_language / name_calling / dehumanising / violence
+    side: str | None = None  # comments: the side whose contested vocabulary the comment uses
 
     def contains(self, start: int, end: int) -> bool:
         return self.start <= start and end <= self.end

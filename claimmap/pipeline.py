@@ -1,4 +1,4 @@
-"""The pipeline: sources → zones → statements → disputes → Report.
+"""The pipeline: sources → zones → statements → disputes → framing → Report.
 
 Each stage is a typed function over the dataclasses in ``claimmap.model``; this module only
 wires them together, so a later stage (framing, corroboration) plugs in here.
@@ -51,8 +51,23 @@ def _has_prose(text: str) -> bool:
     return len(words) >= 8 or (len(words) >= 3 and bool(re.search(r"[.!?…»”\"']\s*$", text.strip())))
 
 
-def analyze_document(doc: Document) -> Report:
-    """Run every stage on an already-read Document."""
+def add_framing(report: Report) -> Report:
+    """Framing stage: contested terms and narrator alignment for the article, flags and side for
+    each comment zone, and a summary of the comment section."""
+    from claimmap.framing import analyze_framing
+
+    out = analyze_framing(report.document, report.zones, report.statements)
+    by_zone = {c["zone"]: c for c in out["comments"]}
+    for z in report.zones:
+        if z.kind == "comment" and z.id in by_zone:
+            z.flags = list(by_zone[z.id]["flags"])
+            z.side = by_zone[z.id]["side"]
+    report.extras.update(out)
+    return report
+
+
+def analyze_document(doc: Document, *, framing: bool = True) -> Report:
+    """Run every stage on an already-read Document (``framing=False`` skips the framing stage)."""
     from claimmap.claims.disputes import find_disputes
     from claimmap.statements import extract
     from claimmap.zones import zone_document
@@ -67,26 +82,27 @@ def analyze_document(doc: Document) -> Report:
     warnings = []
     if not statements:
         warnings.append("no attributed statements found in the article")
-    return Report(document=doc, zones=zones, sentences=sentences, statements=statements,
-                  disputes=disputes, warnings=warnings)
+    report = Report(document=doc, zones=zones, sentences=sentences, statements=statements,
+                    disputes=disputes, warnings=warnings)
+    return add_framing(report) if framing else report
 
 
-def analyze(source: str, *, stdin: bytes | None = None) -> Report:
+def analyze(source: str, *, stdin: bytes | None = None, framing: bool = True) -> Report:
     """Analyze a local file path, an http(s) URL, or ``"-"`` (stdin)."""
     from claimmap.sources import read_source
 
-    return analyze_document(read_source(source, stdin=stdin))
+    return analyze_document(read_source(source, stdin=stdin), framing=framing)
 
 
-def analyze_text(text: str, *, url: str | None = None) -> Report:
+def analyze_text(text: str, *, url: str | None = None, framing: bool = True) -> Report:
     """Analyze already-decoded plain text (a scraped dump or a pasted article)."""
     from claimmap.sources import from_bytes
 
-    return analyze_document(from_bytes(text.encode("utf-8"), url=url, content_type="text/plain; charset=utf-8"))
+    return analyze_document(from_bytes(text.encode("utf-8"), url=url, content_type="text/plain; charset=utf-8"), framing=framing)
 
 
-def analyze_html(html: str, *, url: str | None = None) -> Report:
+def analyze_html(html: str, *, url: str | None = None, framing: bool = True) -> Report:
     """Analyze an HTML page given as a string."""
     from claimmap.sources import from_bytes
 
-    return analyze_document(from_bytes(html.encode("utf-8"), url=url, content_type="text/html; charset=utf-8"))
+    return analyze_document(from_bytes(html.encode("utf-8"), url=url, content_type="text/html; charset=utf-8"), framing=framing)

@@ -34,6 +34,8 @@ class ZoneView:
     parent: str | None
     depth: int
     segments: list[Segment]
+    flags: list[str]
+    side: str | None
 
 
 def _segments(text: str, start: int, end: int, marks: list[tuple[int, int, str, str]],
@@ -75,8 +77,13 @@ def build_view(report: "Report") -> dict:
             marks.append((st.cue.start, st.cue.end, "cue", f"cue: {st.cue.lemma}"))
         first = min([st.content.start] + ([st.speaker.start] if st.speaker else []) + ([st.cue.start] if st.cue else []))
         anchors.setdefault(first, f"st-{st.id}")
-    for extra in report.extras.get("html_marks", []):  # later stages (framing) add marks here
-        marks.append((extra["start"], extra["end"], extra["class"], extra.get("title", "")))
+    for t in report.extras.get("framing", {}).get("terms", []):
+        cls = "term scare" if t.get("scare_quoted") else "term"
+        marks.append((t["start"], t["end"], cls, f"contested term ({t.get('side') or '?'}, {t.get('voice')})"))
+        anchors.setdefault(t["start"], f"term-{t['start']}")
+    for c in report.extras.get("comments", []):
+        for t in c.get("terms", []):
+            marks.append((t["start"], t["end"], "flagged", t.get("category", "")))
 
     depth: dict[str, int] = {}
     zones = []
@@ -84,7 +91,7 @@ def build_view(report: "Report") -> dict:
         d = depth.get(z.parent, -1) + 1 if z.parent else 0
         depth[z.id] = d
         zones.append(ZoneView(z.id, z.kind, ZONE_LABELS.get(z.kind, z.kind), z.parent, d,
-                              _segments(text, z.start, z.end, marks, anchors)))
+                              _segments(text, z.start, z.end, marks, anchors), z.flags or [], z.side))
     by_id = {s.id: s for s in report.statements}
     disputes = [
         {"id": d.id, "proposition": d.proposition, "similarity": d.similarity,

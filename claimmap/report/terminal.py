@@ -62,9 +62,20 @@ def print_report(report: "Report", console: "Console | None" = None) -> None:
         line.append(who(b), style="bold")
         line.append(f" — “{_clip(d.proposition, 90)}”")
         console.print(line)
-    for section in report.extras.get("terminal_sections", []):
-        console.print(f"[bold]{section['title']}[/bold]")
-        for line in section["lines"]:
-            console.print(Text("  " + line))
+    framing = report.extras.get("framing")
+    if framing:
+        console.print("[bold]Framing[/bold]")
+        console.print(Text("  " + framing.get("summary", "")))
+        scare = [t["text"] for t in framing.get("terms", []) if t.get("scare_quoted")]
+        if scare:
+            console.print(Text("  scare-quoted: " + ", ".join(dict.fromkeys(scare))))
+    summary = report.extras.get("comments_summary")
+    if summary:
+        console.print("[bold]Comments[/bold]")
+        console.print(Text("  " + summary.get("summary", "")))
+        for c in report.extras.get("comments", []):
+            if c.get("flags"):
+                terms = ", ".join(dict.fromkeys(t["text"] for t in c.get("terms", [])))
+                console.print(Text(f"  {c['zone']}: {', '.join(c['flags'])} — {_clip(terms, 100)}"))
     for w in report.warnings:
         console.print(Text(f"warning: {w}", style="yellow"))
