@@ -9,6 +9,10 @@ from claimmap.model import Document, Sentence, Span, Speaker, Statement, Zone
 
 __all__ = ["extract", "PARSED_KINDS"]
 
+#: use the learned cue detector (claimmap/data/models/cue_lr.json.gz) when it is shipped;
+#: False gives the lexicon rules alone (bench/bench_attribution.py --rules-only)
+USE_MODEL = True
+
 #: zone kinds that are parsed; statements never come from disclaimer/boilerplate/related zones
 PARSED_KINDS = ("header", "body", "comment")
 
@@ -23,7 +27,6 @@ def extract(doc: Document, zones: list[Zone]) -> tuple[list[Sentence], list[Stat
     from claimmap import nlp
     from claimmap.statements import actors, cues
     from claimmap.statements.attribution import SentenceExtractor
-    from claimmap.statements.resolve import Resolver
 
     text = doc.text
     todo = sorted((z for z in zones if z.kind in PARSED_KINDS and z.end > z.start), key=lambda z: z.start)
@@ -31,12 +34,15 @@ def extract(doc: Document, zones: list[Zone]) -> tuple[list[Sentence], list[Stat
         return [], []
     lex = cues.load()
     reg = actors.load()
-    ext = SentenceExtractor(lex)
+    from claimmap.statements import learned
+
+    ext = SentenceExtractor(lex, learned.load() if _use_model() else None)
     pipe = nlp.load()
     sentences: list[Sentence] = []
     found: list[tuple[object, Zone, int]] = []  # (Raw in zone coordinates, zone, shift)
     persons: list[tuple[int, int]] = []
-    for zone, sdoc in zip(todo, pipe.pipe((text[z.start:z.end] for z in todo), batch_size=16)):
+    chunks = [(zone, start, end) for zone in todo for start, end in _blocks(text, zone.start, zone.end)]
+    for (zone, start, _end), sdoc in zip(chunks, pipe.pipe((text[a:b] for _z, a, b in chunks), batch_size=32)):
         ztext = sdoc.text
         for sent in sdoc.sents:
             a, b = sent.start_char, sent.end_char
@@ -45,10 +51,10 @@ def extract(doc: Document, zones: list[Zone]) -> tuple[list[Sentence], list[Stat
             while b > a and ztext[b - 1].isspace():
                 b -= 1
             if a < b:
-                sentences.append(Sentence(start=zone.start + a, end=zone.start + b, zone=zone.id))
+                sentences.append(Sentence(start=start + a, end=start + b, zone=zone.id))
             for raw in ext.run(sent, ztext):
-                found.append((raw, zone, zone.start))
-        persons.extend((zone.start + e.start_char, zone.start + e.end_char)
+                found.append((raw, zone, start))
+        persons.extend((start + e.start_char, start + e.end_char)
                        for e in sdoc.ents if e.label_ == "PERSON")
     return sentences, _build(found, text, reg, persons)
 
@@ -78,7 +84,8 @@ def _build(found, text, reg, persons) -> list[Statement]:
             if raw.speaker_appos:
                 appos = text[shift + raw.speaker_appos[0]:shift + raw.speaker_appos[1]]
             canonical, side = resolver.resolve(text[s:e], s, pronoun=raw.speaker_pronoun,
-                                               person=raw.speaker_person, antecedent=ant, appos=appos)
+                                               person=raw.speaker_person, antecedent=ant, appos=appos,
+                                               author=_author(zone))
             speaker = Speaker(text=text[s:e], start=s, end=e, canonical=canonical, side=side)
         cs, ce = shift + raw.content_start, shift + raw.content_end
         out.append(Statement(
@@ -89,13 +96,14 @@ def _build(found, text, reg, persons) -> list[Statement]:
                           start=shift + raw.sent_start + _lstrip(text[shift + raw.sent_start:shift + raw.sent_end]),
                           end=shift + raw.sent_start + len(text[shift + raw.sent_start:shift + raw.sent_end].rstrip())),
         ))
-    # nesting: the innermost other statement whose content holds this one's cue
+    # nesting: the innermost other statement of the same sentence whose content holds the cue
+    by_sentence: dict[int, list[Statement]] = {}
+    for st in out:
+        by_sentence.setdefault(st.sentence.start if st.sentence else -1, []).append(st)
     for st in out:
         best = None
-        for other in out:
+        for other in by_sentence.get(st.sentence.start if st.sentence else -1, []):
             if other is st or other.sentence is None or st.sentence is None:
-                continue
-            if other.sentence.start != st.sentence.start:
                 continue
             if other.content.start <= st.cue.start and st.cue.end <= other.content.end:
                 if best is None or (other.content.end - other.content.start) < (best.content.end - best.content.start):
@@ -103,6 +111,50 @@ def _build(found, text, reg, persons) -> list[Statement]:
         if best is not None:
             st.parent = best.id
     return out
+
+
+def _blocks(text: str, start: int, end: int):
+    """Split a zone into the blocks parsed separately: paragraphs and lines (a headline or a list
+    item never runs into the next line), but hard-wrapped prose lines are kept together."""
+    import re
+
+    out = []
+    a = start
+    for m in re.finditer(r"\n", text[start:end]):
+        nl = start + m.start()
+        line = text[text.rfind("\n", start, nl) + 1 if text.rfind("\n", start, nl) >= start else start:nl]
+        nxt = text[nl + 1:end].lstrip(" \t")
+        wrapped = (50 <= len(line.rstrip()) <= 100 and line.rstrip()[-1:] not in ".!?:;\"”’»)"
+                   and nxt[:1].islower())
+        if not wrapped:
+            if text[a:nl].strip():
+                out.append((a, nl))
+            a = nl + 1
+    if text[a:end].strip():
+        out.append((a, end))
+    return [piece for blk in out for piece in _cut(text, *blk)]
+
+
+MAX_BLOCK = 50_000  # spaCy refuses documents over nlp.max_length; long blocks are cut
+
+
+def _cut(text: str, start: int, end: int):
+    while end - start > MAX_BLOCK:
+        stop = text.rfind(". ", start, start + MAX_BLOCK)
+        stop = stop + 1 if stop > start + MAX_BLOCK // 2 else start + MAX_BLOCK
+        yield start, stop
+        start = stop
+    if text[start:end].strip():
+        yield start, end
+
+
+def _author(zone) -> str | None:
+    label = zone.label if zone.kind == "comment" else None
+    return label if label and any(ch.isalpha() for ch in label) else None
+
+
+def _use_model() -> bool:
+    return USE_MODEL
 
 
 def _lstrip(s: str) -> int:

@@ -1,0 +1,657 @@
+"""The dependency-parse extractor: find reporting cues in a parsed zone and their source and
+content spans.
+
+Works on one spaCy ``Doc`` per zone; character offsets are shifted by the zone's start so that
+they index ``Document.text``. Speaker identity (canonical name, side) is left to
+:mod:`claimmap.statements.resolve`; here a speaker is only a mention (token span).
+
+Rules, in order, for each sentence:
+
+* "according to X" -> source X, content = the rest of the clause it modifies (kind according_to);
+* a verb whose lemma is in the cue lexicon (or a phrasal verb "call on", "point out") ->
+  source = its subject (inherited along conj / participle / relative clauses), content = its
+  clausal complement (ccomp, xcomp, gerund, "of"/"as" phrase, object), or, when the cue follows
+  its content ("…, X said."), the clause it hangs off; a quotation opened after "X said:" is
+  taken up to its closing mark;
+* a noun cue ("claim", "allegation", "statements") with a content clause ("statements … that
+  Kiev poses a threat") -> source = its possessor or "by" agent;
+* a cue verb in a relative clause on a claim noun ("…, a claim the Kremlin has denied") -> the
+  content is the claim's content (the earlier statement's content in the same sentence).
+
+Weak cues (``[weak]`` in cues.toml: "show", "want", "tell", …) count only with a clausal
+complement, a quotation, or in inverted position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from claimmap.statements.cues import Lexicon
+
+OPEN_QUOTES = "“\"‘«„"
+CLOSE_QUOTES = "”\"’»“"
+QUOTE_CHARS = set(OPEN_QUOTES + CLOSE_QUOTES)
+EDGE_PUNCT = set(" \t\n\r,;:.-–—()[]")
+SUBJ = {"nsubj", "csubj"}
+CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "prep", "pcomp", "oprd", "attr", "advcl", "dative",
+                "acomp", "obj", "parataxis", "npadvmod"}
+NO_CONTENT_PREPS = {"in", "on", "at", "during", "after", "before", "since", "with", "from",
+                    "for", "by", "amid", "despite", "while", "under", "over", "through",
+                    "without", "within", "throughout", "near", "across", "into", "via"}
+ADDRESSEE_VERBS = {"tell", "inform", "ask", "urge", "brief", "assure", "warn", "remind",
+                   "call", "implore", "beg", "press", "encourage", "invite", "challenge",
+                   "appeal", "accuse", "blame"}
+REL_PRONOUNS = {"who", "which", "that", "whom", "whose"}
+NEW_CUE_THRESHOLD = 0.5  # chosen on held-out PolNeAR train articles (0.35/0.5/0.65/0.8)
+NEW_CUE_NEEDS_SUBJECT = True  # a learned (non-lexicon) cue needs a speaker
+AUX_ADVERBS = {"also", "repeatedly", "vehemently", "previously", "already", "later", "since",
+               "publicly", "recently", "often", "always", "never", "not", "once", "again", "just",
+               "reportedly", "strongly", "firmly", "flatly", "explicitly", "now", "still", "even"}
+SPEECH_NEGATORS = {"not", "n't", "never", "no"}
+
+
+@dataclass
+class Raw:
+    """One statement as found by the parser (offsets already in document coordinates)."""
+
+    cue_start: int
+    cue_end: int
+    cue_text: str
+    lemma: str
+    polarity: str
+    content_start: int
+    content_end: int
+    kind: str
+    sent_start: int
+    sent_end: int
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_text: str | None = None
+    # facts the resolver uses
+    speaker_pronoun: bool = False
+    speaker_relative_to: tuple[int, int] | None = None  # antecedent span of "who"/"which"
+    speaker_person: bool = False                        # NER says PERSON
+    speaker_appos: tuple[int, int] | None = None        # ", the Kremlin spokesman," appositive
+    content_from: str | None = None                     # "claim-of:<cue_start>" for relcl on claim
+    cue_token: int = -1
+    extra: dict = field(default_factory=dict)
+
+
+def _span_chars(tokens) -> tuple[int, int]:
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _trim(text: str, start: int, end: int, *, strip_quotes: bool = True) -> tuple[int, int]:
+    """Trim whitespace/punctuation at the edges; drop a balanced pair of outer quotes."""
+    while start < end and text[start] in EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in EDGE_PUNCT:
+        end -= 1
+    if strip_quotes and end - start >= 2 and text[start] in OPEN_QUOTES:
+        inner = text[start + 1:end]
+        # a quotation closed (maybe before final punctuation) with no other quote marks inside
+        j = max(inner.rfind(c) for c in CLOSE_QUOTES)
+        if j >= 0 and not any(c in QUOTE_CHARS for c in inner[:j]) and all(
+                ch in EDGE_PUNCT for ch in inner[j + 1:]):
+            start, end = start + 1, start + 1 + j
+            return _trim(text, start, end, strip_quotes=False)
+    return start, end
+
+
+def _is_quoted(text: str, start: int, end: int) -> bool:
+    """True when [start, end) is (the inside of) a quotation."""
+    before = text[max(0, start - 3):start].rstrip(" ,:")
+    after = text[end:end + 3].lstrip(" ,.:;!?")
+    inside = text[start:end]
+    if before and before[-1] in OPEN_QUOTES and (after[:1] in QUOTE_CHARS or not after):
+        return not any(c in QUOTE_CHARS for c in inside)
+    if inside[:1] in OPEN_QUOTES and inside.rstrip(".,!?")[-1:] in CLOSE_QUOTES:
+        inner = inside[1:].rstrip(".,!?")[:-1]
+        return not any(c in QUOTE_CHARS for c in inner)
+    return False
+
+
+def quote_mask(text: str) -> bytearray:
+    """1 for characters inside a quotation (curly, straight or '' quotes), line by line."""
+    mask = bytearray(len(text))
+    depth = 0
+    straight = False
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            depth, straight = 0, False
+        elif c in "“«„":
+            depth += 1
+        elif c in "”»":
+            depth = max(0, depth - 1)
+        elif c == '"' or (c == "'" and i + 1 < n and text[i + 1] == "'"):
+            straight = not straight
+            if c == "'":
+                mask[i] = 1 if straight else 0
+                i += 1
+        if depth > 0 or straight:
+            mask[i] = 1
+        i += 1
+    return mask
+
+
+class SentenceExtractor:
+    def __init__(self, lex: Lexicon, model=None):
+        self.lex = lex
+        self.model = model  # claimmap.statements.learned.Model or None
+        # a verb outside the lexicon becomes a cue only when the model is this sure
+        self._mask_for: str | None = None
+        self._mask = bytearray()
+
+    def in_quote(self, text: str, i: int) -> bool:
+        if self._mask_for is not text:
+            self._mask = quote_mask(text)
+            self._mask_for = text
+        return bool(self._mask[i]) if 0 <= i < len(self._mask) else False
+
+    def quote_before(self, text: str, pos: int):
+        """The quotation ending just before ``pos`` ("“…,” X said"): (start, end) of its inside."""
+        k = pos
+        while k > 0 and text[k - 1] in " \t,":
+            k -= 1
+        if k == 0 or text[k - 1] not in CLOSE_QUOTES:
+            # '' closing (NYT style)
+            if not (k >= 2 and text[k - 2:k] == "''"):
+                return None
+            e = k - 2
+            b = text.rfind("''", max(0, e - 3000), e)
+            if b < 0:
+                return None
+            return b + 2, e
+        e = k - 1
+        closer = text[e]
+        opener = {"”": "“", "»": "«", '"': '"', "’": "‘"}.get(closer, closer)
+        b = text.rfind(opener, max(0, e - 3000), e)
+        if b < 0 or "\n\n" in text[b:e]:
+            return None
+        return b + 1, e
+
+    # ----------------------------------------------------------------------------- helpers
+    def verb_cue(self, tok) -> tuple[str, str, list] | None:
+        """(lemma, polarity, cue tokens) when ``tok`` is a cue verb."""
+        if tok.pos_ not in ("VERB", "AUX") and not (tok.tag_.startswith("VB")):
+            return None
+        lemma = tok.lemma_.lower()
+        for ch in tok.children:
+            if ch.dep_ in ("prt", "prep") and ch.i > tok.i:
+                pol = self.lex.phrasal.get(f"{lemma} {ch.lower_}")
+                if pol:
+                    return f"{lemma} {ch.lower_}", pol, [tok, ch]
+        pol = self.lex.verbs.get(lemma)
+        if pol and tok.pos_ == "AUX":
+            return None
+        return (lemma, pol, [tok]) if pol else None
+
+    def subject(self, tok, depth: int = 0):
+        """The subject token of verb ``tok`` (inherited through conj/xcomp/participles)."""
+        for ch in tok.children:
+            if ch.dep_ in SUBJ:
+                return ch
+        for ch in tok.children:  # passive with a by-agent: "it was announced by X"
+            if ch.dep_ == "agent":
+                for g in ch.children:
+                    if g.dep_ == "pobj":
+                        return g
+        if depth > 3:
+            return None
+        if tok.dep_ == "xcomp" and tok.head is not tok:
+            # object control: "prompting the republics to announce" -> the republics
+            obj = next((c for c in tok.head.children if c.dep_ in ("dobj", "obj") and c.i < tok.i), None)
+            if obj is not None and tok.head.lemma_.lower() not in ("promise", "vow", "pledge", "offer"):
+                return obj
+            return self.subject(tok.head, depth + 1)
+        if tok.dep_ == "conj" and tok.head is not tok:
+            return self.subject(self.lifted(tok) or tok.head, depth + 1)
+        if tok.dep_ in ("advcl", "acl") and tok.tag_ == "VBG" and tok.head is not tok:
+            h = tok.head
+            if h.pos_ in ("NOUN", "PROPN") and tok.dep_ == "acl":
+                return h
+            return self.subject(h, depth + 1)
+        return None
+
+    def mention_tokens(self, head):
+        """The speaker mention for subject token ``head``: its subtree minus relative clauses,
+        appositions and parentheticals, contiguous."""
+        drop = set()
+        for ch in head.children:
+            if ch.dep_ in ("relcl", "acl", "appos", "punct", "advcl", "parataxis") or (
+                    ch.dep_ == "prep" and ch.i > head.i and ch.lower_ not in ("of", "for", "at", "in")):
+                drop.update(t.i for t in ch.subtree)
+        keep = [t for t in head.subtree if t.i not in drop]
+        # contiguous block around the head
+        lo = hi = head.i
+        ids = {t.i for t in keep}
+        while lo - 1 in ids:
+            lo -= 1
+        while hi + 1 in ids:
+            hi += 1
+        doc = head.doc
+        toks = [doc[i] for i in range(lo, hi + 1)]
+        while toks and (toks[0].is_punct or toks[0].dep_ == "cc"):
+            toks = toks[1:]
+        while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
+            toks = toks[:-1]
+        return toks or [head]
+
+    def lifted(self, tok):
+        """For a subject-less cue coordinated inside another cue's clause ("X said A and said B"
+        parsed as A-and-said): the outer cue verb, else None."""
+        h = tok.head
+        if tok.dep_ != "conj" or any(c.dep_ in SUBJ for c in tok.children):
+            return None
+        while h.dep_ == "conj" and h.head is not h:
+            h = h.head
+        if h.dep_ == "ccomp" and self.verb_cue(h.head) and h.head.i < tok.i:
+            return h.head
+        return None
+
+    def appos_of(self, head):
+        for ch in head.children:
+            if ch.dep_ == "appos":
+                toks = [t for t in ch.subtree if not t.is_punct]
+                if toks:
+                    return _span_chars(toks)
+        return None
+
+    @staticmethod
+    def negated(tok) -> bool:
+        for ch in tok.children:
+            if ch.dep_ == "neg" or (ch.dep_ == "advmod" and ch.lower_ in SPEECH_NEGATORS):
+                return True
+        return False
+
+    # ----------------------------------------------------------------------------- content
+    def complement(self, cue, cue_toks, lemma):
+        """Content tokens to the right of the cue: (tokens, how) or (None, None)."""
+        clause = [ch for ch in cue.children if ch.dep_ in ("ccomp", "csubj") and ch.i > cue.i]
+        if clause:
+            # "said A and that B": a coordinated that-clause hangs on the cue as conj
+            clause += [ch for ch in cue.children if ch.dep_ == "conj" and ch.i > clause[0].i and any(
+                g.dep_ == "mark" and g.lower_ in ("that", "whether") for g in ch.children)]
+            toks = sorted({t for c in clause for t in c.subtree}, key=lambda t: t.i)
+            return toks, "clause"
+        kids = []
+        cue_ids = {t.i for t in cue_toks}
+        for ch in cue.children:
+            if ch.i < cue.i or ch.i in cue_ids:
+                continue
+            dep = ch.dep_
+            if dep in ("conj", "cc", "punct", "advmod", "aux", "neg", "mark", "npadvmod", "prt"):
+                if dep == "advmod" and ch.lower_ in ("why", "how", "when", "where"):
+                    kids.append(ch)  # "explained why …" handled by ccomp usually
+                continue
+            if dep == "prep" and ch.lower_ in NO_CONTENT_PREPS:
+                # "said in a statement", "told reporters on Monday": not content
+                continue
+            if dep == "advcl" and not any(g.dep_ == "mark" and g.lower_ in ("that", "as") for g in ch.children):
+                if ch.tag_ != "TO" and not any(g.lower_ == "to" for g in ch.children):
+                    continue
+            if dep in CONTENT_DEPS:
+                kids.append(ch)
+        if not kids:
+            return None, None
+        # addressee: "told journalists", "urged X to …" keeps X only with a following clause
+        nominal = [k for k in kids if k.dep_ in ("dobj", "dative", "obj")]
+        clausal = [k for k in kids if k.dep_ in ("xcomp", "ccomp", "pcomp", "advcl", "oprd")
+                   or (k.dep_ == "prep" and any(g.dep_ == "pcomp" for g in k.children))
+                   or (k.dep_ == "prep" and k.lower_ in ("as", "of", "that", "about"))
+                   or (k.dep_ in ("dobj", "obj") and any(g.dep_ == "prep" and g.lower_ == "as" for g in k.children))]
+        if lemma.split()[0] in ("tell", "inform", "brief", "assure", "remind") and nominal:
+            if clausal:
+                kids = [k for k in kids if k not in nominal or k.i > clausal[0].i]
+            else:
+                return None, "addressee"
+        toks = sorted({t for k in kids for t in k.subtree}, key=lambda t: t.i)
+        how = "clause" if clausal or any(k.dep_ in ("xcomp", "ccomp") for k in kids) else "object"
+        # contiguous block starting at the first content token
+        out = [toks[0]]
+        for t in toks[1:]:
+            if t.i != out[-1].i + 1:
+                break
+            out.append(t)
+        return out, how
+
+    def inverted_content(self, cue, sent):
+        """Content of an inverted report ("Content, X said."): the clause the cue hangs off, or
+        the clausal complement placed before the cue."""
+        before = [ch for ch in cue.children if ch.dep_ in ("ccomp", "parataxis") and ch.i < cue.i]
+        if before:
+            toks = sorted({t for c in before for t in c.subtree}, key=lambda t: t.i)
+            return toks
+        if cue.dep_ in ("parataxis", "ccomp", "advcl", "conj") and cue.head.i < cue.i:
+            head = cue.head
+            if cue.dep_ == "conj" and any(ch.dep_ == "cc" and ch.i < cue.i and ch.i > head.i for ch in head.children):
+                return None  # "X did A and said B": a coordinated verb, not an inversion
+            if cue.dep_ == "advcl":
+                return None
+        if cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i > cue.i:
+            head = cue.head
+            if cue.dep_ == "advcl" and not any(c.lower_ == "as" and c.dep_ == "mark" for c in cue.children):
+                return None
+            nxt = cue.doc[cue.right_edge.i + 1] if cue.right_edge.i + 1 < sent.end else None
+            if nxt is None or nxt.text not in (",", "—", "–", "-"):
+                return None
+            cue_sub = {t.i for t in cue.subtree}
+            rest = [t for t in head.subtree if t.i not in cue_sub]
+            after = [t for t in rest if t.i > cue.right_edge.i]
+            before = [t for t in rest if t.i < cue.left_edge.i]
+            toks = after if len(after) >= len(before) else before
+            return toks or None
+            # commas around the cue clause mark a parenthetical report
+            prev = cue.doc[cue.left_edge.i - 1] if cue.left_edge.i > sent.start else None
+            if prev is None or prev.text not in (",", "—", "–", "-", ":") and not (prev.text in CLOSE_QUOTES):
+                return None
+            cue_sub = {t.i for t in cue.subtree}
+            toks = [t for t in head.subtree if t.i not in cue_sub and t.i < cue.left_edge.i]
+            return toks or None
+        return None
+
+    def quote_after(self, cue, sent_end_char, text):
+        """A quotation opened right after the cue ("X said: “…”"): its inside, maybe running
+        past the sentence end."""
+        j = cue.idx + len(cue.text)
+        k = j
+        while k < len(text) and text[k] in " \t,:":
+            k += 1
+        if k < len(text) and text[k] in OPEN_QUOTES and ":" in text[j:k] or (
+                k < len(text) and text[k] in "“«" and k - j <= 2):
+            opener = text[k]
+            closer = {"“": "”", "«": "»", '"': '"', "‘": "’", "„": "“"}.get(opener, opener)
+            e = text.find(closer, k + 1)
+            if e == -1 or e - k > 3000:
+                return None
+            return k + 1, e
+        return None
+
+    # ----------------------------------------------------------------------------- main
+    def run(self, sent, text) -> list[Raw]:
+        """Statements in spaCy sentence ``sent`` (``text`` = the zone text it indexes)."""
+        out: list[Raw] = []
+        doc = sent.doc
+        s0, s1 = sent.start_char, sent.end_char
+        head_r = self.headline(sent, text)
+        if head_r is not None:
+            out.append(head_r)
+        for tok in sent:
+            # ---- "according to X"
+            if tok.lower_ == "according" and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ == "to":
+                r = self.according(tok, sent, text)
+                if r:
+                    out.append(r)
+                continue
+            found = self.verb_cue(tok)
+            confirmed = new_cue = False
+            if self.model is not None and tok.pos_ == "VERB":
+                from claimmap.statements.learned import features
+
+                inq = self.in_quote(text, tok.idx)
+                p = self.model.prob(features(tok, self.lex, inq))
+                if found and p < self.model.threshold * 0.5:
+                    continue  # the model vetoes a lexicon cue in this context
+                confirmed = p >= self.model.threshold and not inq
+                if not found and confirmed and p >= NEW_CUE_THRESHOLD:
+                    found = (tok.lemma_.lower(), "assert", [tok])
+                    if NEW_CUE_NEEDS_SUBJECT and self.subject(tok) is None:
+                        continue
+                    new_cue = True
+            if found and self.in_quote(text, tok.idx):
+                continue
+            if found:
+                r = self.from_verb(tok, found, sent, text, confirmed=confirmed)
+                if r and not (new_cue and NEW_CUE_NEEDS_SUBJECT and r.speaker_start is None):
+                    out.append(r)
+                continue
+            if tok.pos_ == "NOUN" and tok.lemma_.lower() in self.lex.nouns:
+                r = self.from_noun(tok, sent, text)
+                if r:
+                    out.append(r)
+        # "X said A and said B": the first content stops before "and said"
+        for r in out:
+            if "cut" in r.extra:
+                outer_i, cut = r.extra["cut"]
+                for o in out:
+                    if o.cue_token == outer_i and o.content_start < cut < o.content_end:
+                        o.content_start, o.content_end = _trim(text, o.content_start, cut)
+        # a cue verb in a relative clause on a claim noun takes the claim's content
+        for r in out:
+            if r.content_from == "claim-noun":
+                head_i = r.extra["noun"]
+                prev = [o for o in out if o is not r and o.cue_token < head_i and o.content_end <= doc[head_i].idx
+                        and o.content_start < o.content_end]
+                if prev:
+                    p = prev[-1]
+                    r.content_start, r.content_end = p.content_start, p.content_end
+        return out
+
+    def headline(self, sent, text) -> Raw | None:
+        """Headline-style "Kremlin: Kiev Broke Off Contact" at the start of a line."""
+        a = sent.start_char
+        if a > 0 and text[a - 1] != "\n":
+            return None
+        doc = sent.doc
+        colon = next((t for t in doc[sent.start:min(sent.end, sent.start + 7)] if t.text == ":"), None)
+        if colon is None or colon.i == sent.start:
+            return None
+        before = [t for t in doc[sent.start:colon.i]]
+        # drop a leading kicker ("EXCLUSIVE –")
+        for k, t in enumerate(before):
+            if t.text in ("–", "—", "-", "|"):
+                before = before[k + 1:]
+        if not before or not any(t.pos_ == "PROPN" for t in before) or any(
+                t.pos_ in ("VERB", "AUX", "ADP", "SCONJ", "NUM") for t in before):
+            return None
+        line_end = text.find("\n", colon.idx)
+        line_end = len(text) if line_end < 0 else line_end
+        cs, ce = _trim(text, colon.idx + 1, line_end)
+        if ce - cs < 8:
+            return None
+        r = Raw(cue_start=colon.idx, cue_end=colon.idx + 1, cue_text=":", lemma=":", polarity="assert",
+                content_start=cs, content_end=ce, kind="direct" if _is_quoted(text, cs, ce) else "indirect",
+                sent_start=sent.start_char, sent_end=sent.end_char, cue_token=colon.i)
+        head = next((t for t in reversed(before) if t.pos_ == "PROPN"), before[-1])
+        self._set_speaker(r, head, before, text)
+        return r
+
+    def according(self, tok, sent, text) -> Raw | None:
+        doc = sent.doc
+        to = doc[tok.i + 1]
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None) or next(
+            (c for c in tok.children if c.dep_ == "pobj"), None)
+        src_toks = self.mention_tokens(pobj) if pobj is not None else None
+        phrase = {tok.i, to.i} | ({t.i for t in pobj.subtree} if pobj is not None else set())
+        lo, hi = min(phrase), max(phrase)
+        # content: the clause the phrase modifies, minus the phrase; the larger side
+        left = [t for t in sent if t.i < lo]
+        right = [t for t in sent if t.i > hi]
+        cand = right if len(right) >= len(left) else left
+        if not cand:
+            return None
+        cs, ce = _trim(text, cand[0].idx, cand[-1].idx + len(cand[-1].text))
+        if cs >= ce:
+            return None
+        r = Raw(cue_start=tok.idx, cue_end=to.idx + len(to.text), cue_text=text[tok.idx:to.idx + len(to.text)],
+                lemma="according to", polarity="assert", content_start=cs, content_end=ce,
+                kind="according_to", sent_start=sent.start_char, sent_end=sent.end_char, cue_token=tok.i)
+        if src_toks:
+            self._set_speaker(r, pobj, src_toks, text)
+        return r
+
+    def _set_speaker(self, r: Raw, head, toks, text) -> None:
+        a, b = _span_chars(toks)
+        a, b = _trim(text, a, b, strip_quotes=False)
+        if a >= b:
+            return
+        r.speaker_start, r.speaker_end, r.speaker_text = a, b, text[a:b]
+        low = head.lower_
+        r.speaker_pronoun = head.tag_ in ("PRP", "WP") or low in REL_PRONOUNS and len(toks) == 1
+        if low in REL_PRONOUNS and len(toks) == 1:
+            # "Putin, who said …": antecedent = the noun the relative clause hangs on
+            v = head.head
+            while v.dep_ not in ("relcl", "acl") and v.head is not v and v.dep_ in ("conj",):
+                v = v.head
+            if v.dep_ in ("relcl", "acl"):
+                ant = self.mention_tokens(v.head)
+                r.speaker_relative_to = _span_chars(ant)
+        r.speaker_person = head.ent_type_ == "PERSON"
+        r.speaker_appos = self.appos_of(head)
+
+    def from_verb(self, cue, found, sent, text, confirmed: bool = False) -> Raw | None:
+        """``confirmed``: the learned detector says this is a cue (weak-cue limits are lifted and
+        a content is always found: at worst the rest of the cue's phrase)."""
+        lemma, polarity, cue_toks = found
+        base = lemma.split()[0]
+        weak = base in self.lex.weak and " " not in lemma and not confirmed
+        subj = self.subject(cue)
+        kind = "indirect"
+        content = None
+        how = None
+        # relative clause on a claim noun: "a claim the Kremlin has denied"
+        if cue.dep_ == "relcl" and cue.head.lemma_.lower() in self.lex.nouns and not any(
+                ch.dep_ in ("ccomp", "dobj", "xcomp") and ch.lower_ not in REL_PRONOUNS for ch in cue.children):
+            noun = cue.head
+            own = self._noun_clause(noun, exclude=cue)
+            if own:
+                toks = own
+            else:
+                toks = [t for t in noun.subtree if t.i not in {x.i for x in cue.subtree}]
+            cs, ce = _trim(text, *_span_chars(toks))
+            r = self._make(cue, cue_toks, lemma, polarity, cs, ce, "indirect", sent, text)
+            if not own:
+                r.content_from = "claim-noun"
+                r.extra["noun"] = noun.i
+            if subj is not None and subj.lower_ not in REL_PRONOUNS:
+                self._set_speaker(r, subj, self.mention_tokens(subj), text)
+            return r
+        toks = how = quote = None
+        left_clause = any(ch.dep_ in ("ccomp", "parataxis") and ch.i < cue.i for ch in cue.children)
+        if left_clause and (subj is None or subj.i > cue.i):
+            # "“…,” added another Democrat": content before, speaker after the cue
+            inv = self.inverted_content(cue, sent)
+            if inv:
+                toks, how = inv, "inverted"
+                if subj is None:
+                    subj = next((ch for ch in cue.children if ch.dep_ in ("dobj", "attr", "npadvmod", "nsubjpass")
+                                 and ch.i > cue.i and ch.pos_ in ("PROPN", "NOUN", "PRON")), None)
+        if toks is None:
+            toks, how = self.complement(cue, cue_toks, lemma)
+        if toks is None:
+            quote = self.quote_after(cue, sent.end_char, text)
+        if toks is None and quote is None:
+            inv = self.inverted_content(cue, sent)
+            if inv:
+                toks, how = inv, "inverted"
+        if toks is None and quote is None:
+            # the quotation that ends right before this clause ("“…?” Borger asked.")
+            left = min([cue.left_edge.idx] + ([subj.left_edge.idx] if subj is not None else []))
+            if left - sent.start_char <= 1 or text[sent.start_char:left].strip(" ,") == "":
+                quote = self.quote_before(text, left)
+        if toks is None and quote is None and confirmed:
+            skip = {t.i for ch in cue.children if ch.dep_ in ("agent", "nsubj", "nsubjpass", "npadvmod")
+                    for t in ch.subtree}
+            right = [t for t in cue.subtree if t.i > cue_toks[-1].i and t.dep_ not in ("cc",) and t.i not in skip]
+            cut = next((k for k, t in enumerate(right) if t.dep_ == "conj" and t.head.i == cue.i), None)
+            if cut is not None:
+                right = right[:cut]
+            if not right:
+                right = [t for t in sent if t.i > cue_toks[-1].i]
+            if right:
+                toks, how = right, "object"
+        if toks is None and quote is None:
+            return None
+        if quote is not None:
+            cs, ce = quote
+            cs, ce = _trim(text, cs, ce, strip_quotes=False)
+            kind = "direct"
+        else:
+            # drop a leading complementiser "that"
+            if toks and toks[0].lower_ == "that" and toks[0].dep_ == "mark":
+                toks = toks[1:]
+            if not toks:
+                return None
+            if weak and how == "object":
+                return None
+            raw_s, raw_e = _span_chars(toks)
+            quoted = _is_quoted(text, *_trim(text, raw_s, raw_e, strip_quotes=False))
+            cs, ce = _trim(text, raw_s, raw_e)
+            if quoted or (cs, ce) != _trim(text, raw_s, raw_e, strip_quotes=False) and _is_quoted(text, cs, ce):
+                kind = "direct"
+            elif how == "object":
+                kind = "narrated"
+        if cs >= ce:
+            return None
+        if lemma == "report" and kind != "direct":
+            kind = "according_to"
+        if self.negated(cue):
+            polarity = self.lex.negated(lemma, polarity)
+        r = self._make(cue, cue_toks, lemma, polarity, cs, ce, kind, sent, text)
+        outer = self.lifted(cue)
+        if outer is not None:
+            cc = [c for c in cue.head.children if c.dep_ == "cc" and c.i < cue.i]
+            r.extra["cut"] = (outer.i, (cc[-1] if cc else cue.left_edge).idx)
+        if subj is not None:
+            self._set_speaker(r, subj, self.mention_tokens(subj) if subj.dep_ != "acl" else [subj], text)
+        if r.speaker_start is not None and cs <= r.speaker_start < ce:
+            # speaker inside the content (parse error or inheritance gone wrong): drop speaker
+            r.speaker_start = r.speaker_end = r.speaker_text = None
+        return r
+
+    def _make(self, cue, cue_toks, lemma, polarity, cs, ce, kind, sent, text) -> Raw:
+        a, b = _span_chars(cue_toks) if len(cue_toks) == 1 or cue_toks[-1].i == cue_toks[0].i + 1 else _span_chars(cue_toks[:1])
+        if cue.pos_ in ("VERB", "AUX"):
+            # the verb group: "has (vehemently) denied", "did not deny", "to explain"
+            kids = {c.i for c in cue.children if c.dep_ in ("aux", "auxpass", "neg")
+                    or (c.dep_ == "advmod" and c.i < cue.i and c.lower_ in AUX_ADVERBS)}
+            j = cue.i - 1
+            first = cue.i
+            while j >= sent.start and j in kids:
+                first = j
+                j -= 1
+            if first < cue.i and any(cue.doc[k].dep_ in ("aux", "auxpass", "neg") for k in range(first, cue.i)):
+                a = cue.doc[first].idx
+        return Raw(cue_start=a, cue_end=b, cue_text=text[a:b], lemma=lemma, polarity=polarity,
+                   content_start=cs, content_end=ce, kind=kind, sent_start=sent.start_char,
+                   sent_end=sent.end_char, cue_token=cue.i)
+
+    def _noun_clause(self, noun, exclude=None):
+        """Content clause of a claim noun: "the claim that X", "statements … that X"."""
+        for ch in list(noun.children) + [g for c in noun.children if c.dep_ == "acl" for g in c.children]:
+            if exclude is not None and ch.i == exclude.i:
+                continue
+            if ch.dep_ in ("acl", "relcl", "ccomp") and ch.i > noun.i:
+                marks = [g for g in ch.children if g.dep_ == "mark" and g.lower_ == "that"]
+                if marks and any(g.dep_ in SUBJ for g in ch.children) and any(
+                        g.dep_ in ("dobj", "attr", "acomp", "ccomp", "xcomp", "prep") for g in ch.children):
+                    toks = sorted((t for t in ch.subtree if t.i != marks[0].i), key=lambda t: t.i)
+                    return toks
+        return None
+
+    def from_noun(self, noun, sent, text) -> Raw | None:
+        clause = self._noun_clause(noun)
+        if not clause:
+            return None
+        lemma = noun.lemma_.lower()
+        polarity = self.lex.nouns[lemma]
+        cs, ce = _trim(text, *_span_chars(clause))
+        if cs >= ce:
+            return None
+        kind = "direct" if _is_quoted(text, cs, ce) else "indirect"
+        r = self._make(noun, [noun], lemma, polarity, cs, ce, kind, sent, text)
+        spk = None
+        for ch in noun.children:
+            if ch.dep_ == "poss":
+                spk = ch
+            elif ch.dep_ == "acl":
+                for g in ch.children:
+                    if g.dep_ == "agent":
+                        spk = next((p for p in g.children if p.dep_ == "pobj"), None) or spk
+            elif ch.dep_ == "prep" and ch.lower_ == "by":
+                spk = next((p for p in ch.children if p.dep_ == "pobj"), None) or spk
+        if spk is not None:
+            self._set_speaker(r, spk, self.mention_tokens(spk), text)
+        return r

@@ -1,0 +1,89 @@
+"""The cue lexicon: reporting verbs and nouns with their polarity (claimmap/data/cues.toml).
+
+Extra lexicons in the same format are merged over the shipped one with the setting
+CLAIMMAP_CUES (os.pathsep-separated paths); a lemma listed later wins.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from claimmap import config
+from claimmap.errors import DataError
+from claimmap.model import POLARITIES
+
+
+@dataclass
+class Lexicon:
+    verbs: dict[str, str] = field(default_factory=dict)      # lemma -> polarity
+    phrasal: dict[str, str] = field(default_factory=dict)    # "call on" -> polarity
+    nouns: dict[str, str] = field(default_factory=dict)      # lemma -> polarity
+    weak: set[str] = field(default_factory=set)               # verbs that need a clause
+    negation: dict[str, str] = field(default_factory=dict)   # polarity or lemma -> polarity
+
+    def verb_polarity(self, lemma: str, particle: str | None = None) -> str | None:
+        if particle:
+            pol = self.phrasal.get(f"{lemma} {particle}")
+            if pol:
+                return pol
+        return self.verbs.get(lemma)
+
+    def negated(self, lemma: str, polarity: str) -> str:
+        return self.negation.get(lemma) or self.negation.get(polarity) or polarity
+
+
+def _read(data: dict, lex: Lexicon, origin: str) -> None:
+    def check(pol: str) -> str:
+        if pol not in POLARITIES:
+            raise DataError(f"{origin}: unknown polarity {pol!r} (one of {', '.join(POLARITIES)})")
+        return pol
+
+    for pol, lemmas in (data.get("verbs") or {}).items():
+        check(pol)
+        for lemma in lemmas:
+            if " " in lemma:
+                lex.phrasal[lemma.lower()] = pol
+            else:
+                lex.verbs[lemma.lower()] = pol
+    for phrase, pol in (data.get("phrasal") or {}).items():
+        lex.phrasal[phrase.lower()] = check(pol)
+    for pol, lemmas in (data.get("nouns") or {}).items():
+        check(pol)
+        for lemma in lemmas:
+            lex.nouns[lemma.lower()] = pol
+    lex.weak.update(w.lower() for w in (data.get("weak") or {}).get("verbs", []))
+    for key, pol in (data.get("negation") or {}).items():
+        lex.negation[key.lower()] = check(pol)
+
+
+def _parse_file(path: str) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise DataError(f"cannot read cue lexicon {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"cue lexicon {path} is not valid TOML: {exc}") from None
+
+
+@lru_cache(maxsize=8)
+def _load(extra: str) -> Lexicon:
+    lex = Lexicon()
+    shipped = resources.files("claimmap").joinpath("data/cues.toml")
+    try:
+        data = tomllib.loads(shipped.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DataError(f"shipped cue lexicon is missing or malformed: {exc}") from None
+    _read(data, lex, "cues.toml")
+    for path in filter(None, extra.split(os.pathsep)):
+        _read(_parse_file(path), lex, path)
+    return lex
+
+
+def load() -> Lexicon:
+    """The cue lexicon (shipped + CLAIMMAP_CUES), cached."""
+    return _load(config.get("CLAIMMAP_CUES"))

@@ -1,0 +1,188 @@
+"""Within-document speaker resolution.
+
+Turns a speaker mention into a canonical name and a side:
+
+* a registered actor named in the mention (alias, whole words; a person wins over an
+  organisation: "Kremlin spokesman Dmitry Peskov" -> Dmitry Peskov; titles need no stripping:
+  "President Putin" contains the alias "Putin");
+* a role ("the Kremlin spokesman", "Ukraine's President") -> the person named with that role
+  earlier in the document ("Kremlin spokesman Dmitry Peskov"), else the registry actor whose
+  roles match;
+* a relative pronoun ("Putin, who said") -> its antecedent;
+* "he"/"she" -> the most recent person speaker (else the most recent PERSON named before);
+  "it"/"they" -> the most recent non-person speaker;
+* anything else -> the normalised mention (no leading article, titles stripped); a bare
+  surname resolves to an earlier full name ("Smith" -> "John Smith"); side None.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from claimmap.statements.actors import TITLES, Registry, norm
+
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+GROUP_PRONOUNS = {"it", "they", "them"}
+SELF_PRONOUNS = {"i", "me", "we", "us", "you", "'s", "’s"}  # "'s" as in "let's say"  # the writer / reader: never an earlier speaker
+# how far back (characters) a pronoun looks for its antecedent speaker
+WINDOW = {"person": 1500, "group": 400}
+
+
+def _strip_titles(name: str) -> str:
+    words = name.split()
+    # drop leading titles/adjectives of office while a capitalised name follows
+    while len(words) > 1 and (words[0].lower().strip(".") in {t.strip(".") for t in TITLES}
+                              or words[0].lower().endswith("'s") or words[0].lower().endswith("’s")):
+        words = words[1:]
+    return " ".join(words)
+
+
+def unknown_canonical(mention: str) -> str:
+    t = " ".join(mention.split()).strip(" ,.;:\"'“”‘’()")
+    t = re.sub(r"^(the|a|an)\s+", "", t, flags=re.I)
+    t = re.sub(r"['’]s$", "", t)
+    words = t.split()
+    # keep titles when nothing proper-noun-like follows ("the spokesman" stays "spokesman")
+    if len(words) > 1 and any(w[:1].isupper() for w in words[1:]):
+        t = _strip_titles(t)
+    return t
+
+
+class Resolver:
+    def __init__(self, registry: Registry, text: str, persons: list[tuple[int, int]] | None = None):
+        self.reg = registry
+        self.text = text
+        self.persons = sorted(persons or [])  # NER PERSON spans, for pronoun fallback
+        # history of resolved speakers: (offset, canonical, side, is_person, mention)
+        self.history: list[tuple[int, str, str | None, bool, str]] = []
+        self._norms: dict[str, str] = {}
+
+    def _norm(self, mention: str) -> str:
+        n = self._norms.get(mention)
+        if n is None:
+            n = self._norms[mention] = norm(mention)
+        return n
+
+    # -------------------------------------------------------------------------- naming
+    def by_name(self, mention: str, *, person_hint: bool = False):
+        """(canonical, side, is_person) from the registry for a name-bearing mention, or None."""
+        hits = self.reg.find_all(mention)
+        if not hits:
+            return None
+        persons = [h for h in hits if h[2].is_person]
+        if persons:
+            names = list(dict.fromkeys(h[2].canonical for h in persons))
+            if len(names) == 1:
+                a = persons[0][2]
+                return a.canonical, a.side, True
+            sides = {h[2].side for h in persons}
+            return " and ".join(names), (sides.pop() if len(sides) == 1 else None), True
+        low = " ".join(mention.split()).lower()
+        names = list(dict.fromkeys(h[2].canonical for h in hits))
+        if len(names) > 1 and re.search(r"\b(and|&)\b", low):
+            sides = {self.reg.side_of(n) for n in names}
+            return " and ".join(names), (sides.pop() if len(sides) == 1 else None), False
+        # the longest alias match (the regex is longest-first per position; pick the longest)
+        best = max(hits, key=lambda h: h[1] - h[0])[2]
+        return best.canonical, best.side, best.is_person
+
+    def by_role(self, mention: str):
+        m = norm(mention)
+        if not m:
+            return None
+        # an earlier mention "Kremlin spokesman Dmitry Peskov" names the role holder
+        pat = re.compile(r"(?<!\w)" + re.escape(m) + r"(?!\w)")
+        seen = 0
+        for off, canonical, side, is_person, prev in reversed(self.history):
+            if not is_person:
+                continue
+            seen += 1
+            if seen > 100:  # long documents: look at the last 100 person mentions only
+                break
+            pm = self._norm(prev)
+            if pm != m and pat.search(pm):
+                return canonical, side, is_person
+        a = self.reg.by_role(mention)
+        if a:
+            return a.canonical, a.side, a.is_person
+        return None
+
+    def resolve(self, mention: str, offset: int, *, pronoun: bool = False, person: bool = False,
+                antecedent: str | None = None, appos: str | None = None, author: str | None = None):
+        """(canonical, side) for a mention; records it for later pronouns/roles."""
+        low = mention.lower().strip()
+        res = None
+        if antecedent:
+            res = self._resolve_name(antecedent, person)
+        elif low in SELF_PRONOUNS:
+            # "I think …" in a comment is its author; elsewhere the pronoun stays as it is
+            return (author or ("us" if low in ("'s", "’s") else mention.strip())), None
+        elif pronoun or low in PERSON_PRONOUNS | GROUP_PRONOUNS:
+            want_person = low in PERSON_PRONOUNS
+            window = WINDOW["person" if want_person else "group"]
+            for off, canonical, side, is_person, prev in reversed(self.history):
+                if offset - off > window:
+                    break
+                if off < offset and is_person == want_person and canonical.lower() not in (
+                        PERSON_PRONOUNS | GROUP_PRONOUNS | SELF_PRONOUNS):
+                    res = (canonical, side, is_person)
+                    break
+            if res is None and want_person:
+                hi = bisect.bisect_left(self.persons, (offset, -1))
+                before = [p for p in self.persons[max(0, hi - 20):hi] if p[1] <= offset and offset - p[1] <= window]
+                if before:
+                    s, e = before[-1]
+                    res = self._resolve_name(self.text[s:e], True, offset)
+            if res is None:
+                res = (mention.strip(), None, want_person)
+            # pronouns do not enter the history as new mentions, but refresh recency
+            self.history.append((offset, res[0], res[1], res[2], res[0]))
+            return res[0], res[1]
+        else:
+            # a PERSON that ends the mention is its head ("Agriculture Minister Jane Doe", not
+            # "Hitler's Germany")
+            lo = bisect.bisect_left(self.persons, (offset, -1))
+            inner = []
+            for p in self.persons[lo:]:
+                if p[0] >= offset + len(mention):
+                    break
+                if p[1] <= offset + len(mention) and not mention[p[1] - offset:].strip(" ,.;:'’\"”"):
+                    inner.append(p)
+            if inner and not self.reg.find_all(mention):
+                # "Agriculture Minister Jane Doe" -> the PERSON inside the mention
+                s, e = inner[-1]
+                res = self._resolve_name(self.text[s:e], True, offset)
+            else:
+                res = self._resolve_name(mention, person, offset)
+            if appos and res[1] is None:
+                alt = self._resolve_name(appos, person)
+                if alt[1] is not None:
+                    res = alt
+        self.history.append((offset, res[0], res[1], res[2], mention if not appos else f"{appos} {mention}"))
+        return res[0], res[1]
+
+    def _resolve_name(self, mention: str, person: bool, offset: int | None = None):
+        hit = self.by_name(mention, person_hint=person)
+        if hit and hit[2]:
+            return hit
+        exact = self.reg.by_alias(mention)
+        if exact is not None:  # the whole mention is a name ("the Kremlin"), not a role
+            return exact.canonical, exact.side, exact.is_person
+        role = self.by_role(mention)
+        if role:
+            return role
+        if hit:
+            return hit
+        canon = unknown_canonical(mention)
+        # a bare surname refers to an earlier full name (a speaker, else a PERSON named before)
+        if canon and " " not in canon and canon[:1].isupper():
+            for off, prev, side, is_person, _m in reversed(self.history):
+                if prev.endswith(" " + canon):
+                    return prev, side, is_person
+            hi = bisect.bisect_left(self.persons, (offset, -1)) if offset is not None else 0
+            for s, e in reversed(self.persons[max(0, hi - 300):hi]):
+                full = " ".join(self.text[s:e].split())
+                if full.endswith(" " + canon) and len(full.split()) <= 4:
+                    return _strip_titles(full), None, True
+        return canon or mention, None, person

@@ -1,0 +1,330 @@
+"""Attribution (claimmap.statements): who said what."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimmap.model import POLARITIES, STATEMENT_KINDS, Document, Zone
+from claimmap.statements import extract
+
+BODY_START = "Earlier today, Russia responded"
+BODY_END = "committed by Kiev in Donbass."
+
+
+def run(text: str, kind: str = "body"):
+    doc = Document(text=text)
+    return extract(doc, [Zone("z1", kind, 0, len(text))])
+
+
+def find(statements, content_has: str, **want):
+    """The statements whose content contains ``content_has`` and whose fields match ``want``."""
+    out = []
+    for st in statements:
+        if content_has not in st.content.text:
+            continue
+        ok = True
+        for k, v in want.items():
+            if k == "speaker":
+                ok &= st.speaker is not None and st.speaker.canonical == v
+            elif k == "side":
+                ok &= st.speaker is not None and st.speaker.side == v
+            elif k == "polarity":
+                ok &= st.polarity in (v if isinstance(v, tuple) else (v,))
+            else:
+                ok &= getattr(st, k) == v
+        if ok:
+            out.append(st)
+    return out
+
+
+def check_contract(text, sentences, statements):
+    ids = [st.id for st in statements]
+    assert ids == [f"s{i}" for i in range(1, len(ids) + 1)]
+    for st in statements:
+        assert text[st.content.start:st.content.end] == st.content.text and st.content.text
+        assert st.kind in STATEMENT_KINDS and st.polarity in POLARITIES
+        if st.speaker is not None:
+            assert text[st.speaker.start:st.speaker.end] == st.speaker.text
+        if st.cue is not None:
+            assert text[st.cue.start:st.cue.end] == st.cue.text
+        assert st.parent is None or st.parent in ids
+    for s in sentences:
+        assert 0 <= s.start < s.end <= len(text)
+    cues = [st.cue.start for st in statements if st.cue]
+    assert cues == sorted(cues)
+
+
+# ------------------------------------------------------------------------------------- seed
+@pytest.fixture(scope="module")
+def seed_result():
+    from tests.conftest import SEED
+
+    if not SEED.exists():
+        pytest.skip("seed article absent")
+    text = SEED.read_text(encoding="utf-8")
+    a = text.index(BODY_START)
+    b = text.index(BODY_END) + len(BODY_END)
+    doc = Document(text=text)
+    sentences, statements = extract(doc, [Zone("z1", "body", a, b)])
+    return text, sentences, statements
+
+
+def test_seed_contract(seed_result):
+    text, sentences, statements = seed_result
+    check_contract(text, sentences, statements)
+    assert len(sentences) >= 20
+    assert all(s.zone == "z1" for s in sentences)
+
+
+@pytest.mark.parametrize("content,want", [
+    ("Warsaw", dict(speaker="Dmitry Peskov", side="russian_government", polarity="assert")),
+    ("This pause lasts quite a long time", dict(speaker="Dmitry Peskov", kind="direct")),
+    ("sit down for talks", dict(speaker="Volodymyr Zelensky", side="ukrainian_government", polarity="appeal")),
+    ("ready for talks", dict(speaker="Kremlin", side="russian_government", polarity="assert")),
+    ("Minsk", dict(speaker="Kremlin", polarity="propose")),
+    ("full-scale invasion", dict(speaker="Kiev", side="ukrainian_government", polarity=("assert", "accuse"))),
+    ("full-scale invasion", dict(speaker="Volodymyr Zelensky", polarity=("assert", "accuse"))),
+    ("sending weapons and troops", dict(speaker="Kiev", polarity="accuse")),
+    ("sending weapons and troops", dict(speaker="Kremlin", side="russian_government", polarity="deny")),
+    ("escalated attacks", dict(side="separatist_authorities", polarity=("assert", "accuse"))),
+    ("shelling their territories", dict(speaker="Kiev", side="ukrainian_government", polarity="deny")),
+    ("genocide", dict(speaker="Vladimir Putin", side="russian_government")),
+    ("no plans of occupying", dict(speaker="Vladimir Putin")),
+    ("no threat to civilians", dict(speaker="Russian Ministry of Defence", side="russian_government")),
+    ("Nazis", dict(speaker="Volodymyr Zelensky", polarity="reject")),
+    ("retaliate", dict(speaker="Kremlin", polarity="promise")),
+    ("turning a blind eye", dict(speaker="Sergei Lavrov", side="russian_government", polarity="accuse")),
+])
+def test_seed_statements(seed_result, content, want):
+    _text, _sentences, statements = seed_result
+    got = find(statements, content, **want)
+    assert got, f"no statement with {content!r} and {want}: " + "; ".join(
+        f"{s.speaker and s.speaker.canonical}/{s.polarity}/{s.kind}: {s.content.text[:50]}" for s in statements)
+
+
+def test_seed_mentions(seed_result):
+    _text, _sentences, statements = seed_result
+    pause = find(statements, "This pause lasts")[0]
+    assert pause.speaker.text == "the Kremlin spokesman"
+    occupy = find(statements, "no plans of occupying")[0]
+    assert occupy.speaker.text == "He"
+    peskov = find(statements, "Warsaw", speaker="Dmitry Peskov")[0]
+    assert peskov.speaker.text == "Kremlin spokesman Dmitry Peskov"
+    # the nested proposal inside Peskov's report points to it
+    nested = find(statements, "to hold negotiations", polarity="propose")
+    assert nested and nested[0].parent == peskov.id
+
+
+# ------------------------------------------------------------------------- constructions
+def test_apposition_and_inverted_order():
+    text = "The talks have collapsed, Kremlin spokesman Dmitry Peskov has said."
+    _s, sts = run(text)
+    st = find(sts, "The talks have collapsed", speaker="Dmitry Peskov")
+    assert st and st[0].polarity == "assert" and st[0].cue.text == "has said" and st[0].cue.lemma == "say"
+
+
+def test_role_resolves_to_earlier_named_speaker():
+    text = ("Kremlin spokesman Dmitry Peskov said the talks had stalled. "
+            "“We are waiting”, the Kremlin spokesman told reporters.")
+    _s, sts = run(text)
+    st = find(sts, "We are waiting")
+    assert st and st[0].kind == "direct" and st[0].speaker.canonical == "Dmitry Peskov"
+
+
+def test_role_from_registry_without_earlier_name():
+    _s, sts = run("The Russian Foreign Minister said the proposal was unacceptable.")
+    assert find(sts, "unacceptable", speaker="Sergei Lavrov", side="russian_government")
+
+
+def test_nested_report():
+    text = "The minister said that the opposition leader claimed the vote had been rigged."
+    _s, sts = run(text)
+    outer = find(sts, "the opposition leader claimed")
+    inner = find(sts, "the vote had been rigged", speaker="opposition leader")
+    assert outer and inner
+    assert inner[0].parent == outer[0].id
+
+
+def test_relative_clause_on_claim_noun():
+    text = "Kiev accused Moscow of massing troops on the border, a claim the Kremlin has denied."
+    _s, sts = run(text)
+    assert find(sts, "massing troops", speaker="Kiev", polarity="accuse")
+    assert find(sts, "massing troops", speaker="Kremlin", polarity="deny")
+
+
+def test_denied_gerund():
+    _s, sts = run("Ukraine has denied shelling the villages.")
+    st = find(sts, "shelling the villages", polarity="deny")
+    assert st and st[0].content.text == "shelling the villages"
+
+
+def test_negated_denial():
+    _s, sts = run("The ministry did not deny that the convoy had crossed the border.")
+    assert find(sts, "the convoy had crossed", polarity="assert")
+
+
+def test_coordinated_cues():
+    text = "Moscow said it is ready for negotiations and suggested Minsk as the venue."
+    _s, sts = run(text)
+    assert find(sts, "ready for negotiations", speaker="Kremlin", polarity="assert")
+    assert find(sts, "Minsk", speaker="Kremlin", polarity="propose")
+
+
+def test_appeal_promise_reject():
+    _s, sts = run("Zelensky appealed to Putin to sit down for talks.")
+    assert find(sts, "sit down for talks", speaker="Volodymyr Zelensky", polarity="appeal")
+    _s, sts = run("The Kremlin has promised to retaliate with its own measures.")
+    assert find(sts, "retaliate", speaker="Kremlin", polarity="promise")
+    _s, sts = run("The minister rejected the allegation of corruption in his department.")
+    assert find(sts, "corruption", polarity="reject")
+
+
+def test_describe_as_and_claim():
+    _s, sts = run("Kyiv has described the attack as “an act of terror”.")
+    assert find(sts, "act of terror", speaker="Kiev", side="ukrainian_government")
+    _s, sts = run("Zelenskyy has claimed the offensive is a “full-scale invasion”.")
+    assert find(sts, "full-scale invasion", speaker="Volodymyr Zelensky", polarity="assert")
+
+
+def test_pronoun_resolves_to_previous_speaker():
+    text = "President Putin said the operation would continue. He noted that civilians were safe."
+    _s, sts = run(text)
+    assert find(sts, "civilians were safe", speaker="Vladimir Putin")
+
+
+def test_according_to():
+    _s, sts = run("According to the Israeli military, the rockets were fired from Gaza.")
+    st = find(sts, "the rockets were fired from Gaza")
+    assert st and st[0].kind == "according_to"
+    assert st[0].speaker.canonical == "Israel Defense Forces" and st[0].speaker.side == "israeli_government"
+
+
+def test_other_conflict_actors():
+    text = ("Hamas said the strike had killed dozens of people. "
+            "Israeli Prime Minister Benjamin Netanyahu vowed to continue the campaign.")
+    _s, sts = run(text)
+    assert find(sts, "killed dozens", speaker="Hamas", side="hamas")
+    assert find(sts, "continue the campaign", speaker="Benjamin Netanyahu",
+                side="israeli_government", polarity="promise")
+
+
+def test_unknown_speaker_normalised():
+    text = "The farmer's union said prices would rise. Agriculture Minister Jane Doe said the harvest was good."
+    _s, sts = run(text)
+    a = find(sts, "prices would rise")
+    assert a and a[0].speaker.side is None and a[0].speaker.canonical == "farmer's union"
+    b = find(sts, "harvest was good")
+    assert b and b[0].speaker.canonical == "Jane Doe" and b[0].speaker.side is None
+
+
+def test_surname_resolves_to_full_name():
+    text = "Analyst John Smith said the market was calm. Smith added that rates would fall."
+    _s, sts = run(text)
+    assert find(sts, "rates would fall", speaker="John Smith")
+
+
+def test_accuse_content():
+    _s, sts = run("Lavrov accused the West of ignoring the crimes.")
+    st = find(sts, "ignoring the crimes", speaker="Sergei Lavrov", polarity="accuse")
+    assert st and st[0].content.text.startswith("the West")
+
+
+def test_no_statements_outside_parsed_zones():
+    text = "The author said that all content is his own responsibility."
+    for kind in ("disclaimer", "boilerplate", "related"):
+        sentences, sts = run(text, kind)
+        assert sentences == [] and sts == []
+    sentences, sts = run(text, "comment")
+    assert sts and sentences and sentences[0].zone == "z1"
+
+
+def test_offsets_shift_with_zone():
+    text = "Header line.\n\nThe mayor said the bridge would reopen."
+    doc = Document(text=text)
+    start = text.index("The mayor")
+    sentences, sts = extract(doc, [Zone("h", "header", 0, 12), Zone("b", "body", start, len(text))])
+    check_contract(text, sentences, sts)
+    st = find(sts, "the bridge would reopen")
+    assert st and st[0].zone == "b" and st[0].speaker.text == "The mayor"
+    assert {s.zone for s in sentences} == {"h", "b"}
+
+
+def test_extra_actors_registry(tmp_path, monkeypatch):
+    extra = tmp_path / "actors.toml"
+    extra.write_text(
+        '[[side]]\nid = "union"\nlabel = "Union"\nconflict = "strike"\n'
+        '[[actor]]\ncanonical = "Dock Workers Union"\nside = "union"\naliases = ["DWU"]\n',
+        encoding="utf-8")
+    monkeypatch.setenv("CLAIMMAP_ACTORS", str(extra))
+    _s, sts = run("The DWU said the strike would continue.")
+    assert find(sts, "strike would continue", speaker="Dock Workers Union", side="union")
+
+
+def test_bad_registry_is_a_data_error(tmp_path, monkeypatch):
+    from claimmap.errors import DataError
+    from claimmap.statements import actors
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[actor]\n", encoding="utf-8")
+    monkeypatch.setenv("CLAIMMAP_ACTORS", str(bad))
+    with pytest.raises(DataError):
+        actors.load()
+
+
+def test_surname_resolves_to_earlier_person():
+    text = "Rob Jenkins, a planner, runs a firm in Ohio. Mr. Jenkins said that debt was bad."
+    _s, sts = run(text)
+    st = find(sts, "debt was bad")
+    assert st and st[0].speaker.text == "Mr. Jenkins" and st[0].speaker.canonical == "Rob Jenkins"
+
+
+def test_first_person_is_not_an_earlier_speaker():
+    text = "The mayor said the bridge would reopen. I think that is wrong."
+    _s, sts = run(text)
+    st = find(sts, "that is wrong")
+    assert not st or st[0].speaker.canonical != "mayor"
+
+
+def test_first_person_in_comment_is_its_author():
+    text = "I think the article is biased."
+    doc = Document(text=text)
+    _s, sts = extract(doc, [Zone("c1", "comment", 0, len(text), label="Konehead")])
+    st = find(sts, "the article is biased")
+    assert st and st[0].speaker.canonical == "Konehead"
+
+
+def test_headline_colon():
+    text = "Kremlin: Kiev broke off contact\n\nThe talks were due on Monday."
+    _s, sts = run(text, "header")
+    st = find(sts, "Kiev broke off contact", speaker="Kremlin")
+    assert st and st[0].cue.text == ":"
+
+
+def test_empty_inputs():
+    assert extract(Document(text="abc"), []) == ([], [])
+    assert run("   \n\n ") == ([], [])
+
+
+def test_evaluate_attribution_on_a_tiny_split(tmp_path):
+    from claimmap.evaluate.attribution import evaluate_attribution
+
+    text = "The mayor said that the bridge would reopen on Monday.\n"
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text" / "art1.txt").write_text(text, encoding="utf-8")
+    s_src, s_cue = text.index("The mayor"), text.index("said")
+    s_con = text.index("that the bridge")
+    e_con = text.index(".")
+    ann = (f"T1\tSource {s_src} {s_src + 9}\tThe mayor\n"
+           f"T2\tCue {s_cue} {s_cue + 4}\tsaid\n"
+           f"T3\tContent {s_con} {e_con}\t{text[s_con:e_con]}\n"
+           f"E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3\n")
+    (tmp_path / "attributions" / "art1_aaaa.ann").write_text(ann, encoding="utf-8")
+    # a second annotator who marked nothing: counts are averaged over the two files
+    (tmp_path / "attributions" / "art1_bbbb.ann").write_text("", encoding="utf-8")
+    res = evaluate_attribution(str(tmp_path))
+    assert res["n_docs"] == 1 and res["n_annotations"] == 2
+    for t in ("source", "cue", "content"):
+        assert res["exact"][t]["r"] == 1.0 and res["overlap"][t]["r"] == 1.0
+        assert res["exact"][t]["p"] == 0.5  # half the predictions unmatched (annotator bbbb)
+    assert "annotator" in res["note"]
