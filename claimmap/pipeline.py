@@ -12,6 +12,8 @@ from claimmap.errors import NoArticleTextError, UnsupportedLanguageError
 from claimmap.model import Document, Report, Zone
 
 SUPPORTED_LANGUAGES = ("en",)
+#: zones whose statements can form disputes (the article's own reporting, not its comments)
+ARTICLE_ZONES = ("header", "body")
 
 
 def detect_language(text: str) -> tuple[str | None, float]:
@@ -78,7 +80,8 @@ def analyze_document(doc: Document, *, framing: bool = True) -> Report:
         raise NoArticleTextError("no article text found: the input has no body paragraphs")
     doc = check_language(doc, zones)
     sentences, statements = extract(doc, zones)
-    disputes = find_disputes(statements, sentences)
+    article_zones = {z.id for z in zones if z.kind in ARTICLE_ZONES}
+    disputes = find_disputes([s for s in statements if s.zone in article_zones], sentences)
     warnings = []
     if not statements:
         warnings.append("no attributed statements found in the article")

@@ -4,6 +4,8 @@ A pair qualifies when
 - the polarities are opposed (``deny`` against ``assert``/``accuse``; ``reject`` against any
   assertion, accusation, proposal, appeal or promise),
 - the speakers are on different sides (an unknown side counts as the speaker's own identity),
+- the asserting statement is reported speech (a narrated action such as "X threw its support
+  behind Y" is not a claim anyone can deny),
 - and the contents are about the same thing: lemma overlap of content words, helped by
   closeness in the text (a denial usually follows the claim it answers). A denial whose content
   is only an anaphor ("denied it", "rejected that explanation") is paired with the nearest
@@ -65,9 +67,20 @@ def _sentence_index(sentences: list[Sentence], offset: int) -> int:
     return -1
 
 
+_DETERMINERS = {"it", "this", "that", "these", "those", "such", "the", "its", "their", "his", "her"}
+_COMPLEMENT = {"of", "that", "about", "on", "against", "by"}
+
+
 def _is_anaphoric(lemmas: set[str], text: str) -> bool:
-    words = set(re.findall(r"[a-z]+", text.lower()))
-    return not lemmas - _ANAPHORS or (len(words) <= 3 and bool(words & _ANAPHORS))
+    """Content that only points back ("it", "that explanation", "the accusation as absurd"),
+    as opposed to content that states what is denied ("the allegation of X", "shelling Y")."""
+    words = re.findall(r"[a-z]+", text.lower())
+    if not words or not lemmas - _ANAPHORS:
+        return True
+    if words[0] in {"it", "this", "that", "these", "those"} and (len(words) == 1 or words[1] in {"as", "outright"}):
+        return True
+    return (len(words) >= 2 and words[0] in _DETERMINERS and words[1] in _ANAPHORS
+            and (len(words) == 2 or words[2] not in _COMPLEMENT))
 
 
 def find_disputes(statements: list[Statement], sentences: list[Sentence] | None = None,
@@ -88,9 +101,11 @@ def find_disputes(statements: list[Statement], sentences: list[Sentence] | None 
             continue
         anaphoric = _is_anaphoric(lemmas[j], den.content.text)
         for i, asr in enumerate(statements):
-            if i == j or asr.polarity not in opposed or asr.zone != den.zone:
+            if i == j or asr.polarity not in opposed or asr.zone != den.zone or asr.kind == "narrated":
                 continue
-            if _side_key(asr) == _side_key(den) or den.parent == asr.id or asr.parent == den.id:
+            # "X rejected statements by Y that Z": the nested report is exactly what is disputed;
+            # but a denial nested inside an assertion ("Y said X denied Z") is Y's report, not a dispute
+            if _side_key(asr) == _side_key(den) or den.parent == asr.id:
                 continue
             gap = abs(sent_idx[j] - sent_idx[i]) if sent_idx[i] >= 0 and sent_idx[j] >= 0 else \
                 (0 if abs(asr.content.start - den.content.start) < 400 else settings.max_sentence_gap + 1)
