@@ -16,13 +16,11 @@ Matcher for the token patterns (LEMMA etc. for inflections).
 
 from __future__ import annotations
 
-import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
+from claimmap import datafiles
 from claimmap import config
 from claimmap.errors import DataError
 
@@ -121,27 +119,11 @@ def _read(data: dict, lex: TermsLexicon, origin: str) -> None:
         raise DataError(f"contested-terms lexicon {origin} is malformed: {exc.__class__.__name__}: {exc}") from None
 
 
-def _parse_file(path: str) -> dict:
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise DataError(f"cannot read contested-terms lexicon {path}: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"contested-terms lexicon {path} is not valid TOML: {exc}") from None
-
-
 @lru_cache(maxsize=8)
 def _load(extra: str) -> TermsLexicon:
     lex = TermsLexicon()
-    shipped = resources.files("claimmap").joinpath("data/contested_terms.toml")
-    try:
-        data = tomllib.loads(shipped.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(f"shipped contested-terms lexicon is missing or malformed: {exc}") from None
-    _read(data, lex, "contested_terms.toml")
-    for path in filter(None, extra.split(os.pathsep)):
-        _read(_parse_file(path), lex, path)
+    for origin, data in datafiles.layered("contested_terms.toml", extra, "contested-terms lexicon"):
+        _read(data, lex, origin)
     return lex
 
 

@@ -14,11 +14,10 @@ A learned persuasion-technique model is planned; this is the lexicon baseline.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
+from claimmap import datafiles
 from claimmap.errors import DataError
 
 CATEGORIES = ("loaded_language", "name_calling", "dehumanising", "violence")
@@ -70,10 +69,7 @@ class LoadedLexicon:
 @lru_cache(maxsize=1)
 def load() -> LoadedLexicon:
     """The shipped loaded-language lexicon, cached."""
-    try:
-        data = tomllib.loads(resources.files("claimmap").joinpath("data/loaded_language.toml").read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(f"shipped loaded-language lexicon is missing or malformed: {exc}") from None
+    data = datafiles.shipped("loaded_language.toml", "loaded-language lexicon")
     lex = LoadedLexicon()
     try:
         for cat, spec in data.get("categories", {}).items():

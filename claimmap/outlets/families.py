@@ -24,12 +24,11 @@ Callers pass the body-zone text only; boilerplate left in it is tolerated.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from functools import lru_cache
-from importlib import resources
 
+from claimmap import datafiles
 from claimmap.errors import DataError
 from claimmap.outlets.minhash import (
     LSH_THRESHOLD, MIN_SIZE_RATIO, NUM_PERM, SHINGLE_SIZE, THRESHOLD, LSHIndex, Signature,
@@ -101,11 +100,7 @@ def _compile_patterns(data: dict, origin: str) -> list[CreditPattern]:
 
 @lru_cache(maxsize=1)
 def load_credit_patterns() -> tuple[CreditPattern, ...]:
-    try:
-        text = resources.files("claimmap").joinpath("data/credit_lines.toml").read_text("utf-8")
-        data = tomllib.loads(text)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(f"shipped credit-line patterns are missing or malformed: {exc}") from None
+    data = datafiles.shipped("credit_lines.toml", "credit-line patterns")
     return tuple(_compile_patterns(data, "credit_lines.toml"))
 
 

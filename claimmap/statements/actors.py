@@ -11,13 +11,11 @@ Extra registries are merged over the shipped one with the setting CLAIMMAP_ACTOR
 
 from __future__ import annotations
 
-import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
+from claimmap import datafiles
 from claimmap import config
 from claimmap.errors import DataError
 
@@ -126,19 +124,8 @@ def _merge(reg: Registry, data: dict, origin: str) -> None:
 @lru_cache(maxsize=8)
 def _load(extra: str) -> Registry:
     reg = Registry()
-    try:
-        data = tomllib.loads(resources.files("claimmap").joinpath("data/actors.toml").read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(f"shipped actors registry is missing or malformed: {exc}") from None
-    _merge(reg, data, "actors.toml")
-    for path in filter(None, extra.split(os.pathsep)):
-        try:
-            with open(path, "rb") as fh:
-                _merge(reg, tomllib.load(fh), path)
-        except OSError as exc:
-            raise DataError(f"cannot read actors registry {path}: {exc.strerror or exc}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise DataError(f"actors registry {path} is not valid TOML: {exc}") from None
+    for origin, data in datafiles.layered("actors.toml", extra, "actors registry"):
+        _merge(reg, data, origin)
     reg._index()
     return reg
 

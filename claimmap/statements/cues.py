@@ -6,12 +6,10 @@ CLAIMMAP_CUES (os.pathsep-separated paths); a lemma listed later wins.
 
 from __future__ import annotations
 
-import os
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
+from claimmap import datafiles
 from claimmap import config
 from claimmap.errors import DataError
 from claimmap.model import POLARITIES
@@ -60,27 +58,11 @@ def _read(data: dict, lex: Lexicon, origin: str) -> None:
         lex.negation[key.lower()] = check(pol)
 
 
-def _parse_file(path: str) -> dict:
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise DataError(f"cannot read cue lexicon {path}: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"cue lexicon {path} is not valid TOML: {exc}") from None
-
-
 @lru_cache(maxsize=8)
 def _load(extra: str) -> Lexicon:
     lex = Lexicon()
-    shipped = resources.files("claimmap").joinpath("data/cues.toml")
-    try:
-        data = tomllib.loads(shipped.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(f"shipped cue lexicon is missing or malformed: {exc}") from None
-    _read(data, lex, "cues.toml")
-    for path in filter(None, extra.split(os.pathsep)):
-        _read(_parse_file(path), lex, path)
+    for origin, data in datafiles.layered("cues.toml", extra, "cue lexicon"):
+        _read(data, lex, origin)
     return lex
 
 
