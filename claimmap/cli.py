@@ -1,4 +1,4 @@
-"""Command line: ``claimmap analyze | demo | schema | eval``.
+"""Command line: ``claimmap analyze | demo | serve | schema | eval``.
 
 User errors print one line, ``claimmap: error: …``, on stderr and exit non-zero (see
 ``claimmap.errors`` for the codes); never a traceback. Set CLAIMMAP_DEBUG=1 to see one for an
@@ -31,6 +31,7 @@ class Format(str, Enum):
     text = "text"
     json = "json"
     html = "html"
+    claimreview = "claimreview"
 
 
 def _fail(message: str, code: int) -> None:
@@ -54,6 +55,10 @@ def _emit(report, fmt: Format, output: Optional[Path]) -> None:
         _write(report.to_json(), output)
     elif fmt is Format.html:
         _write(report.to_html(), output)
+    elif fmt is Format.claimreview:
+        from claimmap.report.claimreview import to_claimreview
+
+        _write(json.dumps(to_claimreview(report), ensure_ascii=False, indent=2), output)
     elif output is None:
         from claimmap.report.terminal import print_report
 
@@ -72,9 +77,14 @@ def analyze(
     source: str = typer.Argument(..., help="A local file (HTML or text), an http(s) URL, or - for stdin."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to FILE instead of stdout."),
+    allow_private: bool = typer.Option(False, "--allow-private",
+                                       help="Allow fetching loopback/private addresses (intranet URLs)."),
 ) -> None:
-    """Analyze one article: zones, statements, disputes."""
+    """Analyze one article: zones, statements, disputes, framing."""
     from claimmap.pipeline import analyze as run
+
+    if allow_private:
+        os.environ["CLAIMMAP_ALLOW_PRIVATE_URLS"] = "1"
 
     stdin = None
     if source == "-":
@@ -102,6 +112,28 @@ def demo(
 
         print_report(report)
     typer.echo(f"HTML report written to {output}", err=True)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (loopback by default)."),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+    db: Optional[Path] = typer.Option(None, "--db", help="SQLite file for reports and the corpus (default: setting CLAIMMAP_DB)."),
+    allow_private: bool = typer.Option(False, "--allow-private",
+                                       help="Let URL analysis fetch private/loopback addresses (intranet use)."),
+) -> None:
+    """Run the web UI and REST API (uvicorn). URL fetching refuses private addresses unless --allow-private."""
+    try:
+        import uvicorn
+
+        from claimmap.api import create_app
+    except ImportError as exc:
+        _fail(f"the web app needs fastapi and uvicorn ({exc.name} is missing): pip install fastapi uvicorn", 1)
+    application = create_app(db_path=db, allow_private=True if allow_private else None)
+    typer.echo(f"claimmap: serving on http://{'[' + host + ']' if ':' in host else host}:{port}/ "
+               f"(reports in {application.state.reports.path})", err=True)
+    uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False,
+                server_header=False)
 
 
 @app.command()

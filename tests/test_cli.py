@@ -67,7 +67,8 @@ def test_missing_file(capsys):
     assert (rc, err.strip()) == (2, "claimmap: error: no such file: /nonexistent/story.txt")
 
 
-def test_unreachable_url(capsys):
+def test_unreachable_url(capsys, monkeypatch):
+    monkeypatch.setenv("CLAIMMAP_ALLOW_PRIVATE_URLS", "127.0.0.0/8")  # the address guard refuses loopback by default
     rc, _, err = run(["analyze", f"http://127.0.0.1:{_free_port()}/story"], capsys)
     assert rc == 4 and err.startswith("claimmap: error: cannot connect to 127.0.0.1")
 

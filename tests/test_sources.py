@@ -27,6 +27,13 @@ from claimmap.errors import (
 from claimmap.sources import check_url, fetch_url, from_bytes, read_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _allow_loopback_targets(monkeypatch):
+    """These tests fetch from a server on 127.0.0.1, which the address guard refuses by default
+    (tests/test_ssrf.py covers the guard): open loopback only, nothing else."""
+    monkeypatch.setenv("CLAIMMAP_ALLOW_PRIVATE_URLS", "127.0.0.0/8")
 RUSSIAN = (
     "Министр заявил журналистам, что сообщение о его отставке не соответствует действительности. "
     "Оппозиция потребовала провести расследование и обвинила правительство в сокрытии правды."
@@ -234,7 +241,12 @@ def test_check_url_needs_a_host():
     assert "no host" in one_line(ei.value)
 
 
-def test_check_url_allows_http_and_https():
+def test_check_url_allows_http_and_https(monkeypatch):
+    import socket as _socket
+
+    # no DNS in tests: the resolver answers with a public address
+    monkeypatch.setattr(_socket, "getaddrinfo",
+                        lambda host, port, *a, **k: [(_socket.AF_INET, _socket.SOCK_STREAM, 6, "", ("93.184.215.14", port))])
     assert check_url("http://example.com/a") is None
     assert check_url("HTTPS://example.com/a?b=c") is None
 

@@ -1,0 +1,16 @@
+"""Web UI and REST API (FastAPI): ``create_app(...)``; ``claimmap serve`` runs it with uvicorn.
+
+Endpoints (OpenAPI at ``/openapi.json``, docs at ``/docs``):
+
+- ``POST /api/analyze`` ``{"url"|"text"|"html": …}`` (exactly one) -> the ``analyze --format json``
+  object plus its ``id`` (201, ``Location: /api/reports/{id}``)
+- ``GET /api/reports/{id}[?format=json|claimreview|html]``, ``GET /api/health``
+- ``POST /api/corpus/documents``, ``GET /api/corpus/stats``, ``GET /api/corpus/search?q=``
+  (the embedded corpus in ``claimmap.api.store``)
+- the web UI: ``GET /`` (form), ``POST /analyze`` (form -> 303 to ``/reports/{id}``),
+  ``GET /reports/{id}``
+"""
+
+from claimmap.api.app import create_app
+
+__all__ = ["create_app"]

@@ -1,0 +1,407 @@
+"""The FastAPI application: REST API under /api, server-rendered web UI at /.
+
+Safe to run as a shared service: URL fetching goes through the address guard in
+``claimmap.sources.fetch`` (private targets refused unless ``allow_private``), request bodies
+are capped, an optional bearer token protects /api, every HTML response carries a strict
+Content-Security-Policy (no inline script or style) and every piece of article text is escaped
+by Jinja2 autoescaping. User errors are 4xx JSON ``{"error", "message", "status"}``; a bug is
+logged and answered with a generic 500 JSON, never a traceback.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import parse_qs, urlsplit
+
+import anyio
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from claimmap import config
+from claimmap.errors import (
+    BlockedURLError,
+    ClaimmapError,
+    DataError,
+    FetchError,
+    InputError,
+    InputTooLargeError,
+    UnsupportedLanguageError,
+)
+
+log = logging.getLogger("claimmap.api")
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+# ----------------------------------------------------------------------------- errors
+def error_body(status: int, code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"error": code, "message": message, "status": status, **extra}
+
+
+def error_response(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse(error_body(status, code, message, **extra), status_code=status)
+
+
+def classify(exc: ClaimmapError) -> tuple[int, str]:
+    """claimmap error -> (HTTP status, error code)."""
+    if isinstance(exc, BlockedURLError):
+        return 400, "blocked_url"
+    if isinstance(exc, UnsupportedLanguageError):
+        return 422, "unsupported_language"
+    if isinstance(exc, InputTooLargeError):
+        return 413, "input_too_large"
+    if isinstance(exc, InputError):
+        return 422, "invalid_input"
+    if isinstance(exc, FetchError):
+        return 502, "fetch_failed"
+    if isinstance(exc, DataError):
+        return 500, "server_data_error"
+    return 400, "error"
+
+
+# ----------------------------------------------------------------------------- ASGI middleware
+class SecurityMiddleware:
+    """Body-size cap (413 JSON) and security headers on every response."""
+
+    def __init__(self, app, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        too_big = JSONResponse(
+            error_body(413, "body_too_large", f"request body over the {self.max_body}-byte limit"
+                       " (setting CLAIMMAP_API_MAX_BODY)"), status_code=413)
+        if declared is not None:
+            try:
+                if int(declared) > self.max_body:
+                    return await too_big(scope, receive, self._wrap_send(send))
+            except ValueError:
+                return await JSONResponse(error_body(400, "bad_request", "invalid Content-Length"),
+                                          status_code=400)(scope, receive, self._wrap_send(send))
+        if scope.get("method") in ("POST", "PUT", "PATCH"):
+            # read the body here, up to the limit, then replay it to the app: an oversized body
+            # is refused before any of it is parsed
+            chunks, seen = [], 0
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                body = message.get("body", b"")
+                seen += len(body)
+                if seen > self.max_body:
+                    return await too_big(scope, receive, self._wrap_send(send))
+                chunks.append(body)
+                if not message.get("more_body", False):
+                    break
+            replayed = False
+
+            async def replay():
+                nonlocal replayed
+                if not replayed:
+                    replayed = True
+                    return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+                return await receive()
+
+            return await self.app(scope, replay, self._wrap_send(send))
+        await self.app(scope, receive, self._wrap_send(send))
+
+    @staticmethod
+    def _wrap_send(send):
+        async def wrapped(message):
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                message = dict(message)
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in SECURITY_HEADERS if k not in names]
+            await send(message)
+        return wrapped
+
+
+# ----------------------------------------------------------------------------- request models
+class AnalyzeRequest(BaseModel):
+    """Exactly one of ``url`` (http/https, fetched through the address guard), ``text`` or ``html``."""
+
+    model_config = ConfigDict(extra="forbid")
+    url: str | None = Field(None, description="An http(s) URL to fetch and analyze.", max_length=8192)
+    text: str | None = Field(None, description="Plain article text (a pasted article or scraped dump).")
+    html: str | None = Field(None, description="An HTML page as a string.")
+
+    @model_validator(mode="after")
+    def _exactly_one(self):
+        given = [k for k in ("url", "text", "html") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of url, text or html"
+                             + (f" (got {', '.join(given)})" if given else ""))
+        return self
+
+
+class CorpusDocument(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(..., min_length=1, description="The document's text (indexed for search).")
+    title: str | None = None
+    url: str | None = None
+    site: str | None = None
+
+
+# ----------------------------------------------------------------------------- the app
+def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple | None = None,
+               token: str | None = None, max_body: int | None = None, workers: int | None = None,
+               warm: bool = True) -> FastAPI:
+    """Build the app. ``None`` arguments read the settings: CLAIMMAP_DB, CLAIMMAP_ALLOW_PRIVATE_URLS,
+    CLAIMMAP_API_TOKEN, CLAIMMAP_API_MAX_BODY, CLAIMMAP_API_WORKERS. ``warm`` loads the NLP
+    pipeline at startup (one throwaway analysis) so the first request is not slow."""
+    import jinja2
+
+    from claimmap import __version__
+    from claimmap.api.store import CorpusStore, ReportStore, default_db_path
+    from claimmap.sources.fetch import allow_private_setting
+
+    db = Path(db_path) if db_path is not None else default_db_path()
+    if allow_private is None:
+        allow_private = allow_private_setting()
+    token = token if token is not None else (config.get("CLAIMMAP_API_TOKEN") or None)
+    max_body = max_body if max_body is not None else config.get_int("CLAIMMAP_API_MAX_BODY")
+    workers = workers if workers is not None else max(1, config.get_int("CLAIMMAP_API_WORKERS"))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.limiter = anyio.CapacityLimiter(workers)
+        if warm:
+            await anyio.to_thread.run_sync(_warm_up)
+        yield
+
+    app = FastAPI(title="claimmap", version=__version__, lifespan=lifespan,
+                  description="Map a news article's claims: who said what, who disputes it, how it is framed.")
+    app.state.reports = ReportStore(db)
+    app.state.corpus = CorpusStore(db)
+    app.state.allow_private = allow_private
+    app.state.token = token
+    app.state.limiter = anyio.CapacityLimiter(workers)
+    templates = jinja2.Environment(
+        loader=jinja2.PackageLoader("claimmap.api", "templates"),
+        autoescape=True,  # every piece of article, comment and evidence text is untrusted
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    static_dir = Path(str(resources.files("claimmap.api").joinpath("static")))
+    app.mount("/static", StaticFiles(directory=static_dir), name="static")
+
+    # ------------------------------------------------------------------ errors
+    @app.exception_handler(ClaimmapError)
+    async def _claimmap_error(request: Request, exc: ClaimmapError):
+        status, code = classify(exc)
+        if status >= 500:
+            log.error("server-side problem: %s", exc)
+        if _wants_html(request):
+            return _error_page(request, status, str(exc))
+        return error_response(status, code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError):
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return error_response(400, "malformed_json", "the request body is not valid JSON")
+        details = [{"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
+                    "message": str(e.get("msg", "")).removeprefix("Value error, ")} for e in errors]
+        message = "; ".join((f"{d['field']}: " if d["field"] else "") + d["message"] for d in details)
+        return error_response(422, "invalid_request", message or "invalid request", details=details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(exc.status_code, "error")
+        if _wants_html(request):
+            return _error_page(request, exc.status_code, str(exc.detail))
+        return error_response(exc.status_code, code, str(exc.detail), )
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception):
+        log.exception("internal error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal_error", "internal error; it has been logged")
+
+    @app.middleware("http")
+    async def _auth(request: Request, call_next):
+        if app.state.token and request.url.path.startswith("/api"):
+            given = request.headers.get("authorization", "")
+            scheme, _, value = given.partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), app.state.token.encode()):
+                return JSONResponse(error_body(401, "unauthorized", "this server needs 'Authorization: Bearer <token>'"),
+                                    status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        return await call_next(request)
+
+    def _wants_html(request: Request) -> bool:
+        return not request.url.path.startswith("/api") and request.url.path != "/openapi.json"
+
+    def _error_page(request: Request, status: int, message: str) -> HTMLResponse:
+        page = templates.get_template("error.html.j2").render(status=status, message=message, version=__version__)
+        return HTMLResponse(page, status_code=status)
+
+    # ------------------------------------------------------------------ analysis
+    async def run_analysis(kind: str, value: str) -> tuple[str, dict[str, Any]]:
+        def work() -> dict[str, Any]:
+            return _analyze(kind, value, app.state.allow_private).to_dict()
+
+        data = await anyio.to_thread.run_sync(work, limiter=app.state.limiter)
+        report_id = await anyio.to_thread.run_sync(lambda: app.state.reports.save(data, source=kind))
+        return report_id, {"id": report_id, **data}
+
+    async def load(report_id: str) -> dict[str, Any]:
+        data = await anyio.to_thread.run_sync(app.state.reports.get, report_id)
+        if data is None:
+            raise StarletteHTTPException(404, f"no report with id {report_id!r}")
+        return data
+
+    # ------------------------------------------------------------------ REST API
+    @app.get("/api/health", tags=["api"])
+    async def health() -> dict[str, Any]:
+        """Liveness: status, version and the number of stored reports."""
+        return {"status": "ok", "version": __version__, "reports": app.state.reports.count()}
+
+    @app.post("/api/analyze", status_code=201, tags=["api"],
+              responses={201: {"description": "The claim map (`claimmap analyze --format json`) plus its `id`."},
+                         400: {"description": "URL refused (scheme or address) or malformed JSON"},
+                         413: {"description": "Body or article too large"},
+                         422: {"description": "Invalid request or unusable article (empty, not English…)"},
+                         502: {"description": "The URL could not be fetched"}})
+    async def api_analyze(body: AnalyzeRequest) -> JSONResponse:
+        """Analyze one article given as a URL, plain text or HTML; the report is stored under its id."""
+        kind = next(k for k in ("url", "text", "html") if getattr(body, k) is not None)
+        report_id, data = await run_analysis(kind, getattr(body, kind))
+        return JSONResponse(data, status_code=201, headers={"Location": f"/api/reports/{report_id}"})
+
+    @app.get("/api/reports/{report_id}", tags=["api"])
+    async def api_report(request: Request, report_id: str,
+                         format: Literal["json", "claimreview", "html"] = "json") -> Response:
+        """A stored report: its JSON, schema.org ClaimReview JSON-LD, or the self-contained HTML report."""
+        data = await load(report_id)
+        if format == "claimreview":
+            from claimmap.report.claimreview import to_claimreview
+
+            page = str(request.url_for("report_page", report_id=report_id))
+            return JSONResponse(to_claimreview(data, report_url=page), media_type="application/ld+json")
+        if format == "html":
+            from claimmap.api.rebuild import report_from_dict
+
+            html = await anyio.to_thread.run_sync(lambda: report_from_dict(data).to_html())
+            return HTMLResponse(html, headers={"Content-Disposition": f'attachment; filename="claimmap-{report_id}.html"'})
+        return JSONResponse(data)
+
+    @app.post("/api/corpus/documents", status_code=201, tags=["corpus"])
+    async def corpus_add(doc: CorpusDocument) -> dict[str, Any]:
+        """Add a document to the embedded corpus (indexed for full-text search)."""
+        if len(doc.text.encode("utf-8")) > config.get_int("CLAIMMAP_MAX_BYTES"):
+            raise InputTooLargeError("document text is over the CLAIMMAP_MAX_BYTES limit")
+        doc_id = await anyio.to_thread.run_sync(
+            lambda: app.state.corpus.add(text=doc.text, title=doc.title, url=doc.url, site=doc.site))
+        return {"id": doc_id}
+
+    @app.get("/api/corpus/stats", tags=["corpus"])
+    async def corpus_stats() -> dict[str, Any]:
+        """Counts: documents, distinct sites, characters, stored reports."""
+        return await anyio.to_thread.run_sync(app.state.corpus.stats)
+
+    @app.get("/api/corpus/search", tags=["corpus"])
+    async def corpus_search(q: str = Query(..., min_length=1, max_length=500, description="Words to find (all must match)."),
+                            limit: int = Query(20, ge=1, le=100)) -> dict[str, Any]:
+        """Full-text search (SQLite FTS5, bm25 ranking) over corpus documents' titles and text."""
+        results = await anyio.to_thread.run_sync(lambda: app.state.corpus.search(q, limit=limit))
+        return {"query": q, "count": len(results), "results": results}
+
+    # ------------------------------------------------------------------ web UI
+    def render(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        ctx.setdefault("version", __version__)
+        ctx.setdefault("token_required", bool(app.state.token))
+        return HTMLResponse(templates.get_template(name).render(**ctx), status_code=status)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def index(example: int = 0) -> HTMLResponse:
+        text = _example_text() if example else ""
+        return render("index.html.j2", text=text, url="", error=None)
+
+    @app.post("/analyze", include_in_schema=False)
+    async def ui_analyze(request: Request) -> Response:
+        origin = request.headers.get("origin")
+        if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host", ""):
+            return render("index.html.j2", status=403, text="", url="", error="cross-site form submission refused")
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype != "application/x-www-form-urlencoded":
+            return render("index.html.j2", status=415, text="", url="", error="send the form as application/x-www-form-urlencoded")
+        raw = await request.body()
+        form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True).items()}
+        url, text = form.get("url", "").strip(), form.get("text", "")
+        if app.state.token and not hmac.compare_digest(form.get("token", "").encode(), app.state.token.encode()):
+            return render("index.html.j2", status=401, text=text, url=url, error="this server needs its access token")
+        if bool(url) == bool(text.strip()):
+            return render("index.html.j2", status=422, text=text, url=url,
+                          error="give either a link or the article text (not both)")
+        # pasted text is always read as plain text: markup in it is shown, never interpreted
+        kind, value = ("url", url) if url else ("text", text)
+        try:
+            report_id, _ = await run_analysis(kind, value)
+        except ClaimmapError as exc:
+            status, _code = classify(exc)
+            return render("index.html.j2", status=status, text=text, url=url, error=str(exc))
+        return RedirectResponse(f"/reports/{report_id}", status_code=303)
+
+    @app.get("/reports/{report_id}", response_class=HTMLResponse, include_in_schema=False, name="report_page")
+    async def report_page(report_id: str) -> HTMLResponse:
+        from claimmap.api.views import report_context
+
+        data = await load(report_id)
+        ctx = await anyio.to_thread.run_sync(report_context, data)
+        return render("report.html.j2", report_id=report_id, **ctx)
+
+    app.add_middleware(SecurityMiddleware, max_body=max_body)
+    return app
+
+
+# ----------------------------------------------------------------------------- helpers
+def _example_text() -> str:
+    return resources.files("claimmap.data.examples").joinpath("harbour_talks.txt").read_text("utf-8")
+
+
+def _analyze(kind: str, value: str, allow_private):
+    """Run the pipeline on one input (runs in a worker thread)."""
+    from claimmap.pipeline import analyze_document
+    from claimmap.sources import from_bytes
+    from claimmap.sources.fetch import check_url, fetch_url
+
+    limit = config.get_int("CLAIMMAP_MAX_BYTES")
+    if kind == "url":
+        check_url(value, allow_private=allow_private)  # scheme, host and address, before anything else
+        data, final_url, content_type = fetch_url(value, allow_private=allow_private)
+        doc = from_bytes(data, url=final_url, content_type=content_type)
+    else:
+        raw = value.encode("utf-8")
+        if len(raw) > limit:
+            raise InputTooLargeError(f"the {kind} is {len(raw)} bytes, over the {limit}-byte limit")
+        ctype = "text/html; charset=utf-8" if kind == "html" else "text/plain; charset=utf-8"
+        doc = from_bytes(raw, content_type=ctype)
+    return analyze_document(doc)
+
+
+def _warm_up() -> None:
+    """Load spaCy and the stage resources once, at startup."""
+    try:
+        _analyze("text", _example_text(), False)
+    except Exception:
+        log.exception("warm-up analysis failed")
