@@ -12,6 +12,8 @@ stamp=.venv/.claimmap-installed
 want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install -q --upgrade "pip>=24"
+  # torch first and pinned: an unpinned torch (pulled in by sentence-transformers) is a multi-GB CUDA build
+  .venv/bin/python -m pip install -q "torch==$(sed -n 's/^torch==//p' requirements.txt)"
   .venv/bin/python -m pip install -q -r requirements.txt
   .venv/bin/python -m pip install -q --no-deps -e .
   echo "$want" > "$stamp"
