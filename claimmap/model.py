@@ -78,6 +78,7 @@ class Sentence:
     start: int
     end: int
     zone: str
+    checkworthiness: float | None = None  # 0..1, body sentences (None where not scored)
 
 
 @dataclass
@@ -115,6 +116,7 @@ class Statement:
     polarity: str
     sentence: Span | None = None
     parent: str | None = None  # id of the statement this one is nested in ("X said Y claimed Z")
+    checkworthiness: float | None = None  # 0..1: a factual claim a checker would want verified
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

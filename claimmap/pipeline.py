@@ -68,8 +68,22 @@ def add_framing(report: Report) -> Report:
     return report
 
 
+def add_checkworthiness(report: Report) -> Report:
+    """Score body sentences and statements (0..1) with the check-worthiness model."""
+    from claimmap.checkworthiness import score_report
+
+    scores = score_report(report)
+    by_span = {(s["start"], s["end"]): s["checkworthiness"] for s in scores["sentences"]}
+    for sent in report.sentences:
+        sent.checkworthiness = by_span.get((sent.start, sent.end))
+    for st in report.statements:
+        st.checkworthiness = scores["statements"].get(st.id)
+    return report
+
+
 def analyze_document(doc: Document, *, framing: bool = True) -> Report:
-    """Run every stage on an already-read Document (``framing=False`` skips the framing stage)."""
+    """Run every stage on an already-read Document (``framing=False`` skips the framing
+    and check-worthiness stages)."""
     from claimmap.claims.disputes import find_disputes
     from claimmap.statements import extract
     from claimmap.zones import zone_document
@@ -87,7 +101,9 @@ def analyze_document(doc: Document, *, framing: bool = True) -> Report:
         warnings.append("no attributed statements found in the article")
     report = Report(document=doc, zones=zones, sentences=sentences, statements=statements,
                     disputes=disputes, warnings=warnings)
-    return add_framing(report) if framing else report
+    if not framing:
+        return report
+    return add_checkworthiness(add_framing(report))
 
 
 def analyze(source: str, *, stdin: bytes | None = None, framing: bool = True) -> Report:

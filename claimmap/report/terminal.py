@@ -49,6 +49,15 @@ def print_report(report: "Report", console: "Console | None" = None) -> None:
         line.append(_clip(st.content.text, 160))
         console.print(line)
 
+    article = {z.id for z in report.zones if z.kind in ("header", "body")}
+    ranked = sorted((s for s in report.statements if s.checkworthiness is not None and s.zone in article),
+                    key=lambda s: -s.checkworthiness)[:5]
+    if ranked:
+        console.print("[bold]Most check-worthy claims[/bold]")
+        for st in ranked:
+            who = st.speaker.canonical if st.speaker else "narrator"
+            console.print(Text(f"  {st.checkworthiness:.2f} {st.id} {who}: {_clip(st.content.text, 120)}"))
+
     by_id = {s.id: s for s in report.statements}
     console.print(f"[bold]Disputes ({len(report.disputes)})[/bold]")
     if not report.disputes:
