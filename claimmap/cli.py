@@ -168,6 +168,27 @@ def eval_attribution(path: Path = typer.Argument(..., help="Folder laid out like
     _write(json.dumps(evaluate_attribution(path), indent=2), None)
 
 
+@eval_app.command("checkworthiness")
+def eval_checkworthiness(path: Path = typer.Argument(..., help="Folder laid out like CLEF-2019 CheckThat! task 1 (one tsv per debate).")) -> None:
+    """Check-worthiness ranking: MAP, R-precision, P@5 over debates."""
+    from claimmap.evaluate.checkworthiness import evaluate_checkworthiness
+
+    res = evaluate_checkworthiness(path)
+    _write(json.dumps({k: res[k] for k in ("map", "r_precision", "p_at_5", "n_debates")} | {"per_debate": res["per_debate"]}, indent=2), None)
+
+
+@eval_app.command("techniques")
+def eval_techniques(
+    articles: Path = typer.Option(..., "--articles", help="Folder of article<ID>.txt files."),
+    si: Path = typer.Option(..., "--si", help="SI labels: id start end."),
+    tc: Path = typer.Option(..., "--tc", help="TC labels: id technique start end."),
+) -> None:
+    """Persuasion techniques: SI partial-overlap P/R/F1 and TC micro-F1 on gold spans."""
+    from claimmap.evaluate.techniques import evaluate_techniques
+
+    _write(json.dumps(evaluate_techniques(articles, si, tc), indent=2), None)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning every user error into one line on stderr."""
     try:

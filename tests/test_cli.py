@@ -121,3 +121,16 @@ def test_cli_entry_point_subprocess(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "claimmap", "analyze", str(tmp_path / "none.txt")],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and bad.stderr.startswith("claimmap: error: no such file")
+
+
+def test_eval_checkworthiness_prints_one_json(tmp_path, capsys):
+    d = tmp_path / "clef"
+    d.mkdir()
+    rows = ["1\tA\tGood evening and welcome to the debate.\t0",
+            "2\tB\tUnemployment fell to 3.5 percent last year, the lowest since 1969.\t1",
+            "3\tA\tThank you very much.\t0"]
+    (d / "debate1.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    rc, out, err = run(["eval", "checkworthiness", str(d)], capsys)
+    assert rc == 0, err
+    res = json.loads(out)
+    assert res["n_debates"] == 1 and 0 <= res["map"] <= 1 and set(res) >= {"map", "r_precision", "p_at_5"}
