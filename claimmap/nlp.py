@@ -30,3 +30,98 @@ def load(name: str | None = None) -> "Language":
 def parse(text: str, name: str | None = None):
     """Parse ``text`` with the configured pipeline and return the spaCy ``Doc``."""
     return load(name)(text)
+
+
+# --- sentence annotations shared between stages ------------------------------------------------
+# The statements stage parses every zone with the full pipeline; later stages that need only
+# tags and entity labels of single sentences (check-worthiness) recall them here instead of
+# parsing the same sentences again. Bounded, keyed by the sentence text.
+_SENTENCES: "OrderedDict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]"
+from collections import OrderedDict  # noqa: E402
+
+_SENTENCES = OrderedDict()
+_SENTENCES_MAX = 20000
+
+
+def remember_sentence(sdoc, start: int, end: int) -> None:
+    """Keep POS tags, fine tags and entity labels of ``sdoc.text[start:end]`` (one sentence)."""
+    span = sdoc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return
+    key = sdoc.text[start:end]
+    _SENTENCES[key] = (tuple(t.pos_ for t in span), tuple(t.tag_ for t in span),
+                       tuple(e.label_ for e in span.ents))
+    _SENTENCES.move_to_end(key)
+    while len(_SENTENCES) > _SENTENCES_MAX:
+        _SENTENCES.popitem(last=False)
+
+
+def recall_sentence(text: str):
+    """(pos, tag, entity labels) of a sentence seen by ``remember_sentence``, else None."""
+    return _SENTENCES.get(text)
+
+
+# --- parsing in blocks, shared between stages -------------------------------------------------
+# Every stage that needs spaCy on article text parses the same blocks (paragraphs and lines of a
+# zone) through this cache, so the statements stage's parse is the framing stage's parse too.
+_DOCS: "OrderedDict[str, object]" = OrderedDict()
+_DOCS_MAX = 4096
+
+
+def blocks(text: str, start: int, end: int):
+    """Split a zone into the blocks parsed separately: paragraphs and lines (a headline or a list
+    item never runs into the next line), but hard-wrapped prose lines are kept together."""
+    import re
+
+    out = []
+    a = start
+    for m in re.finditer(r"\n", text[start:end]):
+        nl = start + m.start()
+        line = text[text.rfind("\n", start, nl) + 1 if text.rfind("\n", start, nl) >= start else start:nl]
+        nxt = text[nl + 1:end].lstrip(" \t")
+        wrapped = (50 <= len(line.rstrip()) <= 100 and line.rstrip()[-1:] not in ".!?:;\"”’»)"
+                   and nxt[:1].islower())
+        if not wrapped:
+            if text[a:nl].strip():
+                out.append((a, nl))
+            a = nl + 1
+    if text[a:end].strip():
+        out.append((a, end))
+    return [piece for blk in out for piece in _cut(text, *blk)]
+
+
+MAX_BLOCK = 50_000  # spaCy refuses documents over nlp.max_length; long blocks are cut
+
+
+def _cut(text: str, start: int, end: int):
+    while end - start > MAX_BLOCK:
+        stop = text.rfind(". ", start, start + MAX_BLOCK)
+        stop = stop + 1 if stop > start + MAX_BLOCK // 2 else start + MAX_BLOCK
+        yield start, stop
+        start = stop
+    if text[start:end].strip():
+        yield start, end
+
+
+
+def parse_cached(texts: list[str], batch_size: int = 32) -> list:
+    """Full-pipeline spaCy Docs for ``texts``, reusing any block parsed before (bounded LRU).
+    Callers must not modify the returned Docs."""
+    out: list = [_DOCS.get(t) for t in texts]
+    todo = [i for i, d in enumerate(out) if d is None]
+    if todo:
+        for i, d in zip(todo, load().pipe((texts[i] for i in todo), batch_size=batch_size)):
+            out[i] = d
+            _DOCS[texts[i]] = d
+    for t in texts:
+        if t in _DOCS:
+            _DOCS.move_to_end(t)
+    while len(_DOCS) > _DOCS_MAX:
+        _DOCS.popitem(last=False)
+    return out
+
+
+def clear_caches() -> None:
+    """Forget cached parses and sentence annotations (benchmarks measure a new article)."""
+    _DOCS.clear()
+    _SENTENCES.clear()

@@ -68,6 +68,52 @@ def add_framing(report: Report) -> Report:
     return report
 
 
+#: zones the persuasion-technique model reads
+TECHNIQUE_ZONES = ("header", "body", "comment")
+#: model techniques that also raise a comment flag (the lexicon raises them too; both are recorded)
+TECHNIQUE_FLAGS = {"Loaded_Language": "loaded_language", "Name_Calling,Labeling": "name_calling"}
+TECHNIQUE_FLAG_SCORE = 0.5
+
+
+def add_techniques(report: Report) -> Report:
+    """Persuasion techniques (SemEval-2020 Task 11 classes) in the article and each comment,
+    from the learned span tagger + classifier in ``claimmap.techniques`` (fast variant: first 3
+    encoder layers). Needs torch and transformers: where they are missing, the stage is skipped
+    with a warning rather than failing the analysis."""
+    try:
+        from claimmap.techniques import detect_techniques
+    except ImportError as exc:  # pragma: no cover - optional dependency
+        report.warnings.append(f"persuasion techniques skipped: {exc.name} is not installed")
+        return report
+    text = report.document.text
+    found: list[dict] = []
+    for z in report.zones:
+        if z.kind not in TECHNIQUE_ZONES or z.end <= z.start:
+            continue
+        for t in detect_techniques(text[z.start:z.end], fast=True):
+            found.append({"start": t["start"] + z.start, "end": t["end"] + z.start,
+                          "technique": t["technique"], "score": round(float(t["score"]), 4),
+                          "zone": z.id, "text": text[t["start"] + z.start:t["end"] + z.start]})
+    report.extras["techniques"] = found
+    by_zone: dict[str, list[dict]] = {}
+    for t in found:
+        by_zone.setdefault(t["zone"], []).append(t)
+    for c in report.extras.get("comments", []):
+        ts = by_zone.get(c["zone"], [])
+        c["techniques"] = ts
+        sources = {f: ["lexicon"] for f in c["flags"]}
+        for t in ts:
+            flag = TECHNIQUE_FLAGS.get(t["technique"])
+            if flag and t["score"] >= TECHNIQUE_FLAG_SCORE and "model" not in sources.setdefault(flag, []):
+                sources[flag].append("model")
+        c["flag_sources"] = sources
+        c["flags"] = [f for f in ("loaded_language", "name_calling", "dehumanising", "violence") if f in sources]
+        zone = report.zone(c["zone"])
+        if zone is not None:
+            zone.flags = list(c["flags"])
+    return report
+
+
 def add_checkworthiness(report: Report) -> Report:
     """Score body sentences and statements (0..1) with the check-worthiness model."""
     from claimmap.checkworthiness import score_report
@@ -81,9 +127,10 @@ def add_checkworthiness(report: Report) -> Report:
     return report
 
 
-def analyze_document(doc: Document, *, framing: bool = True) -> Report:
-    """Run every stage on an already-read Document (``framing=False`` skips the framing
-    and check-worthiness stages)."""
+def analyze_document(doc: Document, *, framing: bool = True, techniques: bool = True) -> Report:
+    """Run every stage on an already-read Document. ``framing=False`` stops after disputes (no
+    framing, techniques or check-worthiness); ``techniques=False`` skips only the persuasion-
+    technique model (the one stage that needs torch)."""
     from claimmap.claims.disputes import find_disputes
     from claimmap.statements import extract
     from claimmap.zones import zone_document
@@ -103,25 +150,31 @@ def analyze_document(doc: Document, *, framing: bool = True) -> Report:
                     disputes=disputes, warnings=warnings)
     if not framing:
         return report
-    return add_checkworthiness(add_framing(report))
+    add_framing(report)
+    if techniques:
+        add_techniques(report)
+    return add_checkworthiness(report)
 
 
-def analyze(source: str, *, stdin: bytes | None = None, framing: bool = True) -> Report:
+def analyze(source: str, *, stdin: bytes | None = None, framing: bool = True,
+            techniques: bool = True) -> Report:
     """Analyze a local file path, an http(s) URL, or ``"-"`` (stdin)."""
     from claimmap.sources import read_source
 
-    return analyze_document(read_source(source, stdin=stdin), framing=framing)
+    return analyze_document(read_source(source, stdin=stdin), framing=framing, techniques=techniques)
 
 
-def analyze_text(text: str, *, url: str | None = None, framing: bool = True) -> Report:
+def analyze_text(text: str, *, url: str | None = None, framing: bool = True,
+            techniques: bool = True) -> Report:
     """Analyze already-decoded plain text (a scraped dump or a pasted article)."""
     from claimmap.sources import from_bytes
 
-    return analyze_document(from_bytes(text.encode("utf-8"), url=url, content_type="text/plain; charset=utf-8"), framing=framing)
+    return analyze_document(from_bytes(text.encode("utf-8"), url=url, content_type="text/plain; charset=utf-8"), framing=framing, techniques=techniques)
 
 
-def analyze_html(html: str, *, url: str | None = None, framing: bool = True) -> Report:
+def analyze_html(html: str, *, url: str | None = None, framing: bool = True,
+            techniques: bool = True) -> Report:
     """Analyze an HTML page given as a string."""
     from claimmap.sources import from_bytes
 
-    return analyze_document(from_bytes(html.encode("utf-8"), url=url, content_type="text/html; charset=utf-8"), framing=framing)
+    return analyze_document(from_bytes(html.encode("utf-8"), url=url, content_type="text/html; charset=utf-8"), framing=framing, techniques=techniques)

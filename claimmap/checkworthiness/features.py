@@ -90,13 +90,22 @@ def parse_from_doc(doc) -> Parse:
 
 def parse_texts(texts: Sequence[str], nlp=None, batch_size: int = 256) -> list[Parse]:
     """Tag and NER ``texts`` one sentence at a time (the parser and lemmatizer are skipped)."""
-    if nlp is None:
-        from claimmap import nlp as _nlp
+    from claimmap import nlp as _nlp
 
-        nlp = _nlp.load()
-    disable = [p for p in ("parser", "lemmatizer", "senter") if p in nlp.pipe_names]
-    with nlp.select_pipes(disable=disable):
-        return [parse_from_doc(d) for d in nlp.pipe((t[:2000] for t in texts), batch_size=batch_size)]
+    texts = [t[:2000] for t in texts]
+    out: list[Parse | None] = []
+    for t in texts:  # sentences the statements stage already parsed (same pipeline, in context)
+        seen = _nlp.recall_sentence(t)
+        out.append(Parse(*seen) if seen is not None else None)
+    todo = [i for i, p in enumerate(out) if p is None]
+    if todo:
+        if nlp is None:
+            nlp = _nlp.load()
+        disable = [p for p in ("parser", "lemmatizer", "senter") if p in nlp.pipe_names]
+        with nlp.select_pipes(disable=disable):
+            for i, d in zip(todo, nlp.pipe((texts[i] for i in todo), batch_size=batch_size)):
+                out[i] = parse_from_doc(d)
+    return out
 
 
 # ------------------------------------------------------------------------------------ n-grams

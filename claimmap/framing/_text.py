@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from claimmap.model import Document, Zone
 
 #: zone kinds the framing stage reads (never disclaimer / boilerplate / related)
 READ_KINDS = ("header", "body", "comment")
 
-# spaCy components not needed for lemma-based matching (the dependency parse is 4x the cost)
-_SKIP_PIPES = ("parser", "ner")
 
 _TERMINAL = {".", "!", "?", "…", "!?", "?!", "...", "!!", "??"}
 _CLOSERS = {"”", "’", "»", ")", "]", "\"", "'", "“"}
@@ -52,42 +49,20 @@ def regions(doc: Document, zones: list[Zone]) -> list[Region]:
     return list(_regions(doc.text, spans))
 
 
-@lru_cache(maxsize=4)
 def _regions(text: str, spans: tuple) -> tuple[Region, ...]:
+    """One region per parsed block (paragraph or line) of each zone, from the shared parse cache
+    (the statements stage has usually parsed the same blocks already)."""
     from claimmap import nlp
 
-    pipe = nlp.load()
-    skip = [p for p in _SKIP_PIPES if p in pipe.pipe_names]
-    out = []
-    texts = [text[s:e] for _, _, s, e, _, _ in spans]
-    for (zid, kind, s, e, parent, label), sdoc in zip(spans, pipe.pipe(texts, disable=skip, batch_size=32)):
+    items = []
+    for zid, kind, s, e, parent, label in spans:
         zone = Zone(id=zid, kind=kind, start=s, end=e, parent=parent, label=label) if zid is not None else None
-        sents = mark_sentences(sdoc)
-        out.append(Region(zone=zone, start=s, kind=kind, sdoc=sdoc, sents=sents,
-                          quotes=quote_spans(sdoc.text)))
+        items.extend((zone, kind, a, b) for a, b in nlp.blocks(text, s, e))
+    out = []
+    for (zone, kind, a, _b), sdoc in zip(items, nlp.parse_cached([text[a:b] for _z, _k, a, b in items])):
+        sents = [(sp.start_char, sp.end_char) for sp in sdoc.sents]
+        out.append(Region(zone=zone, start=a, kind=kind, sdoc=sdoc, sents=sents, quotes=quote_spans(sdoc.text)))
     return tuple(out)
-
-
-def mark_sentences(sdoc) -> list[tuple[int, int]]:
-    """Rule-based sentence starts (after . ! ? or a line break), set on the tokens so that Matcher
-    patterns can use IS_SENT_START; returns the sentences' char spans."""
-    starts: list[int] = []
-    pending = True
-    for tok in sdoc:
-        if tok.is_space:
-            if "\n" in tok.text:
-                pending = True
-            tok.is_sent_start = False if tok.i else True
-            continue
-        if pending and tok.text in _CLOSERS and tok.text not in ("\"", "'", "“") and starts:
-            tok.is_sent_start = False if tok.i else True
-            continue
-        tok.is_sent_start = bool(pending or tok.i == 0)
-        if tok.is_sent_start:
-            starts.append(tok.idx)
-        pending = tok.text in _TERMINAL or (tok.text.endswith(("!", "?")) and tok.is_punct)
-    n = len(sdoc.text)
-    return [(a, starts[i + 1] if i + 1 < len(starts) else n) for i, a in enumerate(starts)]
 
 
 _WORD = re.compile(r"\w", re.UNICODE)

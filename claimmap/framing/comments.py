@@ -47,13 +47,14 @@ def comment_flags(doc: Document, zones: list[Zone], marks: list[TermMark] | None
     if marks is None:
         marks = find_terms(doc, zones, [])
     lm = _loaded_matcher()
-    by_zone = {r.zone_id: r for r in _text.regions(doc, zones)}
+    by_zone: dict[str | None, list] = {}
+    for r in _text.regions(doc, zones):
+        by_zone.setdefault(r.zone_id, []).append(r)
     out = []
     for z in sorted(comments, key=lambda z: z.start):
-        region = by_zone.get(z.id)
-        hits = lm.find(region.sdoc) if region is not None else []
-        terms = [{"text": doc.text[z.start + h.start:z.start + h.end], "start": z.start + h.start,
-                  "end": z.start + h.end, "category": h.category} for h in hits]
+        terms = [{"text": doc.text[r.start + h.start:r.start + h.end], "start": r.start + h.start,
+                  "end": r.start + h.end, "category": h.category}
+                 for r in by_zone.get(z.id, []) for h in lm.find(r.sdoc)]
         flags = [c for c in CATEGORIES if any(t["category"] == c for t in terms)]
         mine = [m for m in marks if m.zone == z.id]
         out.append({"zone": z.id, "flags": flags, "terms": terms, "side": _side(mine),

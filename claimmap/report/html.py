@@ -81,6 +81,8 @@ def build_view(report: "Report") -> dict:
         cls = "term scare" if t.get("scare_quoted") else "term"
         marks.append((t["start"], t["end"], cls, f"contested term ({t.get('side') or '?'}, {t.get('voice')})"))
         anchors.setdefault(t["start"], f"term-{t['start']}")
+    for t in report.extras.get("techniques", []):
+        marks.append((t["start"], t["end"], "technique", f"technique: {t['technique']} ({t['score']:.2f})"))
     for c in report.extras.get("comments", []):
         for t in c.get("terms", []):
             marks.append((t["start"], t["end"], "flagged", t.get("category", "")))

