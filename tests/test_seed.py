@@ -102,7 +102,7 @@ def test_framing_and_comments(seed_report):
     align = framing["narrator_alignment"]
     assert max(align, key=align.get) == "russian_government"
     narrator = {t["text"].lower() for t in framing["terms"] if t["voice"] == "narrator"}
-    assert {"special operation", "kiev", "donbass"} <= narrator
+    assert {"special operation", "kiev", "donbass", "lugansk"} <= narrator
     invasion = [t for t in framing["terms"] if "invasion" in t["text"].lower()]
     assert invasion and all(t["voice"] != "narrator" or t["scare_quoted"] for t in invasion)
     flags = {z.id: set(z.flags or []) for z in seed_report.zones if z.kind == "comment"}
@@ -112,6 +112,24 @@ def test_framing_and_comments(seed_report):
     assert "name_calling" in flags[scum]
     iron = next(zid for zid in flags if "hot iron" in zone_of[zid])
     assert "violence" in flags[iron]
+    summary = seed_report.extras["comments_summary"]
+    assert summary["n_comments"] == 16 and scum in summary["flagged"]["name_calling"]
+
+
+def test_techniques_and_checkworthiness(seed_report):
+    pytest.importorskip("torch")
+    techniques = seed_report.extras["techniques"]
+    zones = {z.id: z.kind for z in seed_report.zones}
+    assert techniques and all(zones[t["zone"]] in ("header", "body", "comment") for t in techniques)
+    text = seed_report.document.text
+    assert all(text[t["start"]:t["end"]] == t["text"] for t in techniques)
+    comment = [t for t in techniques if zones[t["zone"]] == "comment"]
+    assert any(t["technique"] in ("Name_Calling,Labeling", "Loaded_Language") for t in comment)
+    body = [s for s in seed_report.sentences if zones[s.zone] == "body"]
+    assert body and all(s.checkworthiness is not None and 0 <= s.checkworthiness <= 1 for s in body)
+    peskov = _find(seed_report, "Dmitry Peskov", "assert", "broke off contact")
+    greeting_like = min(body, key=lambda s: s.checkworthiness)
+    assert peskov.checkworthiness > greeting_like.checkworthiness
 
 
 def test_json_validates_and_html_renders(seed_report):

@@ -395,7 +395,7 @@ class SentenceExtractor:
                 if found and p < self.model.threshold * 0.5:
                     continue  # the model vetoes a lexicon cue in this context
                 confirmed = p >= self.model.threshold and not inq
-                if not found and confirmed and p >= NEW_CUE_THRESHOLD:
+                if not found and confirmed and p >= NEW_CUE_THRESHOLD and tok.lemma_.lower() not in self.lex.never:
                     found = (tok.lemma_.lower(), "assert", [tok])
                     if NEW_CUE_NEEDS_SUBJECT and self.subject(tok) is None:
                         continue
