@@ -74,3 +74,11 @@ def test_terminal_summary_lists_statements_and_disputes():
     print_report(_report(), Console(file=buf, width=160, force_terminal=False))
     out = buf.getvalue()
     assert "Ministry" in out and "deny" in out and "d1: Ministry (assert) vs Mayor (deny)" in out
+
+
+def test_report_round_trips_through_json():
+    from claimmap.report.load import report_from_dict
+
+    original = _report()
+    again = report_from_dict(json.loads(original.to_json()))
+    assert again.to_dict() == original.to_dict()

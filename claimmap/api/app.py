@@ -299,7 +299,7 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
             page = str(request.url_for("report_page", report_id=report_id))
             return JSONResponse(to_claimreview(data, report_url=page), media_type="application/ld+json")
         if format == "html":
-            from claimmap.api.rebuild import report_from_dict
+            from claimmap.report.load import report_from_dict
 
             html = await anyio.to_thread.run_sync(lambda: report_from_dict(data).to_html())
             return HTMLResponse(html, headers={"Content-Disposition": f'attachment; filename="claimmap-{report_id}.html"'})

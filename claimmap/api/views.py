@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from claimmap.api.rebuild import report_from_dict
+from claimmap.report.load import report_from_dict
 from claimmap.report.html import ZONE_LABELS, build_view
 
 NO_CORPUS = "no corpus: corroboration not run"
