@@ -1,4 +1,4 @@
-"""Command line: ``claimmap analyze | demo | serve | schema | eval``.
+"""Command line: ``claimmap analyze | demo | serve | schema | eval | corpus``.
 
 User errors print one line, ``claimmap: error: …``, on stderr and exit non-zero (see
 ``claimmap.errors`` for the codes); never a traceback. Set CLAIMMAP_DEBUG=1 to see one for an
@@ -22,6 +22,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="claimmap: map an article's claims — who said what, who disputes it.")
 eval_app = typer.Typer(no_args_is_help=True, help="Evaluate a stage on a benchmark; prints one JSON object.")
 app.add_typer(eval_app, name="eval")
+corpus_app = typer.Typer(no_args_is_help=True, help="Build and inspect the local corpus of analysed articles.")
+app.add_typer(corpus_app, name="corpus")
 
 EXAMPLE = "harbour_talks.txt"
 INTERNAL_ERROR_EXIT = 70
@@ -187,6 +189,107 @@ def eval_techniques(
     from claimmap.evaluate.techniques import evaluate_techniques
 
     _write(json.dumps(evaluate_techniques(articles, si, tc), indent=2), None)
+
+
+class CorpusFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+_DB_HELP = "Corpus SQLite file (default: setting CLAIMMAP_CORPUS_DB, else corpus.db beside CLAIMMAP_DB)."
+
+
+def _open_corpus(db: Optional[Path]):
+    from claimmap.corpus.sqlite import SQLiteStore, default_corpus_path
+
+    return SQLiteStore(db or default_corpus_path())
+
+
+@corpus_app.command("add")
+def corpus_add(
+    sources: list[str] = typer.Argument(..., help="Files, folders, JSONL, WARC(.gz), URL lists (.txt) or URLs."),
+    db: Optional[Path] = typer.Option(None, "--db", help=_DB_HELP),
+    no_embed: bool = typer.Option(False, "--no-embed", help="Store no embeddings (full-text search only)."),
+    batch: Optional[int] = typer.Option(None, "--batch", min=1, help="Articles per transaction (default: setting CLAIMMAP_CORPUS_BATCH)."),
+    format: CorpusFormat = typer.Option(CorpusFormat.text, "--format", "-f", help="Summary format."),
+) -> None:
+    """Analyse and add articles to the corpus. Idempotent; a bad item is one error line."""
+    from claimmap import config
+    from claimmap.corpus.ingest import ingest
+
+    batch_size = batch or config.get_int("CLAIMMAP_CORPUS_BATCH")
+    embedder = None
+    if not no_embed:
+        from claimmap.corpus.embed import get_embedder
+
+        embedder = get_embedder()
+
+    def report(label: str, status: str, error: Optional[str]) -> None:
+        if status == "failed":
+            typer.echo(f"claimmap: item error: {label}: {error}", err=True)
+
+    store = _open_corpus(db)
+    try:
+        result = ingest(store, sources, embedder=embedder, batch_size=batch_size, on_item=report,
+                        progress=sys.stderr.isatty())
+        stats = store.stats()
+    finally:
+        store.close()
+    if format is CorpusFormat.json:
+        _write(json.dumps({**result.to_dict(), "corpus": stats}, indent=2), None)
+    else:
+        typer.echo(f"added {result.added}, skipped {result.skipped} (already in the corpus), "
+                   f"failed {result.failed}; corpus: {stats['documents']} documents, "
+                   f"{stats['sentences']} sentences, {stats['statements']} statements, "
+                   f"{stats['families']} families")
+    if result.total == 0:
+        _fail("no articles found in the sources given", 1)
+    if result.failed and result.failed == result.total:
+        raise typer.Exit(1)
+
+
+@corpus_app.command("stats")
+def corpus_stats(
+    db: Optional[Path] = typer.Option(None, "--db", help=_DB_HELP),
+    format: CorpusFormat = typer.Option(CorpusFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Counts of documents, sentences, statements and families."""
+    store = _open_corpus(db)
+    try:
+        stats = store.stats()
+    finally:
+        store.close()
+    if format is CorpusFormat.json:
+        _write(json.dumps(stats), None)
+    else:
+        for k, v in stats.items():
+            typer.echo(f"{k:<11} {v}")
+
+
+@corpus_app.command("families")
+def corpus_families(
+    db: Optional[Path] = typer.Option(None, "--db", help=_DB_HELP),
+    format: CorpusFormat = typer.Option(CorpusFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Syndication, owner and state families of the stored documents (recomputed and stored)."""
+    from claimmap.corpus.ingest import refresh_families
+
+    store = _open_corpus(db)
+    try:
+        fams = refresh_families(store)
+        urls = {d: (u or "") for d, _s, _t, u, _o, _p in store.signatures()}
+    finally:
+        store.close()
+    if format is CorpusFormat.json:
+        _write(json.dumps({"families": fams}, indent=2), None)
+        return
+    if not fams:
+        typer.echo("no families: every stored document is independent")
+    for f in fams:
+        typer.echo(f"{f['id']}  ({f['kind']}, {len(f['members'])} documents: {f['reason']})")
+        for m in f["members"]:
+            mark = "*" if m == f.get("origin") else " "
+            typer.echo(f"  {mark} {m}  {urls.get(m, '')}")
 
 
 def main(argv: list[str] | None = None) -> None:

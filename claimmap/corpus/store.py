@@ -1,0 +1,185 @@
+"""The corpus store interface: documents, their body sentences and statements, sentence
+embeddings, MinHash signatures and outlet-family assignments.
+
+``Store`` is a ``typing.Protocol``; ``claimmap.corpus.sqlite.SQLiteStore`` is the embedded
+default backend. Another backend (PostgreSQL + pgvector, say) implements the same methods and
+joins the contract tests in ``tests/test_corpus_store.py`` by adding itself to their params.
+
+Search results are ``Hit`` rows, best first. ``hybrid`` fuses the full-text (BM25) and the
+vector ranking with reciprocal-rank fusion: ``score = Σ 1 / (RRF_K + rank)`` over the two lists
+(rank from 1; a list the sentence is absent from adds nothing), so the two scales never need to
+be calibrated against each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+#: reciprocal-rank-fusion constant (Cormack et al. 2009)
+RRF_K = 60
+
+
+def content_hash(text: str) -> str:
+    """sha256 of the whitespace-normalised, case-folded body text: the document's identity."""
+    norm = re.sub(r"\s+", " ", text).strip().casefold()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class DocRecord:
+    text: str                      # body text (what the hash and the signature are computed on)
+    url: str | None = None
+    outlet: str | None = None      # outlet registry id
+    published: str | None = None   # ISO 8601 date or datetime
+    title: str | None = None
+    source: str | None = None      # where it was read from (path, path:line, WARC record, URL)
+    hash: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.hash:
+            self.hash = content_hash(self.text)
+
+
+@dataclass
+class SentenceRecord:
+    text: str
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class StatementRecord:
+    content: str
+    speaker: str | None = None
+    canonical: str | None = None
+    side: str | None = None
+    cue: str | None = None
+    kind: str | None = None
+    polarity: str | None = None
+
+
+@dataclass
+class StoredDocument:
+    id: int
+    hash: str
+    text: str
+    url: str | None
+    outlet: str | None
+    published: str | None
+    title: str | None
+    source: str | None
+    family: str | None
+    sentences: list[SentenceRecord] = field(default_factory=list)
+    statements: list[StatementRecord] = field(default_factory=list)
+
+
+@dataclass
+class Hit:
+    sentence_id: int
+    document_id: int
+    text: str
+    score: float
+    url: str | None = None
+    published: str | None = None
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+DateLike = str | date | datetime | None
+
+
+def day_of(value: DateLike) -> str | None:
+    """ISO day ``YYYY-MM-DD`` of a date, datetime or ISO string (None when unparseable)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    raw = str(value).strip()[:10]
+    try:
+        return date.fromisoformat(raw).isoformat()
+    except ValueError:
+        return None
+
+
+@runtime_checkable
+class Store(Protocol):
+    def batch(self) -> AbstractContextManager[None]:
+        """Group writes into one transaction: commits once at the end, rolls back on error."""
+
+    def add_document(self, doc: DocRecord, sentences: list[SentenceRecord],
+                     statements: list[StatementRecord],
+                     embeddings: np.ndarray | None = None,
+                     signature: bytes | None = None, *,
+                     statement_embeddings: np.ndarray | None = None) -> tuple[int, bool]:
+        """Store a document; ``embeddings`` has one row per sentence. Idempotent by
+        ``doc.hash``: returns (document id, True) when added, (existing id, False) when the hash
+        is already stored (nothing changes)."""
+
+    def has_document(self, hash: str) -> bool: ...
+
+    def get_document(self, doc_id: int) -> StoredDocument | None: ...
+
+    def mark_seen(self, key: str, doc_id: int | None) -> None:
+        """Remember that an input (hash of its raw bytes) was processed, for fast resume."""
+
+    def seen(self, key: str) -> bool: ...
+
+    def search_text(self, query: str, k: int = 10, date_from: DateLike = None,
+                    date_to: DateLike = None) -> list[Hit]:
+        """BM25 full-text search over sentences (higher score = better)."""
+
+    def search_vector(self, vec: np.ndarray, k: int = 10, date_from: DateLike = None,
+                      date_to: DateLike = None) -> list[Hit]:
+        """Exact cosine search over sentence embeddings."""
+
+    def hybrid(self, query: str, vec: np.ndarray | None, k: int = 10, date_from: DateLike = None,
+               date_to: DateLike = None) -> list[Hit]:
+        """Reciprocal-rank fusion of ``search_text`` and ``search_vector``."""
+
+    def stats(self) -> dict[str, int]:
+        """{"documents", "sentences", "statements", "families"}"""
+
+    def signatures(self) -> Iterator[tuple[int, bytes | None, str, str | None, str | None, str | None]]:
+        """(doc id, signature bytes, body text, url, outlet, published) for every document."""
+
+    def set_families(self, families: list[dict]) -> None:
+        """Replace the stored family assignment: dicts with id, kind, members (doc ids),
+        origin, origin_outlet, reason."""
+
+    def families(self) -> list[dict]: ...
+
+    def close(self) -> None: ...
+
+
+def rrf(lists: list[list[Hit]], k: int) -> list[Hit]:
+    """Reciprocal-rank fusion of ranked hit lists (see module doc)."""
+    scores: dict[int, float] = {}
+    first: dict[int, Hit] = {}
+    for hits in lists:
+        for rank, h in enumerate(hits, 1):
+            scores[h.sentence_id] = scores.get(h.sentence_id, 0.0) + 1.0 / (RRF_K + rank)
+            first.setdefault(h.sentence_id, h)
+    order = sorted(scores, key=lambda s: (-scores[s], s))[:k]
+    out = []
+    for s in order:
+        h = first[s]
+        out.append(Hit(h.sentence_id, h.document_id, h.text, scores[s], h.url, h.published))
+    return out
+
+
+def open_store(path=None) -> Store:
+    """Open the default (SQLite) store at ``path`` (default: ``default_corpus_path()``)."""
+    from claimmap.corpus.sqlite import SQLiteStore, default_corpus_path
+
+    return SQLiteStore(path or default_corpus_path())

@@ -1,0 +1,234 @@
+"""Contract tests for claimmap.corpus.store.Store: every backend must pass them.
+
+Add a backend by adding a param to the ``store`` fixture (e.g. "postgres", skipped when no
+server is configured)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from claimmap.corpus.embed import HashingEmbedder
+from claimmap.corpus.store import (
+    DocRecord,
+    SentenceRecord,
+    StatementRecord,
+    Store,
+    content_hash,
+)
+from claimmap.errors import ClaimmapError
+
+EMB = HashingEmbedder(64)
+
+DOCS = [
+    ("2024-03-01", "https://example.org/a", [
+        "The harbour authority said the new quay opens in June.",
+        "Fishermen protested against the dredging plan.",
+    ]),
+    ("2024-03-15", "https://example.org/b", [
+        "Officials denied that the quay budget had doubled.",
+        "The mayor promised a public hearing on the harbour.",
+    ]),
+    ("2024-04-20", "https://example.org/c", [
+        "A storm closed the ferry line for two days.",
+        "Ferry operators blamed the harbour authority for the delays.",
+    ]),
+    (None, None, ["An undated note about the quay and the harbour."]),
+]
+
+
+def _make_backend(kind: str, tmp_path) -> Store:
+    if kind == "sqlite":
+        from claimmap.corpus.sqlite import SQLiteStore
+
+        return SQLiteStore(tmp_path / "corpus.db")
+    raise AssertionError(kind)  # pragma: no cover
+
+
+@pytest.fixture(params=["sqlite"])
+def store(request, tmp_path):
+    s = _make_backend(request.param, tmp_path)
+    yield s
+    s.close()
+
+
+def _add(store, published, url, sentences, statements=None, embed=True):
+    text = " ".join(sentences)
+    sents = []
+    pos = 0
+    for t in sentences:
+        sents.append(SentenceRecord(t, pos, pos + len(t)))
+        pos += len(t) + 1
+    stmts = statements if statements is not None else [
+        StatementRecord(content=sentences[0], speaker="the authority", canonical="Authority",
+                        side=None, cue="say", kind="indirect", polarity="assert")]
+    emb = EMB.encode(sentences) if embed else None
+    semb = EMB.encode([s.content for s in stmts]) if embed else None
+    return store.add_document(DocRecord(text=text, url=url, published=published, title=url),
+                              sents, stmts, emb, b"sig-" + text[:8].encode(),
+                              statement_embeddings=semb)
+
+
+@pytest.fixture
+def filled(store):
+    ids = []
+    with store.batch():
+        for pub, url, sents in DOCS:
+            ids.append(_add(store, pub, url, sents)[0])
+    return store, ids
+
+
+def test_is_a_store(store):
+    assert isinstance(store, Store)
+
+
+def test_add_get_and_has(store):
+    doc_id, added = _add(store, "2024-03-01", "https://example.org/a", DOCS[0][2])
+    assert added
+    h = content_hash(" ".join(DOCS[0][2]))
+    assert store.has_document(h)
+    assert not store.has_document("0" * 64)
+    got = store.get_document(doc_id)
+    assert got.hash == h and got.url == "https://example.org/a" and got.published == "2024-03-01"
+    assert [s.text for s in got.sentences] == DOCS[0][2]
+    assert got.statements[0].canonical == "Authority" and got.statements[0].polarity == "assert"
+    assert store.get_document(doc_id + 999) is None
+
+
+def test_content_hash_normalises_whitespace_and_case():
+    assert content_hash("A  b\nC") == content_hash("a b c")
+    assert content_hash("a b") != content_hash("a c")
+
+
+def test_add_is_idempotent(filled):
+    store, ids = filled
+    before = store.stats()
+    again, added = _add(store, "2024-03-01", "https://example.org/other-url", DOCS[0][2])
+    assert (again, added) == (ids[0], False)
+    assert store.stats() == before
+    assert len(store.search_text("fishermen dredging", 10)) == 1
+
+
+def test_batch_commits_once_and_rolls_back(store):
+    with pytest.raises(RuntimeError), store.batch():
+        _add(store, None, None, ["A sentence that will be rolled back with the batch."])
+        raise RuntimeError("boom")
+    assert store.stats()["documents"] == 0
+    with store.batch():
+        _add(store, None, None, ["First committed sentence here."])
+        _add(store, None, None, ["Second committed sentence here."])
+    assert store.stats()["documents"] == 2
+
+
+def test_stats(filled):
+    store, _ = filled
+    assert store.stats() == {"documents": 4, "sentences": 7, "statements": 4, "families": 0}
+
+
+def test_search_text_bm25(filled):
+    store, ids = filled
+    hits = store.search_text("ferry delays", 5)
+    assert hits and hits[0].text.startswith("Ferry operators blamed")
+    assert all(h.score >= hits[-1].score for h in hits)
+    assert hits[0].document_id == ids[2] and hits[0].url == "https://example.org/c"
+    assert store.search_text("", 5) == [] and store.search_text("zzzunknownword", 5) == []
+    assert store.search_text('quay" OR (', 5)  # query syntax is not interpreted
+
+
+def test_search_text_date_window(filled):
+    store, ids = filled
+    all_hits = {h.document_id for h in store.search_text("harbour", 10)}
+    assert all_hits == set(ids)
+    march = {h.document_id for h in store.search_text("harbour", 10, date_from="2024-03-01",
+                                                     date_to="2024-03-31")}
+    assert march == {ids[0], ids[1]}
+    after = {h.document_id for h in store.search_text("harbour", 10, date_from="2024-04-01")}
+    assert after == {ids[2]}  # undated documents are outside every window
+
+
+def test_search_vector(filled):
+    store, ids = filled
+    q = EMB.encode(["A storm closed the ferry line for two days."])[0]
+    hits = store.search_vector(q, 3)
+    assert hits[0].text == "A storm closed the ferry line for two days."
+    assert hits[0].score == pytest.approx(1.0, abs=1e-5)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    windowed = store.search_vector(q, 10, date_from="2024-03-01", date_to="2024-03-31")
+    assert {h.document_id for h in windowed} == {ids[0], ids[1]}
+    with pytest.raises(ClaimmapError):
+        store.search_vector(np.ones(3, dtype=np.float32), 3)
+
+
+def test_search_vector_sees_new_documents(filled):
+    store, _ = filled
+    q = EMB.encode(["Volcanic ash grounded every glider."])[0]
+    assert store.search_vector(q, 1)[0].text != "Volcanic ash grounded every glider."
+    _add(store, "2024-05-01", None, ["Volcanic ash grounded every glider."])
+    assert store.search_vector(q, 1)[0].text == "Volcanic ash grounded every glider."
+
+
+def test_vector_mirror_survives_reopen(filled, tmp_path):
+    store, _ = filled
+    q = EMB.encode(["Fishermen protested against the dredging plan."])[0]
+    first = [h.sentence_id for h in store.search_vector(q, 3)]
+    if not hasattr(store, "path"):
+        return
+    from claimmap.corpus.sqlite import SQLiteStore
+
+    store.close()
+    again = SQLiteStore(store.path)
+    try:
+        assert [h.sentence_id for h in again.search_vector(q, 3)] == first
+    finally:
+        again.close()
+
+
+def test_hybrid_ordering(filled):
+    store, _ = filled
+    query = "quay budget doubled"
+    q = EMB.encode([query])[0]
+    hits = store.hybrid(query, q, 3)
+    assert hits[0].text == "Officials denied that the quay budget had doubled."
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    # a sentence ranked first by both lists outranks one found by a single list
+    text_only = store.hybrid(query, None, 3)
+    assert text_only[0].text == hits[0].text
+    assert hits[0].score > text_only[0].score
+    windowed = store.hybrid(query, q, 5, date_from="2024-04-01")
+    assert all(h.published and h.published >= "2024-04-01" for h in windowed)
+
+
+def test_documents_without_embeddings_are_text_searchable(store):
+    _add(store, None, None, ["Plain text only about lighthouses."], embed=False)
+    assert store.search_text("lighthouses", 3)
+    assert store.search_vector(EMB.encode(["lighthouses"])[0], 3) == []
+
+
+def test_signatures_and_families(filled):
+    store, ids = filled
+    rows = list(store.signatures())
+    assert [r[0] for r in rows] == ids
+    assert rows[0][1].startswith(b"sig-") and rows[0][3] == "https://example.org/a"
+    store.set_families([{"id": "syndication:1", "kind": "syndication", "members": ids[:2],
+                         "origin": ids[0], "origin_outlet": None, "reason": "test"}])
+    assert store.stats()["families"] == 1
+    fams = store.families()
+    assert fams[0]["members"] == ids[:2] and fams[0]["origin"] == ids[0]
+    assert store.get_document(ids[1]).family == "syndication:1"
+    store.set_families([])
+    assert store.stats()["families"] == 0 and store.get_document(ids[1]).family is None
+
+
+def test_seen_keys(store):
+    assert not store.seen("k1")
+    store.mark_seen("k1", None)
+    store.mark_seen("k1", None)
+    assert store.seen("k1")
+
+
+def test_embedding_size_is_fixed_per_corpus(store):
+    _add(store, None, None, ["One sentence with the corpus embedding size."])
+    other = HashingEmbedder(32).encode(["Another sentence of another size."])
+    with pytest.raises(ClaimmapError):
+        store.add_document(DocRecord(text="Another sentence of another size."),
+                           [SentenceRecord("Another sentence of another size.")], [], other)
