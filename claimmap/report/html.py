@@ -100,7 +100,12 @@ def build_view(report: "Report") -> dict:
          "a": by_id.get(d.statements[0]), "b": by_id.get(d.statements[1])}
         for d in report.disputes
     ]
-    return {"zones": zones, "disputes": disputes}
+    article = {z.id for z in report.zones if z.kind in ("header", "body")}
+    ranked = sorted(report.statements, key=lambda st: (
+        st.zone not in article,                       # the article's claims before the comments'
+        -(st.checkworthiness if st.checkworthiness is not None else -1.0),
+        st.content.start))
+    return {"zones": zones, "disputes": disputes, "statements": ranked}
 
 
 def render_html(report: "Report") -> str:
