@@ -319,3 +319,50 @@ def test_kill_9_mid_ingest_then_resume(tmp_path, capsys):
                                   ).fetchone()[0]
     finally:
         con.close()
+
+
+def _feed(base: str) -> str:
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Veridan Courier</title><link>{base}/</link>
+<description>Fixture feed written for the tests</description>
+<item><title>Quay budget</title><link>{base}/quay</link><pubDate>Tue, 03 Mar 2026 09:00:00 GMT</pubDate></item>
+<item><title>Ferry storm</title><link>{base}/ferry</link><pubDate>Wed, 04 Mar 2026 10:00:00 GMT</pubDate></item>
+<item><title>No link here</title></item>
+</channel></rss>
+"""
+
+
+def test_rss_feed_file_entries_are_fetched_through_the_guard(tmp_path, capsys, monkeypatch, http_articles):
+    pytest.importorskip("feedparser")
+    feed = tmp_path / "courier.rss"
+    feed.write_text(_feed(http_articles), encoding="utf-8")
+    db = tmp_path / "c.db"
+    monkeypatch.delenv("CLAIMMAP_ALLOW_PRIVATE_URLS", raising=False)
+    code, out, err = run(["corpus", "add", str(feed), "--db", str(db), "--no-embed"], capsys)
+    assert code == 1 and err.count("claimmap: item error: ") == 3  # 2 loopback links refused + 1 without link
+    monkeypatch.setenv("CLAIMMAP_ALLOW_PRIVATE_URLS", "127.0.0.0/8")
+    code, out, err = run(["corpus", "add", str(feed), "--db", str(db), "--no-embed"], capsys)
+    assert code == 0 and "added 2" in out and "failed 1" in out
+    assert "has no http(s) link" in err
+    from claimmap.corpus.sqlite import SQLiteStore
+
+    store = SQLiteStore(db)
+    try:
+        dates = sorted(d.published for d in (store.get_document(i) for i in (1, 2)) if d)
+    finally:
+        store.close()
+    # the plain-text page has no date of its own: it keeps its feed entry's; the HTML page keeps its own
+    assert "2026-03-03" in dates and len(dates) == 2
+
+
+def test_feed_url_and_a_broken_feed(tmp_path, capsys, monkeypatch, http_articles):
+    pytest.importorskip("feedparser")
+    monkeypatch.setenv("CLAIMMAP_ALLOW_PRIVATE_URLS", "127.0.0.0/8")
+    db = tmp_path / "c.db"
+    # the fixture server has no /feed: the feed itself fails, one error line, nothing stops
+    code, out, err = run(["corpus", "add", f"feed:{http_articles}/feed", "--db", str(db), "--no-embed"], capsys)
+    assert code == 1 and "404" in err and err.startswith("claimmap: item error: feed:")
+    bad = tmp_path / "broken.xml"
+    bad.write_text("<html><body>not a feed</body></html>", encoding="utf-8")
+    code, out, err = run(["corpus", "add", str(bad), "--db", str(db), "--no-embed"], capsys)
+    assert code == 1 and "not an RSS/Atom feed" in err

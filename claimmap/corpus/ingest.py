@@ -3,7 +3,9 @@
 Sources: HTML/text files, folders (recursively), JSONL (one ``{url, html|text, published?,
 outlet?, title?}`` per line), WARC / WARC.gz (``response`` records with an HTML or text body;
 needs warcio), URL lists (a ``.txt`` whose non-empty lines are all http(s) URLs, fetched through
-``claimmap.sources.read_source``, so the private-address guard applies) and single URLs.
+``claimmap.sources.read_source``, so the private-address guard applies), single URLs, and RSS/Atom
+feeds (``.rss``/``.atom``/``.xml`` files, or ``feed:URL``; needs feedparser): every entry's link is
+fetched through the same guarded fetcher and keeps the entry's date when the page has none.
 
 Each item runs ``analyze_document(doc, framing=False)`` and stores the document (url, outlet id
 from the registry, published date, title, content hash of the body text), its body sentences,
@@ -27,7 +29,9 @@ from claimmap.errors import ClaimmapError
 from claimmap.model import Document
 
 ARTICLE_ZONES = ("header", "body")
-FILE_SUFFIXES = (".html", ".htm", ".txt", ".text", ".jsonl", ".warc", ".warc.gz")
+FEED_SUFFIXES = (".rss", ".atom", ".xml")
+FILE_SUFFIXES = (".html", ".htm", ".txt", ".text", ".jsonl", ".warc", ".warc.gz") + FEED_SUFFIXES
+FEED_PREFIX = "feed:"  # "feed:https://example.org/rss": fetch the feed, then each entry's link
 _URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
@@ -78,13 +82,54 @@ def _file_item(path: Path) -> Item:
     return Item(str(path), load)
 
 
-def _url_item(url: str, label: str) -> Item:
+def _url_item(url: str, label: str, published: str | None = None) -> Item:
     def load():
         from claimmap.sources import read_source
 
         doc = read_source(url)  # fetch guard (SSRF) applies
+        if published and not doc.published:
+            doc.published = published  # a feed entry's date when the page itself has none
         return _key("url", url, doc.text), doc
     return Item(label, load)
+
+
+def _failing(label: str, message: str) -> Item:
+    def fail():
+        raise ClaimmapError(message)
+    return Item(label, fail)
+
+
+def _feed_items(data: bytes, label: str) -> Iterator[Item]:
+    """RSS/Atom: one item per entry, each entry's link fetched through the guarded fetcher."""
+    try:
+        import feedparser
+    except ImportError:
+        yield _failing(label, "reading RSS/Atom feeds needs feedparser (pip install feedparser)")
+        return
+    parsed = feedparser.parse(data)
+    if not parsed.entries:
+        why = f": {parsed.get('bozo_exception')}" if parsed.get("bozo") else ""
+        yield _failing(label, f"not an RSS/Atom feed with entries{why}")
+        return
+    for n, entry in enumerate(parsed.entries, 1):
+        link = (entry.get("link") or "").strip()
+        if not _URL_RE.match(link):
+            yield _failing(f"{label}#{n}", f"feed entry {n} has no http(s) link")
+            continue
+        when = entry.get("published_parsed") or entry.get("updated_parsed")
+        published = "%04d-%02d-%02d" % tuple(when[:3]) if when else None
+        yield _url_item(link, f"{label}#{n} {link}", published)
+
+
+def _remote_feed_items(url: str) -> Iterator[Item]:
+    from claimmap.sources import fetch_url
+
+    try:
+        data, final_url, _ctype = fetch_url(url)  # fetch guard (SSRF) applies
+    except ClaimmapError as exc:
+        yield _failing(FEED_PREFIX + url, str(exc))
+        return
+    yield from _feed_items(data, FEED_PREFIX + final_url)
 
 
 def _jsonl_items(path: Path) -> Iterator[Item]:
@@ -164,6 +209,13 @@ def _path_items(path: Path) -> Iterator[Item]:
         yield from _jsonl_items(path)
     elif name.endswith((".warc", ".warc.gz")):
         yield from _warc_items(path)
+    elif name.endswith(FEED_SUFFIXES):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            yield _failing(str(path), f"cannot read {path}: {exc.strerror or exc}")
+            return
+        yield from _feed_items(data, str(path))
     elif name.endswith(".txt") and _is_url_list(path):
         for n, ln in enumerate(path.read_text("utf-8", errors="replace").splitlines(), 1):
             ln = ln.strip()
@@ -176,6 +228,9 @@ def _path_items(path: Path) -> Iterator[Item]:
 def iter_items(sources: list[str]) -> Iterator[Item]:
     """Expand sources (files, folders, URLs) into items, in a stable order."""
     for src in sources:
+        if src.lower().startswith(FEED_PREFIX):
+            yield from _remote_feed_items(src[len(FEED_PREFIX):])
+            continue
         if _URL_RE.match(src):
             yield _url_item(src, src)
             continue
