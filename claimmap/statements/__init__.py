@@ -44,26 +44,27 @@ def extract(doc: Document, zones: list[Zone]) -> tuple[list[Sentence], list[Stat
     for (zone, start, _end), sdoc in zip(chunks, nlp.parse_cached([text[a:b] for _z, a, b in chunks])):
         ztext = sdoc.text
         for sent in sdoc.sents:
-            a, b = sent.start_char, sent.end_char
-            while a < b and ztext[a].isspace():
-                a += 1
-            while b > a and ztext[b - 1].isspace():
-                b -= 1
+            a, b = _strip(ztext, sent.start_char, sent.end_char)
             if a < b:
                 sentences.append(Sentence(start=start + a, end=start + b, zone=zone.id))
                 nlp.remember_sentence(sdoc, a, b)
             for raw in ext.run(sent, ztext):
                 found.append((raw, zone, start))
-                ca, cb = raw.content_start, raw.content_end
-                while ca < cb and ztext[ca].isspace():
-                    ca += 1
-                while cb > ca and ztext[cb - 1].isspace():
-                    cb -= 1
+                ca, cb = _strip(ztext, raw.content_start, raw.content_end)
                 if ca < cb:
                     nlp.remember_sentence(sdoc, ca, cb)  # later stages score contents too
         persons.extend((start + e.start_char, start + e.end_char)
                        for e in sdoc.ents if e.label_ == "PERSON")
     return sentences, _build(found, text, reg, persons)
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+    """``(a, b)`` narrowed past surrounding whitespace."""
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
 
 
 def _build(found, text, reg, persons) -> list[Statement]:
