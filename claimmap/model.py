@@ -38,6 +38,8 @@ class Document:
     authors: list[str] = field(default_factory=list)
     language: str | None = None
     charset: str | None = None
+    copy_of: str | None = None          # url of the original when a corpus shows this is a copy
+    copy_of_outlet: str | None = None   # outlet whose story it copies (also when not in the corpus)
     html: str | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:

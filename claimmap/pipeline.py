@@ -127,10 +127,12 @@ def add_checkworthiness(report: Report) -> Report:
     return report
 
 
-def analyze_document(doc: Document, *, framing: bool = True, techniques: bool = True) -> Report:
+def analyze_document(doc: Document, *, framing: bool = True, techniques: bool = True,
+                     comments: bool = True) -> Report:
     """Run every stage on an already-read Document. ``framing=False`` stops after disputes (no
     framing, techniques or check-worthiness); ``techniques=False`` skips only the persuasion-
-    technique model (the one stage that needs torch)."""
+    technique model (the one stage that needs torch); ``comments=False`` leaves comment zones
+    unparsed (no sentences or statements from them: what the corpus ingest needs)."""
     from claimmap.claims.disputes import find_disputes
     from claimmap.statements import extract
     from claimmap.zones import zone_document
@@ -140,7 +142,7 @@ def analyze_document(doc: Document, *, framing: bool = True, techniques: bool = 
     if not _has_prose(body_text):
         raise NoArticleTextError("no article text found: the input has no body paragraphs")
     doc = check_language(doc, zones)
-    sentences, statements = extract(doc, zones)
+    sentences, statements = extract(doc, zones) if comments else extract(doc, zones, ARTICLE_ZONES)
     article_zones = {z.id for z in zones if z.kind in ARTICLE_ZONES}
     disputes = find_disputes([s for s in statements if s.zone in article_zones], sentences)
     warnings = []

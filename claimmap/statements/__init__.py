@@ -17,8 +17,10 @@ USE_MODEL = True
 PARSED_KINDS = ("header", "body", "comment")
 
 
-def extract(doc: Document, zones: list[Zone]) -> tuple[list[Sentence], list[Statement]]:
-    """Parse the header/body/comment zones of ``doc`` and return (sentences, statements).
+def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KINDS
+            ) -> tuple[list[Sentence], list[Statement]]:
+    """Parse the header/body/comment zones of ``doc`` (those of ``kinds``) and return
+    (sentences, statements).
 
     Sentences and statements are in text order; every offset indexes ``doc.text``. Statement ids
     are "s1", "s2", … in text order (by cue); ``parent`` links a report nested in another's
@@ -29,7 +31,8 @@ def extract(doc: Document, zones: list[Zone]) -> tuple[list[Sentence], list[Stat
     from claimmap.statements.attribution import SentenceExtractor
 
     text = doc.text
-    todo = sorted((z for z in zones if z.kind in PARSED_KINDS and z.end > z.start), key=lambda z: z.start)
+    todo = sorted((z for z in zones if z.kind in PARSED_KINDS and z.kind in kinds and z.end > z.start),
+                  key=lambda z: z.start)
     if not todo:
         return [], []
     lex = cues.load()

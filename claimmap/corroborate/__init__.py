@@ -1,0 +1,300 @@
+"""Corroborate: for each claim of an analysed article, find coverage in the corpus, label each
+evidence item's stance, group the evidence into independence families and give the two-level
+verdict (see :mod:`claimmap.corroborate.verdict`).
+
+Public API::
+
+    corroborate(report, store, *, window_days=None, embedder=..., stance=None) -> report
+        sets report.document.copy_of / copy_of_outlet and report.extras["verdicts"]
+
+Steps: (1) is the article itself a copy? its longest body sentences are looked up in the
+corpus and the hits' documents grouped with the article (MinHash near-duplicates + credit
+lines); (2) claims = the article's attributed statements (header and body zones), plus
+narrated ones a checker would want verified (check-worthiness >= 0.5), most check-worthy
+first; (3) per claim: hybrid retrieval in the date window, stance of (claim content, evidence
+sentence with its neighbours), families of the evidence documents together with the article,
+then :func:`verdict.decide`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import lru_cache
+from typing import Callable
+
+from claimmap.corpus.store import Store, content_hash
+from claimmap.corroborate.retrieve import Candidate, retrieve, window
+from claimmap.corroborate.verdict import VALUES, Item, decide, independent
+
+__all__ = ["VALUES", "corroborate"]
+
+log = logging.getLogger(__name__)
+ARTICLE = "article"
+ARTICLE_ZONES = ("header", "body")
+MAX_CLAIMS = 40
+NARRATED_MIN_CHECKWORTHINESS = 0.5
+#: share of the claim's content words an evidence sentence must contain to be about the same
+#: proposition (the stance model, trained on whole articles, calls most same-topic text related)
+MIN_RELEVANCE = 0.5
+#: with sentence embeddings (the corpus embedder), cosine similarity gate instead
+MIN_COSINE = 0.6
+
+StanceFn = Callable[[list[tuple[str, str]]], list[dict]]
+
+
+def _article_body(report) -> str:
+    text = report.document.text
+    return "\n".join(text[z.start:z.end] for z in report.zones if z.kind == "body")
+
+
+def _claims(report) -> list:
+    from claimmap.stance.select import content_words
+
+    zones = {z.id for z in report.zones if z.kind in ARTICLE_ZONES}
+    out = []
+    for st in report.statements:
+        if st.zone not in zones or len(content_words(st.content.text)) < 2:
+            continue
+        if st.kind == "narrated" and (st.checkworthiness or 0) < NARRATED_MIN_CHECKWORTHINESS:
+            continue
+        out.append(st)
+    out.sort(key=lambda s: -(s.checkworthiness or 0))
+    return out[:MAX_CLAIMS]
+
+
+def _side_key(registry, side: str | None) -> str | None:
+    return "state:" + registry.side_groups.get(side, side) if side else None
+
+
+def _speaker_match(claim_speaker, st, sentence: str) -> bool:
+    """Does the evidence sentence report the claim's speaker? Same canonical speaker; or the
+    speaker's (last) name in the evidence speaker's words ("Kremlin spokesman Dmitry Peskov"),
+    or in the sentence when its speaker is on the same side (an apposition resolved to the
+    organisation)."""
+    if st is None or claim_speaker is None or not st.speaker and not st.canonical:
+        return False
+    if claim_speaker.canonical and st.canonical and claim_speaker.canonical == st.canonical:
+        return True
+    surname = (claim_speaker.canonical or claim_speaker.text or "").split()[-1:]
+    if not surname or len(surname[0]) <= 3:
+        return False
+    name = surname[0].casefold()
+    if name in (st.speaker or "").casefold():
+        return True
+    return bool(claim_speaker.side) and st.side == claim_speaker.side and name in sentence.casefold()
+
+
+def _lookalikes(report, store: Store, body: str):
+    """Corpus documents sharing a long body sentence with the article ({id: doc}), and the ids
+    of stored copies of the article itself (same body at the same url)."""
+    sents = sorted({report.document.text[s.start:s.end].strip() for s in report.sentences
+                    if (z := report.zone(s.zone)) is not None and z.kind == "body"},
+                   key=len, reverse=True)[:6]
+    cand: dict[int, object] = {}
+    for s in sents:
+        for h in store.search_text(s, k=5):
+            if h.document_id not in cand:
+                cand[h.document_id] = store.get_document(h.document_id)
+    own = content_hash(body)
+    same = {d for d, doc in cand.items() if doc is not None and doc.hash == own
+            and doc.url and doc.url == report.document.url}
+    return {d: doc for d, doc in cand.items() if doc is not None and d not in same}, same
+
+
+def corroborate(report, store: Store, *, window_days: int | None = None, embedder=None,
+                stance: StanceFn | None = None, k: int = 12):
+    """Add ``copy_of`` to ``report.document`` and ``verdicts`` to ``report.extras`` (see module
+    doc). ``window_days`` None = setting CLAIMMAP_WINDOW_DAYS; the window is dropped when the
+    article has no date. ``embedder`` None = the corpus embedder setting; False = text only.
+    ``stance`` defaults to the configured stance model. The stance model only reads evidence
+    that passed the relevance gate; families are computed once over the article and every
+    document found."""
+    from claimmap import config
+    from claimmap.errors import ClaimmapError
+    from claimmap.outlets import load_registry
+    from claimmap.outlets.families import FamilyInput, group_families
+    from claimmap.stance.select import content_words
+
+    registry = load_registry()
+    if window_days is None:
+        window_days = config.get_int("CLAIMMAP_WINDOW_DAYS")
+    if stance is None:
+        from claimmap.stance import classify as stance
+    doc = report.document
+    o = registry.get(doc.site) or registry.lookup_url(doc.url)
+    outlet = o.id if o else None
+    body = _article_body(report)
+    clock = time.perf_counter
+    timings = {"copy_check": 0.0, "embed": 0.0, "retrieve": 0.0, "relevance": 0.0, "stance": 0.0,
+               "families": 0.0, "verdicts": 0.0}
+    t0 = clock()
+    near, same = _lookalikes(report, store, body)
+    timings["copy_check"] = clock() - t0
+    date_from, date_to = window(doc.published, window_days)
+
+    claims = _claims(report)
+    speaker_of = lambda st: st.speaker.canonical if st.speaker and st.speaker.canonical else ""  # noqa: E731
+    queries = list(dict.fromkeys((st.content.text, speaker_of(st)) for st in claims))
+    vecs: dict = {}
+    t0 = clock()
+    if embedder is not False and queries:
+        try:
+            if embedder is None:
+                from claimmap.corpus.embed import get_embedder
+
+                embedder = get_embedder()
+            texts = list(dict.fromkeys(q for q, _ in queries))
+            vecs = dict(zip(texts, embedder.encode(texts)))
+        except Exception as exc:  # no model / no torch: text-only retrieval, said plainly
+            report.warnings.append(f"corroboration: vector search off ({str(exc).splitlines()[0]})")
+            vecs, embedder = {}, None
+    timings["embed"] = clock() - t0
+
+    # 1. retrieval, per distinct (content, speaker)
+    t0 = clock()
+    docs: dict = {}
+    found: dict[tuple[str, str], list[Candidate]] = {}
+    for q, spk in queries:
+        query = q + (" " + spk if spk else "")
+        try:
+            found[(q, spk)] = retrieve(store, query, vecs.get(q), k=k, date_from=date_from,
+                                       date_to=date_to, exclude_docs=same, docs=docs)
+        except ClaimmapError as exc:  # e.g. a corpus embedded with another model
+            report.warnings.append(f"corroboration: vector search off ({exc})")
+            vecs, embedder = {}, None
+            found[(q, spk)] = retrieve(store, query, None, k=k, date_from=date_from,
+                                       date_to=date_to, exclude_docs=same, docs=docs)
+    timings["retrieve"] = clock() - t0
+
+    # 2. relevance gate: cosine of sentence embeddings, else content-word recall
+    t0 = clock()
+    rel: dict[tuple[str, str], tuple[float, bool]] = {}
+    pairs = list(dict.fromkeys((q, c.text) for (q, _), cands in found.items() for c in cands))
+    if embedder is not None and vecs and pairs:
+        import numpy as np
+
+        texts = list(dict.fromkeys(t for _, t in pairs))
+        unit = {}
+        for t, v in zip(texts, embedder.encode(texts)):
+            v = np.asarray(v, dtype=np.float32)
+            unit[t] = v / (np.linalg.norm(v) or 1.0)
+        for q in {q for q, _ in pairs}:
+            v = np.asarray(vecs[q], dtype=np.float32)
+            unit[q] = v / (np.linalg.norm(v) or 1.0)
+        for q, t in pairs:
+            sim = float(unit[q] @ unit[t])
+            rel[(q, t)] = (sim, sim >= MIN_COSINE)
+    else:
+        for q, t in pairs:
+            cw = content_words(q)
+            r = len(cw & content_words(t)) / max(1, len(cw))
+            rel[(q, t)] = (r, r >= MIN_RELEVANCE)
+    timings["relevance"] = clock() - t0
+
+    # 3. stance, only where the evidence is about the claim
+    t0 = clock()
+    todo = [p for p in pairs if rel[p][1]]
+    labels = dict(zip(todo, stance(todo))) if todo else {}
+    timings["stance"] = clock() - t0
+
+    # 4. independence families over the article, its look-alikes and every evidence document
+    t0 = clock()
+    items = [FamilyInput(ARTICLE, body, url=doc.url, outlet=outlet, published=doc.published)]
+    for d, sd in {**near, **docs}.items():
+        if d not in same and sd is not None:
+            items.append(FamilyInput(str(d), sd.text, url=sd.url, outlet=sd.outlet, published=sd.published))
+    fams = group_families(items, registry)
+    origin = fams.copy_of(ARTICLE)
+    odoc = ({**near, **docs}.get(int(origin)) if origin else None)
+    doc.copy_of = (odoc.url or f"corpus:{origin}") if odoc is not None else None
+    doc.copy_of_outlet = fams.copy_of_outlet(ARTICLE)
+    timings["families"] = clock() - t0
+
+    # 5. verdicts
+    t0 = clock()
+    verdicts = [_verdict(st, found[(st.content.text, speaker_of(st))], labels, rel, fams, registry)
+                for st in claims]
+    timings["verdicts"] = clock() - t0
+    report.extras["verdicts"] = verdicts
+    report.extras["corroboration_run"] = {
+        "window": [date_from, date_to], "window_days": window_days if date_from else None,
+        "claims": len(verdicts), "documents_searched": store.stats()["documents"],
+        "stance_pairs": len(todo), "seconds": {k: round(v, 4) for k, v in timings.items()},
+    }
+    return report
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict[str, tuple[str, ...]]:
+    from claimmap import datafiles
+
+    data = datafiles.shipped("stance_cues.toml", "stance cue list")
+    return {k: tuple(v) for k, v in data.items()}
+
+
+def _negated(text: str, words: tuple[str, ...]) -> bool:
+    import re
+
+    low = " " + re.sub(r"[^\w']+", " ", text.lower()).replace("n't", " n't") + " "
+    return any(f" {w} " in low for w in words)
+
+
+def adjust_stance(label: str, claim: str, evidence: str, polarity: str | None,
+                  reports_speaker: bool) -> tuple[str, str]:
+    """(label, source): the model's label, overridden by the evidence statement's polarity
+    (deny/reject -> disagree) or by a negation mismatch between claim and evidence
+    (agree -> disagree); see claimmap/data/stance_cues.toml."""
+    if label == "unrelated":
+        return label, "model"
+    if not reports_speaker and polarity in ("deny", "reject"):
+        return "disagree", "polarity"
+    if label == "agree":
+        cues = _cues()
+        neg = cues.get("negation", ()) + cues.get("refuting", ())
+        if _negated(evidence, neg) != _negated(claim, neg):
+            return "disagree", "negation"
+    return label, "model"
+
+
+def _verdict(st, cands: list[Candidate], labels: dict, rel: dict, fams, registry) -> dict:
+    narrated = st.kind == "narrated"
+    q = st.content.text
+    claimant = {fams.independence_key(ARTICLE)}
+    speaker = st.speaker
+    if not narrated and speaker is not None:
+        if speaker.canonical:
+            claimant.add("speaker:" + speaker.canonical)
+        if (sk := _side_key(registry, speaker.side)):
+            claimant.add(sk)
+    evidence, vitems = [], []
+    for c in cands:
+        score, relevant = rel[(q, c.text)]
+        lab = labels.get((q, c.text)) if relevant else None
+        fam = fams.independence_key(str(c.doc_id))
+        sst = c.statement
+        reports_speaker = not narrated and _speaker_match(speaker, sst, c.text)
+        label, source = adjust_stance(lab["label"] if lab else "unrelated", q, c.text,
+                                      sst.polarity if sst else None, reports_speaker)
+        if sst is not None and (sst.side or sst.canonical) and sst.kind != "narrated":
+            party = _side_key(registry, sst.side) or "speaker:" + (sst.canonical or "")
+        else:
+            party = fam
+        item = Item(fam, party, label, reports_speaker, sst.polarity if reports_speaker and sst else None)
+        vitems.append(item)
+        if label == "unrelated":
+            continue
+        origin = fams.copy_of(str(c.doc_id))
+        evidence.append({
+            "url": c.url, "outlet": c.outlet, "family": fam, "stance": label,
+            "independent": independent(item, claimant), "text": c.text, "published": c.published,
+            "start": c.start, "end": c.end, "document": c.doc_id,
+            "copy_of": int(origin) if origin not in (None, ARTICLE) else None,
+            "attributed_to": sst.canonical or sst.speaker if sst and sst.kind != "narrated" else None,
+            "reports_speaker": reports_speaker, "relevance": round(score, 3), "stance_source": source,
+            "stance_probs": (lab or {}).get("probs", {}),
+        })
+    v = decide(vitems, claimant, narrated=narrated)
+    return {"statement": st.id, "said": v["said"], "so": v["so"], "counts": v["counts"],
+            "claim": q, "speaker": (speaker.canonical or speaker.text) if speaker else None,
+            "claimant_keys": sorted(claimant), "evidence": evidence}

@@ -1,0 +1,103 @@
+"""Retrieval: evidence sentences for a claim from the corpus store.
+
+``retrieve`` runs the store's hybrid search (BM25 + vectors, reciprocal-rank fusion) bounded to
+a date window, then reads each hit's document once and returns ``Candidate`` rows: the sentence,
+its neighbours as context, its offsets in the stored body text, the document's outlet, date
+and url, and the stored statement whose content the sentence carries (speaker, side, polarity),
+which is how "Reuters: Peskov said X" is told apart from "Reuters: X".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+
+from claimmap.corpus.store import Hit, StatementRecord, Store, StoredDocument
+
+
+@dataclass
+class Candidate:
+    doc_id: int
+    sentence_id: int
+    text: str                 # the evidence sentence
+    context: str              # the sentence with its neighbours (what the stance model reads)
+    start: int                # offsets of ``text`` in the stored document text
+    end: int
+    score: float
+    url: str | None
+    outlet: str | None
+    published: str | None
+    doc_text: str = ""
+    statement: StatementRecord | None = None  # the stored statement this sentence carries
+    extra: dict = field(default_factory=dict)
+
+
+def window(published: str | None, days: int | None) -> tuple[str | None, str | None]:
+    """(from, to) ISO days around ``published``; (None, None) when the date or days is unknown."""
+    if not published or days is None or days < 0:
+        return None, None
+    try:
+        d = date.fromisoformat(str(published).strip()[:10])
+    except ValueError:
+        return None, None
+    return (d - timedelta(days=days)).isoformat(), (d + timedelta(days=days)).isoformat()
+
+
+_WS = re.compile(r"\s+")
+
+
+def _norm(s: str) -> str:
+    return _WS.sub(" ", s).strip().casefold()
+
+
+def carried_statement(sentence: str, statements: list[StatementRecord]) -> StatementRecord | None:
+    """The stored statement whose content lies in ``sentence`` (the longest when several)."""
+    ns = _norm(sentence)
+    best = None
+    for st in statements:
+        c = _norm(st.content)
+        if len(c) >= 8 and c in ns and (best is None or len(c) > len(_norm(best.content))):
+            best = st
+    return best
+
+
+def _locate(doc: StoredDocument, text: str) -> tuple[int, int, str]:
+    """Offsets of a sentence in the stored body and its context (previous + next sentence)."""
+    sents = [s.text for s in doc.sentences]
+    try:
+        i = sents.index(text)
+    except ValueError:
+        i = -1
+    pos = doc.text.find(text)
+    start, end = (pos, pos + len(text)) if pos >= 0 else (0, 0)
+    ctx = " ".join(sents[max(0, i - 1): i + 2]) if i >= 0 else text
+    return start, end, ctx
+
+
+def retrieve(store: Store, query: str, vec: np.ndarray | None, *, k: int = 12,
+             date_from: str | None = None, date_to: str | None = None,
+             exclude_docs: set[int] | None = None,
+             docs: dict[int, StoredDocument] | None = None) -> list[Candidate]:
+    """Evidence candidates for ``query`` (best first). ``docs`` caches documents across claims."""
+    hits: list[Hit] = store.hybrid(query, vec, k=k + len(exclude_docs or ()), date_from=date_from,
+                                   date_to=date_to)
+    docs = {} if docs is None else docs
+    out = []
+    for h in hits:
+        if exclude_docs and h.document_id in exclude_docs:
+            continue
+        doc = docs.get(h.document_id)
+        if doc is None:
+            doc = docs[h.document_id] = store.get_document(h.document_id)
+        if doc is None:  # removed meanwhile
+            continue
+        start, end, ctx = _locate(doc, h.text)
+        out.append(Candidate(h.document_id, h.sentence_id, h.text, ctx, start, end, h.score,
+                             doc.url, doc.outlet, doc.published, doc.text,
+                             carried_statement(h.text, doc.statements)))
+        if len(out) >= k:
+            break
+    return out
