@@ -69,8 +69,11 @@ def db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(db):
-    # loopback allowed for this app only, so the URL test can use the local server
-    app = create_app(db_path=db, allow_private=LOOPBACK, token="", warm=False)
+    # loopback allowed for this app only, so the URL test can use the local server; no configured
+    # corpus (its default corpus.db beside the report db starts absent: no corroboration)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("CLAIMMAP_CORPUS_DB", raising=False)
+        app = create_app(db_path=db, allow_private=LOOPBACK, token="", warm=False)
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 
@@ -200,19 +203,62 @@ def test_report_claimreview(client, example):
         assert item["url"].endswith(f"/reports/{data['id']}#claim-{st['id']}")
 
 
-def test_claimreview_uses_corroboration_and_article_url():
+def _verdict_report(**extra):
+    return {"document": {"url": "https://news.example/a", "title": "T", "copy_of": "https://orig.example/story",
+                         "copy_of_outlet": "orig_news"},
+            "statements": [{"id": "s1", "content": {"text": "the cable was cut"},
+                            "speaker": {"canonical": "Anna Roskova", "text": "Roskova"}},
+                           {"id": "s2", "content": {"text": "storms broke it"}, "speaker": None},
+                           {"id": "s3", "content": {"text": "a comment"}, "speaker": None}],
+            "verdicts": [
+                {"statement": "s1", "said": "corroborated", "so": "claimant_side_only", "claimant_keys": ["state:velmark"],
+                 "evidence": [{"url": "https://b.example/x", "family": "state:velmark", "stance": "agree"},
+                              {"url": "https://c.example/y", "family": "owner:c", "stance": "discuss"},
+                              {"url": "https://b.example/x", "family": "state:velmark", "stance": "agree"},
+                              {"url": "javascript:alert(1)", "family": "owner:d", "stance": "discuss"}]},
+                {"statement": "s2", "said": None, "so": "contradicted", "evidence": []},
+            ], **extra}
+
+
+@pytest.mark.parametrize("so, rating", [
+    ("corroborated", "Corroborated by independent sources"), ("contradicted", "Contradicted"),
+    ("disputed", "Disputed"), ("claimant_side_only", "Only the claimant's side confirms"),
+    ("unverified", "Unverified")])
+def test_claimreview_rating_from_so_verdict(so, rating):
+    from claimmap.report.claimreview import RATINGS, to_claimreview
+
+    data = _verdict_report()
+    data["verdicts"][0]["so"] = so
+    item = to_claimreview(data)["@graph"][0]
+    assert item["reviewRating"]["alternateName"] == rating == RATINGS[so]
+    assert "Was it said? Corroborated by independent sources" in item["reviewRating"]["ratingExplanation"]
+
+
+def test_claimreview_uses_verdicts_and_article_url():
     from claimmap.report.claimreview import to_claimreview
 
-    data = {"document": {"url": "https://news.example/a", "title": "T"},
-            "statements": [{"id": "s1", "content": {"text": "the cable was cut"},
-                            "speaker": {"canonical": "Anna Roskova", "text": "Roskova"}}],
-            "corroboration": [{"statement": "s1", "verdict": "Supported by 3 outlet families",
-                               "evidence": [{"url": "https://b.example/x"}, {"url": "https://c.example/y"}]}]}
+    s1, s2, s3 = to_claimreview(_verdict_report())["@graph"]
+    assert s1["reviewRating"]["alternateName"] == "Only the claimant's side confirms"
+    expl = s1["reviewRating"]["ratingExplanation"]
+    assert "only outlets on the speaker's side repeat it" in expl           # so, in words
+    assert "report that it was said" in expl                                 # said, in words
+    assert "4 items from 3 outlet families" in expl
+    assert s1["citation"] == ["https://b.example/x", "https://c.example/y"]  # deduplicated, no javascript:
+    assert s1["itemReviewed"]["appearance"][0]["url"] == "https://news.example/a"
+    assert s1["itemReviewed"]["appearance"][1] == {"@type": "CreativeWork", "url": "https://orig.example/story"}
+    assert s1["itemReviewed"]["author"] == {"@type": "Person", "name": "Anna Roskova"}
+    # the narrator's claim: no said level
+    assert s2["reviewRating"]["alternateName"] == "Contradicted"
+    assert "Not applicable" in s2["reviewRating"]["ratingExplanation"] and s2["citation"] == []
+    # corroboration ran but did not check this statement
+    assert s3["reviewRating"]["alternateName"] == "Unverified"
+    assert s3["reviewRating"]["ratingExplanation"].startswith("Not checked")
+    # no verdicts at all: the old explanation
+    data = _verdict_report()
+    del data["verdicts"]
     item = to_claimreview(data)["@graph"][0]
-    assert item["reviewRating"]["alternateName"] == "Supported by 3 outlet families"
-    assert item["citation"] == ["https://b.example/x", "https://c.example/y"]
-    assert item["itemReviewed"]["appearance"][0]["url"] == "https://news.example/a"
-    assert item["itemReviewed"]["author"] == {"@type": "Person", "name": "Anna Roskova"}
+    assert item["reviewRating"] == {"@type": "Rating", "alternateName": UNVERIFIED,
+                                    "ratingExplanation": "No corroboration was run: no corpus of other coverage was searched."}
 
 
 def test_report_html_download(client, example):
@@ -230,17 +276,36 @@ def test_unknown_report_and_format(client, example):
 
 
 # ----------------------------------------------------------------------------- corpus
-def test_corpus_add_stats_search(client):
+CABLE = ("Norland navy divers cut the harbour cable on Monday, officials in Haldby said. "
+         "The ministry said repairs to the line would take at least a month.")
+STORM = ("Storm damage broke the undersea cable near Haldby last week, the Norland government said on Tuesday. "
+         "Engineers are still assessing the damage.")
+
+
+def test_corpus_add_stats_search(client, monkeypatch):
+    """The corpus endpoints use the real corpus store (corpus.db beside the report db)."""
+    monkeypatch.setenv("CLAIMMAP_EMBEDDER", "hashing")  # fast, no model
     before = client.get("/api/corpus/stats").json()
-    r = client.post("/api/corpus/documents", json={"text": "Norland navy divers cut the harbour cable, officials said.",
-                                                   "title": "Cable cut", "url": "https://a.example/1", "site": "a.example"})
-    assert r.status_code == 201 and isinstance(r.json()["id"], int)
-    client.post("/api/corpus/documents", json={"text": "Storm damage broke the cable, Norland said.", "site": "b.example"})
+    assert before["store"] == "sqlite"
+    r = client.post("/api/corpus/documents", json={"text": CABLE, "title": "Cable cut", "url": "https://a.example/1",
+                                                   "site": "a.example", "published": "2026-03-10"})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert isinstance(body["id"], int) and body["added"] is True and body["sentences"] == 2 and body["embedded"]
+    again = client.post("/api/corpus/documents", json={"text": CABLE})   # same body text: nothing changes
+    assert again.status_code == 200 and again.json()["id"] == body["id"] and again.json()["added"] is False
+    assert client.post("/api/corpus/documents", json={"text": STORM, "site": "b.example"}).status_code == 201
     stats = client.get("/api/corpus/stats").json()
-    assert stats["documents"] == before["documents"] + 2 and stats["sites"] >= 2 and stats["store"] == "embedded"
+    assert stats["documents"] == before["documents"] + 2 and stats["sentences"] >= 4 and stats["reports"] >= 0
+    assert stats["corroborates"] == "on request"     # the default corpus, not a configured one
     res = client.get("/api/corpus/search", params={"q": "harbour cable"}).json()
-    assert res["count"] == 1 and res["results"][0]["title"] == "Cable cut" and "[cable]" in res["results"][0]["snippet"]
-    assert client.get("/api/corpus/search", params={"q": "cable"}).json()["count"] == 2
+    top = res["results"][0]
+    assert top["title"] == "Cable cut" and top["outlet"] == "a.example" and top["url"] == "https://a.example/1"
+    assert "[harbour] [cable]" in top["snippet"] and top["published"] == "2026-03-10"
+    assert {h["id"] for h in client.get("/api/corpus/search", params={"q": "cable"}).json()["results"]} >= {
+        body["id"], body["id"] + 1}
+    window = client.get("/api/corpus/search", params={"q": "cable", "date_from": "2026-03-01"}).json()
+    assert {h["id"] for h in window["results"]} == {body["id"]}
     # FTS5 syntax in the query is not interpreted
     for q in ['cable"', "NEAR(cable", "cable OR", "*", "title:cable", "-"]:
         r = client.get("/api/corpus/search", params={"q": q})
@@ -250,8 +315,125 @@ def test_corpus_add_stats_search(client):
 def test_corpus_errors(client):
     assert_error(client.post("/api/corpus/documents", json={"title": "no text"}), 422, "invalid_request")
     assert_error(client.post("/api/corpus/documents", json={"text": ""}), 422, "invalid_request")
+    assert_error(client.post("/api/corpus/documents", json={"text": CABLE, "published": "last week"}),
+                 422, "invalid_request")
+    assert_error(client.post("/api/corpus/documents", json={"text": GERMAN}), 422, "unsupported_language")
     assert_error(client.get("/api/corpus/search"), 422, "invalid_request")
     assert_error(client.get("/api/corpus/search", params={"q": "x", "limit": 0}), 422, "invalid_request")
+    assert_error(client.get("/api/corpus/search", params={"q": "x", "date_from": "March"}), 422, "invalid_request")
+
+
+def test_corpus_absent_is_empty_and_corroborate_needs_one(tmp_path, monkeypatch):
+    monkeypatch.delenv("CLAIMMAP_CORPUS_DB", raising=False)
+    with TestClient(create_app(db_path=tmp_path / "t.db", warm=False)) as c:
+        stats = c.get("/api/corpus/stats").json()
+        assert stats["documents"] == 0 and stats["corroborates"] == "no corpus yet"
+        assert c.get("/api/corpus/search", params={"q": "cable"}).json() == {"query": "cable", "count": 0, "results": []}
+        assert not (tmp_path / "corpus.db").exists()           # reading never creates the corpus
+        assert c.get("/api/health").json()["corpus"] == {"available": False, "corroborates_by_default": False}
+        body = assert_error(c.post("/api/analyze", json={"text": EXAMPLE, "corroborate": True}), 422, "no_corpus")
+        assert "no corpus" in body["message"]
+        assert 'name="corroborate"' not in c.get("/").text      # no checkbox without a corpus
+        r = c.post("/analyze", data={"text": EXAMPLE, "corroborate": ["0", "1"]})
+        assert r.status_code == 422 and "no corpus" in r.text
+
+
+# ----------------------------------------------------------------------------- corroboration
+FX = Path(__file__).parent / "fixtures" / "corroboration"
+
+
+def _stance(pairs):
+    """Stand-in for the stance model (tested in test_corroborate.py): the shape is what matters here."""
+    return [{"label": "agree", "probs": {"agree": 1.0}} for _ in pairs]
+
+
+@pytest.fixture(scope="module")
+def corpus_app(tmp_path_factory):
+    """An app with a configured corpus (the fixture coverage, added through the API)."""
+    from claimmap.outlets.registry import clear_cache
+
+    d = tmp_path_factory.mktemp("corro-api")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CLAIMMAP_EMBEDDER", "hashing")
+        mp.setenv("CLAIMMAP_OUTLETS", str(FX / "outlets.toml"))
+        clear_cache()
+        setup = create_app(db_path=d / "setup.db", corpus_db=d / "corpus.db", warm=False)
+        with TestClient(setup) as c:
+            for line in (FX / "corpus.jsonl").read_text("utf-8").splitlines():
+                o = json.loads(line)
+                doc = {"text": o["text"], "url": o["url"], "published": o["published"]}
+                if o.get("outlet"):
+                    doc["site"] = o["outlet"]
+                assert c.post("/api/corpus/documents", json=doc).status_code == 201
+        app = create_app(db_path=d / "reports.db", corpus_db=d / "corpus.db", warm=False,
+                         corroborate_options={"stance": _stance})
+        with TestClient(app, raise_server_exceptions=False) as c:
+            yield c
+    clear_cache()
+
+
+def test_analyze_corroborates_against_a_configured_corpus(corpus_app):
+    c = corpus_app
+    assert c.get("/api/corpus/stats").json()["documents"] == 7
+    assert c.get("/api/health").json()["corpus"] == {"available": True, "corroborates_by_default": True}
+    article = (FX / "article.txt").read_text("utf-8")
+    r = c.post("/api/analyze", json={"text": article, "published": "2026-03-10"})   # by default: corroborated
+    assert r.status_code == 201, r.text
+    data = r.json()
+    validate({k: v for k, v in data.items() if k != "id"})
+    assert data["document"]["published"] == "2026-03-10"
+    assert data["document"]["copy_of"] == "https://vsn.example/2026/03/10/haldby-cable"
+    assert data["document"]["copy_of_outlet"] == "velmark_state_news"
+    assert data["corroboration_run"]["documents_searched"] == 7
+    assert data["corroboration_run"]["window"] == ["2026-03-03", "2026-03-17"]
+    ids = {s["id"] for s in data["statements"]}
+    assert data["verdicts"] and all(v["statement"] in ids for v in data["verdicts"])
+    assert any(v["evidence"] for v in data["verdicts"])
+    # the report page and the exports show them
+    page = c.get(f"/reports/{data['id']}").text
+    assert 'id="copy-of"' in page and 'href="https://vsn.example/2026/03/10/haldby-cable"' in page
+    assert "Said?" in page and "So?" in page and "no corpus: corroboration not run" not in page
+    cr = c.get(f"/api/reports/{data['id']}?format=claimreview").json()["@graph"]
+    assert {i["reviewRating"]["alternateName"] for i in cr} <= {
+        "Corroborated by independent sources", "Contradicted", "Disputed", "Only the claimant's side confirms",
+        "Unverified"}
+    # corroborate=false: plain analysis; the window can be set per request
+    plain = c.post("/api/analyze", json={"text": article, "corroborate": False}).json()
+    assert "verdicts" not in plain and plain["document"]["copy_of"] is None
+    wide = c.post("/api/analyze", json={"text": article, "published": "2026-03-10", "window_days": 400}).json()
+    assert wide["corroboration_run"]["window_days"] == 400
+    assert_error(c.post("/api/analyze", json={"text": article, "window_days": -1}), 422, "invalid_request")
+    assert_error(c.post("/api/analyze", json={"text": article, "published": "yesterday"}), 422, "invalid_request")
+
+
+def test_ui_form_corroborates(corpus_app):
+    c = corpus_app
+    index = c.get("/").text
+    assert 'name="corroborate" value="1" checked' in index and 'name="published"' in index
+    article = (FX / "article.txt").read_text("utf-8")
+    r = c.post("/analyze", data={"text": article, "corroborate": ["0", "1"], "published": "2026-03-10"},
+               follow_redirects=False)
+    assert r.status_code == 303
+    rid = r.headers["location"].rsplit("/", 1)[1]
+    assert c.get(f"/api/reports/{rid}").json()["verdicts"]
+    r = c.post("/analyze", data={"text": article, "corroborate": "0"}, follow_redirects=False)
+    assert "verdicts" not in c.get(f"/api/reports/{r.headers['location'].rsplit('/', 1)[1]}").json()
+    r = c.post("/analyze", data={"text": article, "published": "10/03/2026"})
+    assert r.status_code == 422 and "YYYY-MM-DD" in r.text
+
+
+def test_auto_corroboration_problem_is_a_warning(corpus_app, monkeypatch):
+    """A corpus/model problem does not fail an analysis that did not ask for corroboration."""
+    from claimmap.errors import DataError
+
+    def broken(*a, **k):
+        raise DataError("stance model 'x' cannot be loaded")
+
+    monkeypatch.setattr("claimmap.corroborate.corroborate", broken)
+    r = corpus_app.post("/api/analyze", json={"text": EXAMPLE})
+    assert r.status_code == 201 and "verdicts" not in r.json()
+    assert any("corroboration not run" in w for w in r.json()["warnings"])
+    assert_error(corpus_app.post("/api/analyze", json={"text": EXAMPLE, "corroborate": True}), 500, "server_data_error")
 
 
 # ----------------------------------------------------------------------------- token, body limit, headers
@@ -296,7 +478,7 @@ def test_body_limit(tmp_path):
 
         assert_error(c.post("/api/analyze", content=chunks(), headers={"content-type": "application/json"}),
                      413, "body_too_large")
-        assert c.post("/api/corpus/documents", json={"text": "small"}).status_code == 201
+        assert_error(c.post("/api/analyze", json={"text": ""}), 422, "invalid_input")  # read and parsed
 
 
 def test_body_limit_setting(tmp_path, monkeypatch):
@@ -391,32 +573,77 @@ def test_cli_serve_help(capsys):
         assert opt in out
 
 
+PAYLOAD_TEXT = 'Officials said <script>window.__pwned=1</script> it <img src=x onerror="alert(9)"> happened.'
+
+
 def test_report_page_with_framing_and_corroboration(client, example):
-    """Non-empty states: framing pills, coverage segments, outlet graph, evidence links (escaped;
-    a javascript: URL is shown as text, never linked)."""
+    """Non-empty states: framing pills, the two-level verdict with its explanation, coverage
+    segments, outlet graph, evidence (escaped; a javascript: URL is shown as text, never linked),
+    the copy-of line."""
     data = {k: v for k, v in example.json().items() if k != "id"}
-    first, second = data["statements"][0]["id"], data["statements"][1]["id"]
+    first, second, third = (s["id"] for s in data["statements"][:3])
     data["framing"] = dict(data.get("framing") or {}, narrator_alignment={"norland_government": 0.75},
                            terms=[{"text": "<b>regime</b>", "start": 0, "end": 7, "side": "x", "voice": "narrator",
                                    "scare_quoted": True}], summary="Narrator leans <i>x</i>.")
-    data["corroboration"] = [
-        {"statement": first, "verdict": "Contested <em>across</em> families",
-         "evidence": [{"url": "https://a.example/1", "outlet": "A <Times>", "family": "fa", "side": "west", "stance": "support"},
-                      {"url": "https://b.example/2", "outlet": "B News", "family": "fa", "side": "west", "stance": "support"},
-                      {"url": "javascript:alert(1)", "outlet": "C Daily", "family": "fc", "side": "east", "stance": "contradict"}]},
+    data["document"]["copy_of"] = 'https://orig.example/a?b=1&c="><script>alert(5)</script>'
+    data["document"]["copy_of_outlet"] = "orig_<b>news</b>"
+    keys = ["state:velmark", "speaker:Anna Roskova"]
+    data["verdicts"] = [
+        {"statement": first, "said": "corroborated", "so": "claimant_side_only", "claimant_keys": keys,
+         "counts": {}, "claim": "x", "speaker": "Anna Roskova",
+         "evidence": [
+             {"url": "https://a.example/1", "outlet": "A <Times>", "family": "state:velmark", "stance": "agree",
+              "independent": False, "text": PAYLOAD_TEXT, "published": "2026-03-10T09:00:00+00:00",
+              "attributed_to": "<i>Roskova</i>", "reports_speaker": False},
+             {"url": "https://b.example/2", "outlet": "B News", "family": "state:velmark", "stance": "agree",
+              "independent": False, "text": "B says so.", "published": "2026-03-11"},
+             {"url": "javascript:alert(1)", "outlet": "C Daily", "family": "owner:c", "stance": "discuss",
+              "independent": False, "text": "C reports Roskova saying so.", "published": None, "reports_speaker": True},
+             {"url": 'https://d.example/"onmouseover="alert(7)', "outlet": None, "family": "state:norland",
+              "stance": "disagree", "independent": True, "text": "D denies it.", "published": "2026-03-12"}]},
+        {"statement": second, "said": None, "so": "unverified", "claimant_keys": [], "evidence": []},
     ]
+    data["corroboration_run"] = {"window": ["2026-03-03", "2026-03-17"], "window_days": 7, "claims": 2,
+                                 "documents_searched": 12}
     rid = client.app.state.reports.save(data, source="text")
     html = client.get(f"/reports/{rid}").text
     assert "norland_government 0.75" in html and "&lt;b&gt;regime&lt;/b&gt;" in html
     assert "Narrator leans &lt;i&gt;x&lt;/i&gt;." in html
-    assert "Contested &lt;em&gt;across&lt;/em&gt; families" in html
-    assert "west · support: 1 family" in html and "east · contradict: 1 family" in html
-    assert html.count("<circle") == 3 and "<line" in html                 # 3 outlets, A and B share a family
-    assert 'href="https://a.example/1"' in html and "A &lt;Times&gt;" in html
-    assert 'href="javascript:' not in html
-    # the other claims still say plainly that corroboration did not run for them
+    # no payload survives as markup
+    for bad in ("<script>alert", "<script>window", "<img src=x", '"onmouseover=', 'href="javascript:', "<b>news</b>",
+                "<i>Roskova</i>", "<Times>"):
+        assert bad not in html, bad
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html and "onerror=&#34;alert(9)&#34;" in html
+    assert "A &lt;Times&gt;" in html and "quotes &lt;i&gt;Roskova&lt;/i&gt;" in html
+    # the verdicts, in words
+    claim1 = html.split(f'id="claim-{first}"', 1)[1].split("</details>", 1)[0]
+    assert "said: corroborated" in claim1 and "so: claimant&#39;s side only" in claim1
+    assert "only outlets on the speaker&#39;s side repeat it" in claim1
+    assert "outlets independent of the speaker&#39;s side report that it was said" in claim1
+    assert "12 corpus documents" in html and "published 2026-03-03 to 2026-03-17" in html
+    # evidence: outlet (or host), date, stance, independence, snippet, link only for http(s)
+    assert 'href="https://a.example/1"' in claim1 and "2026-03-10" in claim1 and "not independent" in claim1
+    assert ">independent<" in claim1 and "disagrees" in claim1 and ">d.example<" in claim1
+    assert "C Daily" in claim1 and "javascript:alert(1)" in claim1   # shown as text, not linked
+    assert "reports the speaker saying it" in claim1
+    # coverage: distinct families per (claimant's side / independent, stance)
+    assert "claimant&#39;s side · agrees: 1 family" in claim1 and "independent · disagrees: 1 family" in claim1
+    assert "independent · reports it: 1 family" in claim1
+    # outlet graph: 4 outlets, A and B share a family; claimant's side in orange
+    assert html.count("<circle") == 4 and html.count("<line") == 1 and 'fill="#e08a1e"' in html
+    # copy of: linked (escaped inside the attribute), with the outlet
+    assert 'id="copy-of"' in html and "orig_&lt;b&gt;news&lt;/b&gt;" in html
+    assert 'href="https://orig.example/a?b=1&amp;c=&#34;&gt;&lt;script&gt;alert(5)&lt;/script&gt;"' in html
+    # the narrator's claim: no said level; a claim corroboration did not check says so
     claim2 = html.split(f'id="claim-{second}"', 1)[1].split("</details>", 1)[0]
-    assert "no corpus: corroboration not run" in claim2
+    assert "n/a (narrator)" in claim2 and "so: unverified" in claim2 and "does not make it false" in claim2
+    claim3 = html.split(f'id="claim-{third}"', 1)[1].split("</details>", 1)[0]
+    assert "not checked" in claim3 and "no corpus: corroboration not run" not in html
     cr = client.get(f"/api/reports/{rid}?format=claimreview").json()["@graph"][0]
-    assert cr["reviewRating"]["alternateName"] == "Contested <em>across</em> families"
-    assert cr["citation"] == ["https://a.example/1", "https://b.example/2"]  # no javascript: URL
+    assert cr["reviewRating"]["alternateName"] == "Only the claimant's side confirms"
+    assert cr["citation"] == ["https://a.example/1", "https://b.example/2", 'https://d.example/"onmouseover="alert(7)']
+    # the self-contained download escapes the same payloads
+    dl = client.get(f"/api/reports/{rid}?format=html").text
+    for bad in ("<script>alert", "<script>window", "<img src=x", '"onmouseover=', 'href="javascript:', "<b>news</b>"):
+        assert bad not in dl, bad
+    assert "said: corroborated" in dl and 'id="copy-of"' in dl

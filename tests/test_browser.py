@@ -30,7 +30,7 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright n
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+def server(tmp_path_factory):
     import uvicorn
 
     from claimmap.api import create_app
@@ -47,10 +47,15 @@ def base_url(tmp_path_factory):
         time.sleep(0.1)
     if not server.started:
         pytest.fail("uvicorn did not start")
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", app
     server.should_exit = True
     thread.join(timeout=10)
     sock.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(server):
+    return server[0]
 
 
 @pytest.fixture(scope="module")
@@ -142,4 +147,47 @@ def test_script_payloads_are_shown_as_text(page, base_url):
     for link in page.locator("details.claim summary").all()[:3]:
         link.click()
     assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.csp_violations == []
+
+
+EVIL_EVIDENCE = ('Divers did it <script>window.__pwned = 5;</script> '
+                 '<img src=x onerror="window.__pwned = 6">.')
+
+
+def test_corroborated_claim_shows_verdict_and_evidence(page, server):
+    """A stored report with verdicts (hand-written): the claim panel shows both verdict levels in
+    words, the coverage bar and the evidence (payloads shown as text), the header the copy-of line."""
+    base_url, app = server
+    r = page.request.post(base_url + "/api/analyze", data={"text": EXAMPLE})
+    assert r.status == 201
+    data = {k: v for k, v in r.json().items() if k != "id"}
+    first = data["statements"][0]["id"]
+    data["document"]["copy_of"] = "https://orig.example/story"
+    data["document"]["copy_of_outlet"] = "orig_news"
+    data["verdicts"] = [{
+        "statement": first, "said": "corroborated", "so": "claimant_side_only", "claimant_keys": ["state:velmark"],
+        "evidence": [
+            {"url": "https://a.example/1", "outlet": "a_news", "family": "state:velmark", "stance": "agree",
+             "independent": False, "text": EVIL_EVIDENCE, "published": "2026-03-10"},
+            {"url": "javascript:window.__pwned=7", "outlet": "b_wire", "family": "owner:b", "stance": "discuss",
+             "independent": False, "text": "B reports it was said.", "published": "2026-03-11", "reports_speaker": True}]}]
+    data["corroboration_run"] = {"window": ["2026-03-03", "2026-03-17"], "window_days": 7, "claims": 1,
+                                 "documents_searched": 2}
+    rid = app.state.reports.save(data, source="text")
+    page.goto(f"{base_url}/reports/{rid}")
+    assert "copy of https://orig.example/story" in page.inner_text("#copy-of")
+    claim = page.locator(f"#claim-{first}")
+    claim.locator("summary").click()
+    evidence = claim.locator(".evidence")
+    evidence.wait_for(state="visible")
+    text = evidence.inner_text()
+    assert "corroborated" in text and "only outlets on the speaker's side repeat it" in text
+    assert "<script>window.__pwned = 5;</script>" in text and "not independent" in text
+    assert evidence.locator("svg.coverage rect").count() >= 3          # frame + 2 segments
+    assert evidence.locator("a[href='https://a.example/1']").count() == 1
+    assert page.locator("a[href^='javascript']").count() == 0 and page.locator(".evidence script, .evidence img").count() == 0
+    assert page.locator("svg.graph circle").count() == 2
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "report-verdicts.png"), full_page=True)
     assert page.csp_violations == []

@@ -82,3 +82,101 @@ def test_report_round_trips_through_json():
     original = _report()
     again = report_from_dict(json.loads(original.to_json()))
     assert again.to_dict() == original.to_dict()
+
+
+# ----------------------------------------------------------------------------- corroboration
+EVIDENCE_EVIL = 'They said <script>alert(4)</script> and <img src=x onerror="alert(5)">.'
+
+
+def _corroborated() -> Report:
+    r = _report()
+    r.document.url = "https://mirror.example/story"
+    r.document.copy_of = 'https://orig.example/x?a=1&b="><script>alert(6)</script>'
+    r.document.copy_of_outlet = "orig_news"
+    r.extras["verdicts"] = [
+        {"statement": "s1", "said": "claimant_side_only", "so": "disputed", "claim": "it was fine",
+         "speaker": "Ministry", "claimant_keys": ["state:side_a", "speaker:Ministry"],
+         "counts": {"so_agree_independent": 1, "so_disagree": 1},
+         "evidence": [
+             {"url": "https://indep.example/1", "outlet": "indep_news", "family": "owner:indep", "stance": "agree",
+              "independent": True, "text": EVIDENCE_EVIL, "published": "2026-03-11", "start": 0, "end": 10,
+              "document": 3, "copy_of": None, "attributed_to": None, "reports_speaker": False},
+             {"url": "javascript:alert(7)", "outlet": "<b>Side A Daily</b>", "family": "state:side_a",
+              "stance": "agree", "independent": False, "text": "Ministry said it was fine.", "published": None,
+              "document": 4, "copy_of": None, "attributed_to": "Ministry", "reports_speaker": True},
+             {"url": "https://other.example/2", "outlet": None, "family": "state:side_b", "stance": "disagree",
+              "independent": True, "text": "It was not fine.", "published": "2026-03-12T10:00:00Z",
+              "document": 5, "copy_of": None, "attributed_to": None, "reports_speaker": False},
+         ]},
+    ]
+    r.extras["corroboration_run"] = {"window": ["2026-03-03", "2026-03-17"], "window_days": 7, "claims": 1,
+                                     "documents_searched": 5}
+    return r
+
+
+def test_json_with_verdicts_validates():
+    data = _corroborated().to_dict()
+    validate(data)
+    assert data["document"]["copy_of"].startswith("https://orig.example/") and data["verdicts"][0]["so"] == "disputed"
+
+
+def test_html_shows_verdicts_evidence_and_copy_escaped():
+    html = _corroborated().to_html()
+    for bad in ("<script>alert", "<img src=x", 'href="javascript:', "<b>Side A Daily</b>"):
+        assert bad not in html, bad
+    assert "&lt;script&gt;alert(4)&lt;/script&gt;" in html and "onerror=&#34;alert(5)&#34;" in html
+    assert "&lt;b&gt;Side A Daily&lt;/b&gt;" in html and "javascript:alert(7)" in html   # shown, not linked
+    assert 'href="https://indep.example/1"' in html and ">other.example<" in html        # host when no outlet
+    v = html.split('id="verdict-s1"', 1)[1].split("</details>", 1)[0]
+    assert "said: claimant&#39;s side only" in v and "only outlets on the speaker&#39;s side report that it was said" in v
+    assert "so: disputed" in v and "independent sources state it and others contradict it" in v
+    assert "independent · agrees: 1 family" in v and "claimant&#39;s side · agrees: 1 family" in v
+    assert "independent · disagrees: 1 family" in v and "2026-03-12" in v and "not independent" in v
+    assert "reports the speaker saying it" in v
+    assert 'id="copy-of"' in html and "(orig_news)" in html
+    assert 'href="https://orig.example/x?a=1&amp;b=&#34;&gt;&lt;script&gt;alert(6)&lt;/script&gt;"' in html
+    assert "5 corpus documents" in html and html.count("<circle") == 3
+    # the statement corroboration did not check says so; the CSP still forbids every script
+    assert "not checked" in html.split('id="verdict-s1"', 1)[1]
+    head = html.split("Content-Security-Policy", 1)[1][:200]
+    assert "default-src 'none'" in head and "script-src" not in head
+    assert "<script" not in html.lower().replace("&lt;script", "")
+
+
+def test_html_without_verdicts_keeps_the_empty_state():
+    html = _report().to_html()
+    assert "no corpus: corroboration not run" in html and 'id="verdict-' not in html and 'id="copy-of"' not in html
+
+
+def test_copy_of_outlet_alone():
+    r = _report()
+    r.document.copy_of_outlet = "sputnik"
+    html = r.to_html()
+    assert 'id="copy-of">copy of a story by sputnik' in html
+
+
+def test_terminal_summary_shows_verdicts():
+    from rich.console import Console
+
+    from claimmap.report.terminal import print_report
+
+    buf = io.StringIO()
+    print_report(_corroborated(), Console(file=buf, width=200, force_terminal=False))
+    out = buf.getvalue()
+    assert "copy of https://orig.example/x" in out and "(orig_news)" in out
+    assert "Corroboration" in out and "5 corpus documents" in out
+    assert "s1 Ministry  said: claimant_side_only  so: disputed  (3 evidence)" in out
+    buf = io.StringIO()
+    print_report(_report(), Console(file=buf, width=200, force_terminal=False))
+    assert "Corroboration" not in buf.getvalue()
+
+
+def test_claimreview_from_a_report_object():
+    from claimmap.report.claimreview import UNVERIFIED, to_claimreview
+
+    s1, s2 = to_claimreview(_corroborated())["@graph"]
+    assert s1["reviewRating"]["alternateName"] == "Disputed"
+    assert "Was it said? Only the claimant's side confirms" in s1["reviewRating"]["ratingExplanation"]
+    assert s1["citation"] == ["https://indep.example/1", "https://other.example/2"]
+    assert s2["reviewRating"]["alternateName"] == "Unverified"
+    assert to_claimreview(_report())["@graph"][0]["reviewRating"]["alternateName"] == UNVERIFIED

@@ -23,7 +23,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claimmap import config
@@ -38,6 +38,10 @@ from claimmap.errors import (
 )
 
 log = logging.getLogger("claimmap.api")
+
+
+class NoCorpusError(ClaimmapError):
+    """Corroboration was asked for but the server has no corpus."""
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -61,6 +65,8 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> JSONRe
 
 def classify(exc: ClaimmapError) -> tuple[int, str]:
     """claimmap error -> (HTTP status, error code)."""
+    if isinstance(exc, NoCorpusError):
+        return 422, "no_corpus"
     if isinstance(exc, BlockedURLError):
         return 400, "blocked_url"
     if isinstance(exc, UnsupportedLanguageError):
@@ -146,6 +152,22 @@ class AnalyzeRequest(BaseModel):
     url: str | None = Field(None, description="An http(s) URL to fetch and analyze.", max_length=8192)
     text: str | None = Field(None, description="Plain article text (a pasted article or scraped dump).")
     html: str | None = Field(None, description="An HTML page as a string.")
+    corroborate: bool | None = Field(
+        None, description="Check the claims against the server's corpus (adds `verdicts`, `corroboration_run` and "
+                          "`document.copy_of`). Default: yes when the server has a configured corpus "
+                          "(CLAIMMAP_CORPUS_DB); `true` also uses the default corpus beside the report database; "
+                          "422 `no_corpus` when there is none.")
+    window_days: int | None = Field(None, ge=0, le=36500,
+                                    description="Evidence date window around the article's date, in days "
+                                                "(default: setting CLAIMMAP_WINDOW_DAYS).")
+    published: str | None = Field(None, max_length=40,
+                                  description="The article's publication date (YYYY-MM-DD) when the source "
+                                              "has none: it centres the evidence window.")
+
+    @field_validator("published")
+    @classmethod
+    def _iso_date(cls, v: str | None) -> str | None:
+        return _iso_day(v)
 
     @model_validator(mode="after")
     def _exactly_one(self):
@@ -157,24 +179,50 @@ class AnalyzeRequest(BaseModel):
 
 
 class CorpusDocument(BaseModel):
+    """One article for the corpus, stored as ``claimmap corpus add`` stores a JSONL line."""
+
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(..., min_length=1, description="The document's text (indexed for search).")
-    title: str | None = None
-    url: str | None = None
-    site: str | None = None
+    text: str = Field(..., min_length=1, description="The article's text (analysed; its body sentences indexed).")
+    title: str | None = Field(None, max_length=2000)
+    url: str | None = Field(None, max_length=8192, description="Where it was published (not fetched).")
+    site: str | None = Field(None, max_length=200, description="Outlet: a registry id (or a name), else found from the url.")
+    published: str | None = Field(None, max_length=40, description="Publication date, YYYY-MM-DD (or ISO datetime).")
+
+    @field_validator("published")
+    @classmethod
+    def _iso_date(cls, v: str | None) -> str | None:
+        return _iso_day(v)
+
+
+def _iso_day(v: str | None) -> str | None:
+    if v is None or not v.strip():
+        return None
+    from datetime import date
+
+    try:
+        date.fromisoformat(v.strip()[:10])
+    except ValueError:
+        raise ValueError("use an ISO date (YYYY-MM-DD)") from None
+    return v.strip()
 
 
 # ----------------------------------------------------------------------------- the app
 def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple | None = None,
                token: str | None = None, max_body: int | None = None, workers: int | None = None,
-               warm: bool = True) -> FastAPI:
+               warm: bool = True, corpus_db: str | Path | None = None,
+               corroborate_options: dict[str, Any] | None = None) -> FastAPI:
     """Build the app. ``None`` arguments read the settings: CLAIMMAP_DB, CLAIMMAP_ALLOW_PRIVATE_URLS,
-    CLAIMMAP_API_TOKEN, CLAIMMAP_API_MAX_BODY, CLAIMMAP_API_WORKERS. ``warm`` loads the NLP
+    CLAIMMAP_API_TOKEN, CLAIMMAP_API_MAX_BODY, CLAIMMAP_API_WORKERS, CLAIMMAP_CORPUS_DB (a configured
+    corpus, when it exists, corroborates every analysis by default; without one, ``corpus.db``
+    beside the report database serves the corpus endpoints and corroborates on request, see
+    ``claimmap.api.corpus``). ``corroborate_options``: extra keyword arguments for
+    ``claimmap.corroborate.corroborate`` (``embedder``, ``stance``, ``k``). ``warm`` loads the NLP
     pipeline at startup (one throwaway analysis) so the first request is not slow."""
     import jinja2
 
     from claimmap import __version__
-    from claimmap.api.store import CorpusStore, ReportStore, default_db_path
+    from claimmap.api.corpus import Corpus
+    from claimmap.api.store import ReportStore, default_db_path
     from claimmap.sources.fetch import allow_private_setting
 
     db = Path(db_path) if db_path is not None else default_db_path()
@@ -189,12 +237,15 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
         app.state.limiter = anyio.CapacityLimiter(workers)
         if warm:
             await anyio.to_thread.run_sync(_warm_up)
+            if app.state.corpus.auto and app.state.corpus.exists() and not app.state.corroborate_options:
+                await anyio.to_thread.run_sync(_warm_up_corroboration)
         yield
 
     app = FastAPI(title="claimmap", version=__version__, lifespan=lifespan,
                   description="Map a news article's claims: who said what, who disputes it, how it is framed.")
     app.state.reports = ReportStore(db)
-    app.state.corpus = CorpusStore(db)
+    app.state.corpus = Corpus.configure(corpus_db, db)
+    app.state.corroborate_options = dict(corroborate_options or {})
     app.state.allow_private = allow_private
     app.state.token = token
     app.state.limiter = anyio.CapacityLimiter(workers)
@@ -256,9 +307,30 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
         return HTMLResponse(page, status_code=status)
 
     # ------------------------------------------------------------------ analysis
-    async def run_analysis(kind: str, value: str) -> tuple[str, dict[str, Any]]:
+    def corpus_for(corroborate: bool | None):
+        """The corpus to corroborate against, or None (see ``AnalyzeRequest.corroborate``)."""
+        corpus = app.state.corpus
+        if corroborate is False:
+            return None
+        if corroborate is None:
+            return corpus if corpus.auto and corpus.exists() else None
+        if not corpus.exists():
+            raise NoCorpusError("this server has no corpus to corroborate against (add documents with "
+                                "POST /api/corpus/documents or 'claimmap corpus add', or set CLAIMMAP_CORPUS_DB)")
+        return corpus
+
+    async def run_analysis(kind: str, value: str, *, corroborate: bool | None = None,
+                           window_days: int | None = None, published: str | None = None) -> tuple[str, dict[str, Any]]:
+        corpus = corpus_for(corroborate)  # before the work: a request that cannot be served fails fast
+
         def work() -> dict[str, Any]:
-            return _analyze(kind, value, app.state.allow_private).to_dict()
+            report = _analyze(kind, value, app.state.allow_private)
+            if published:
+                report.document.published = published
+            if corpus is not None:
+                _corroborate(report, corpus, window_days=window_days, explicit=bool(corroborate),
+                             options=app.state.corroborate_options)
+            return report.to_dict()
 
         data = await anyio.to_thread.run_sync(work, limiter=app.state.limiter)
         report_id = await anyio.to_thread.run_sync(lambda: app.state.reports.save(data, source=kind))
@@ -273,19 +345,24 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
     # ------------------------------------------------------------------ REST API
     @app.get("/api/health", tags=["api"])
     async def health() -> dict[str, Any]:
-        """Liveness: status, version and the number of stored reports."""
-        return {"status": "ok", "version": __version__, "reports": app.state.reports.count()}
+        """Liveness: status, version, the number of stored reports and whether analyses corroborate."""
+        corpus = app.state.corpus
+        return {"status": "ok", "version": __version__, "reports": app.state.reports.count(),
+                "corpus": {"available": corpus.exists(), "corroborates_by_default": corpus.auto and corpus.exists()}}
 
     @app.post("/api/analyze", status_code=201, tags=["api"],
               responses={201: {"description": "The claim map (`claimmap analyze --format json`) plus its `id`."},
                          400: {"description": "URL refused (scheme or address) or malformed JSON"},
                          413: {"description": "Body or article too large"},
-                         422: {"description": "Invalid request or unusable article (empty, not English…)"},
+                         422: {"description": "Invalid request, unusable article (empty, not English…) or "
+                                              "corroboration asked for without a corpus (`no_corpus`)"},
                          502: {"description": "The URL could not be fetched"}})
     async def api_analyze(body: AnalyzeRequest) -> JSONResponse:
-        """Analyze one article given as a URL, plain text or HTML; the report is stored under its id."""
+        """Analyze one article given as a URL, plain text or HTML, and corroborate its claims against
+        the corpus (see `corroborate`); the report is stored under its id."""
         kind = next(k for k in ("url", "text", "html") if getattr(body, k) is not None)
-        report_id, data = await run_analysis(kind, getattr(body, kind))
+        report_id, data = await run_analysis(kind, getattr(body, kind), corroborate=body.corroborate,
+                                             window_days=body.window_days, published=body.published)
         return JSONResponse(data, status_code=201, headers={"Location": f"/api/reports/{report_id}"})
 
     @app.get("/api/reports/{report_id}", tags=["api"])
@@ -305,40 +382,64 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
             return HTMLResponse(html, headers={"Content-Disposition": f'attachment; filename="claimmap-{report_id}.html"'})
         return JSONResponse(data)
 
-    @app.post("/api/corpus/documents", status_code=201, tags=["corpus"])
-    async def corpus_add(doc: CorpusDocument) -> dict[str, Any]:
-        """Add a document to the embedded corpus (indexed for full-text search)."""
+    @app.post("/api/corpus/documents", status_code=201, tags=["corpus"],
+              responses={200: {"description": "The same body text is already stored (`added: false`)."},
+                         201: {"description": "Stored: `{id, added, sentences, statements, embedded}`."},
+                         422: {"description": "Invalid request or unusable article (empty, not English…)"}})
+    async def corpus_add(doc: CorpusDocument) -> JSONResponse:
+        """Add an article to the corpus: analysed and stored as `claimmap corpus add` stores it (body
+        sentences for full-text and vector search, statements, MinHash signature)."""
         if len(doc.text.encode("utf-8")) > config.get_int("CLAIMMAP_MAX_BYTES"):
             raise InputTooLargeError("document text is over the CLAIMMAP_MAX_BYTES limit")
-        doc_id = await anyio.to_thread.run_sync(
-            lambda: app.state.corpus.add(text=doc.text, title=doc.title, url=doc.url, site=doc.site))
-        return {"id": doc_id}
+        result = await anyio.to_thread.run_sync(
+            lambda: app.state.corpus.add(text=doc.text, title=doc.title, url=doc.url, site=doc.site,
+                                         published=doc.published), limiter=app.state.limiter)
+        return JSONResponse(result, status_code=201 if result["added"] else 200)
 
     @app.get("/api/corpus/stats", tags=["corpus"])
     async def corpus_stats() -> dict[str, Any]:
-        """Counts: documents, distinct sites, characters, stored reports."""
-        return await anyio.to_thread.run_sync(app.state.corpus.stats)
+        """Counts (documents, sentences, statements, families), the store (sqlite or postgresql),
+        when analyses corroborate against it, and the number of stored reports."""
+        stats = await anyio.to_thread.run_sync(app.state.corpus.stats)
+        stats["reports"] = await anyio.to_thread.run_sync(app.state.reports.count)
+        return stats
 
     @app.get("/api/corpus/search", tags=["corpus"])
-    async def corpus_search(q: str = Query(..., min_length=1, max_length=500, description="Words to find (all must match)."),
-                            limit: int = Query(20, ge=1, le=100)) -> dict[str, Any]:
-        """Full-text search (SQLite FTS5, bm25 ranking) over corpus documents' titles and text."""
-        results = await anyio.to_thread.run_sync(lambda: app.state.corpus.search(q, limit=limit))
+    async def corpus_search(q: str = Query(..., min_length=1, max_length=500, description="Words to find (BM25 ranking; any word may match)."),
+                            limit: int = Query(20, ge=1, le=100),
+                            date_from: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Published on or after (YYYY-MM-DD)."),
+                            date_to: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Published on or before (YYYY-MM-DD).")) -> dict[str, Any]:
+        """Full-text search over the corpus's body sentences (SQLite FTS5 or PostgreSQL full text):
+        per hit the sentence and its document."""
+        results = await anyio.to_thread.run_sync(
+            lambda: app.state.corpus.search(q, limit=limit, date_from=date_from, date_to=date_to))
         return {"query": q, "count": len(results), "results": results}
 
     # ------------------------------------------------------------------ web UI
     def render(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        return render_page(name, status, **ctx)
+
+    def render_page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         ctx.setdefault("version", __version__)
         ctx.setdefault("token_required", bool(app.state.token))
         return HTMLResponse(templates.get_template(name).render(**ctx), status_code=status)
 
+    def corpus_ui() -> dict[str, bool]:
+        corpus = app.state.corpus
+        return {"available": corpus.exists(), "default": corpus.auto and corpus.exists()}
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def index(example: int = 0) -> HTMLResponse:
         text = _example_text() if example else ""
-        return render("index.html.j2", text=text, url="", error=None)
+        return render("index.html.j2", text=text, url="", error=None, corpus=corpus_ui())
 
     @app.post("/analyze", include_in_schema=False)
     async def ui_analyze(request: Request) -> Response:
+        ctx = {"corpus": corpus_ui()}
+
+        def render(name: str, status: int = 200, **kw: Any) -> HTMLResponse:
+            return render_page(name, status, **ctx, **kw)
+
         origin = request.headers.get("origin")
         if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host", ""):
             return render("index.html.j2", status=403, text="", url="", error="cross-site form submission refused")
@@ -346,8 +447,16 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
         if ctype != "application/x-www-form-urlencoded":
             return render("index.html.j2", status=415, text="", url="", error="send the form as application/x-www-form-urlencoded")
         raw = await request.body()
-        form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True).items()}
+        fields = parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
+        form = {k: v[0] for k, v in fields.items()}
         url, text = form.get("url", "").strip(), form.get("text", "")
+        # the corroborate checkbox follows a hidden "0": unchecked sends 0, checked 0 and 1, an old form nothing
+        corroborate = ("1" in fields["corroborate"]) if "corroborate" in fields else None
+        try:
+            published = _iso_day(form.get("published", ""))
+        except ValueError:
+            return render("index.html.j2", status=422, text=text, url=url,
+                          error="the publication date must be YYYY-MM-DD")
         if app.state.token and not hmac.compare_digest(form.get("token", "").encode(), app.state.token.encode()):
             return render("index.html.j2", status=401, text=text, url=url, error="this server needs its access token")
         if bool(url) == bool(text.strip()):
@@ -356,7 +465,7 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
         # pasted text is always read as plain text: markup in it is shown, never interpreted
         kind, value = ("url", url) if url else ("text", text)
         try:
-            report_id, _ = await run_analysis(kind, value)
+            report_id, _ = await run_analysis(kind, value, corroborate=corroborate, published=published)
         except ClaimmapError as exc:
             status, _code = classify(exc)
             return render("index.html.j2", status=status, text=text, url=url, error=str(exc))
@@ -397,6 +506,34 @@ def _analyze(kind: str, value: str, allow_private):
         ctype = "text/html; charset=utf-8" if kind == "html" else "text/plain; charset=utf-8"
         doc = from_bytes(raw, content_type=ctype)
     return analyze_document(doc)
+
+
+def _corroborate(report, corpus, *, window_days: int | None, explicit: bool, options: dict[str, Any]) -> None:
+    """Corroborate ``report`` against ``corpus`` (runs in a worker thread, after the analysis).
+    When corroboration was not asked for explicitly, a corpus or model problem becomes a report
+    warning instead of failing the analysis."""
+    from claimmap.corroborate import corroborate
+
+    try:
+        with corpus.open() as store:
+            corroborate(report, store, window_days=window_days, **options)
+    except (ClaimmapError, ImportError) as exc:
+        if explicit:
+            raise
+        log.warning("corroboration skipped: %s", exc)
+        report.warnings.append(f"corroboration not run: {str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__}")
+
+
+def _warm_up_corroboration() -> None:
+    """Load the corpus embedder and the stance model once, at startup (auto-corroborating servers)."""
+    try:
+        from claimmap.corpus.embed import get_embedder
+        from claimmap.stance import classify
+
+        get_embedder().encode(["warm up"])
+        classify([("the port is closed", "the port was closed on Monday")])
+    except Exception:  # a missing model shows up (as a warning) on the first analysis
+        log.exception("corroboration warm-up failed")
 
 
 def _warm_up() -> None:

@@ -1,13 +1,14 @@
-"""The web app's SQLite store: analysed reports by id, and a minimal corpus with FTS5 search.
+"""The web app's SQLite store of analysed reports by id.
 
 ``ReportStore`` keeps each report's JSON (the ``claimmap analyze --format json`` contract plus
-its ``id``) under a short random token. ``CorpusStore`` is the *embedded* corpus: documents
-(text, title, url, site) with an FTS5 index over title and text and a few counts. It is a
-stand-in with a deliberately small interface (``add``, ``stats``, ``search``) for the corpus
-issue's ``Store``, which will replace it; the REST endpoints only use those three methods.
+its ``id``) under a short random token, in one SQLite file (setting CLAIMMAP_DB,
+``claimmap serve --db PATH``). Each operation opens its own short-lived connection, so the store
+is safe to use from the thread pool.
 
-One SQLite file holds both (setting CLAIMMAP_DB, ``claimmap serve --db PATH``). Each operation
-opens its own short-lived connection, so the store is safe to use from the thread pool.
+The corpus is not kept here: the corpus endpoints and corroboration use the real corpus store
+(``claimmap.corpus``, through ``claimmap.api.corpus``), by default ``corpus.db`` beside this file.
+(Older versions kept a small FTS5 ``documents`` table in this file; it is left untouched and
+unused.)
 """
 
 from __future__ import annotations
@@ -33,20 +34,6 @@ CREATE TABLE IF NOT EXISTS reports (
     title TEXT,
     json TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS documents (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    added TEXT NOT NULL,
-    url TEXT,
-    site TEXT,
-    title TEXT,
-    text TEXT NOT NULL
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
-    title, text, content='documents', content_rowid='id'
-);
-CREATE TRIGGER IF NOT EXISTS documents_ai AFTER INSERT ON documents BEGIN
-    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, coalesce(new.title, ''), new.text);
-END;
 """
 
 _ID_RE = re.compile(r"^[A-Za-z0-9_-]{6,32}$")
@@ -115,43 +102,3 @@ class ReportStore(_SQLite):
     def count(self) -> int:
         with closing(self._connect()) as conn:
             return conn.execute("SELECT count(*) FROM reports").fetchone()[0]
-
-
-def fts_query(q: str) -> str:
-    """User words -> an FTS5 query of quoted terms (all must match): no FTS syntax is interpreted."""
-    words = re.findall(r"\w+", q, flags=re.UNICODE)
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words[:32])
-
-
-class CorpusStore(_SQLite):
-    """The embedded corpus (to be replaced by the corpus issue's Store): add, stats, search."""
-
-    def add(self, *, text: str, title: str | None = None, url: str | None = None,
-            site: str | None = None) -> int:
-        with closing(self._connect()) as conn, conn:
-            cur = conn.execute("INSERT INTO documents (added, url, site, title, text) VALUES (?, ?, ?, ?, ?)",
-                               (_now(), url, site, title, text))
-            return int(cur.lastrowid)
-
-    def stats(self) -> dict[str, Any]:
-        with closing(self._connect()) as conn:
-            row = conn.execute("SELECT count(*), count(DISTINCT site), coalesce(sum(length(text)), 0) "
-                               "FROM documents").fetchone()
-            reports = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
-        return {"documents": row[0], "sites": row[1], "characters": row[2], "reports": reports,
-                "store": "embedded"}
-
-    def search(self, q: str, *, limit: int = 20) -> list[dict[str, Any]]:
-        query = fts_query(q)
-        if not query:
-            return []
-        with closing(self._connect()) as conn:
-            rows = conn.execute(
-                "SELECT d.id, d.url, d.site, d.title, "
-                "snippet(documents_fts, 1, '[', ']', '…', 16) AS snippet, bm25(documents_fts) AS score "
-                "FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid "
-                "WHERE documents_fts MATCH ? ORDER BY score LIMIT ?",
-                (query, max(1, min(limit, 100))),
-            ).fetchall()
-        return [{"id": r["id"], "url": r["url"], "site": r["site"], "title": r["title"],
-                 "snippet": r["snippet"], "score": round(-float(r["score"]), 4)} for r in rows]

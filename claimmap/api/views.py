@@ -1,65 +1,33 @@
 """View data for the report page: article segments (reused from ``claimmap.report.html``),
-claims with their dispute partners and verdicts, coverage bars and the outlet graph.
+claims with their dispute partners and corroboration verdicts, coverage bars and the outlet graph.
 
 Everything here is plain data; the templates draw the SVG and Jinja2 escapes every string.
-Corroboration (not built yet) is read from ``extras["corroboration"]`` when present: a list of
-``{"statement": id, "verdict": str, "evidence": [{"url", "outlet", "family", "side", "stance"}]}``;
-without it every claim says "no corpus: corroboration not run".
+Corroboration is read from the report's ``verdicts`` (``claimmap.corroborate``: per claim the
+two-level verdict ``said`` / ``so`` and its evidence) and ``document.copy_of`` /
+``copy_of_outlet``; without ``verdicts`` every claim says "no corpus: corroboration not run".
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+from claimmap.report.html import (
+    NO_CORPUS,
+    SAID_TEXT,
+    SO_TEXT,
+    VERDICT_LABELS,
+    ZONE_LABELS,
+    build_view,
+    copy_view,
+    coverage_bar,
+    has_verdicts,
+    outlet_graph,
+    run_view,
+    verdict_views,
+)
 from claimmap.report.load import report_from_dict
-from claimmap.report.html import ZONE_LABELS, build_view
 
-NO_CORPUS = "no corpus: corroboration not run"
-STANCE_COLOURS = {"support": "#2f8f5b", "supports": "#2f8f5b", "contradict": "#c9413c",
-                  "contradicts": "#c9413c", "refute": "#c9413c", "neutral": "#8a8f98", "mention": "#8a8f98"}
-BAR_WIDTH = 220
-
-
-def _corroboration(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    raw = data.get("corroboration")
-    items = raw.get("statements", []) if isinstance(raw, dict) else raw or []
-    return {str(c.get("statement")): c for c in items if isinstance(c, dict) and c.get("statement")}
-
-
-def coverage_bar(evidence: list[dict[str, Any]]) -> dict[str, Any]:
-    """Families by side and stance -> bar segments (x, width, colour, label) in a BAR_WIDTH box."""
-    groups: dict[tuple[str, str], set[str]] = {}
-    for e in evidence:
-        key = (str(e.get("side") or "unknown side"), str(e.get("stance") or "neutral"))
-        groups.setdefault(key, set()).add(str(e.get("family") or e.get("outlet") or e.get("url") or "?"))
-    total = sum(len(v) for v in groups.values())
-    segments, x = [], 0.0
-    for (side, stance), fams in sorted(groups.items()):
-        w = BAR_WIDTH * len(fams) / total if total else 0
-        segments.append({"x": round(x, 2), "w": round(w, 2), "fill": STANCE_COLOURS.get(stance.lower(), "#5b7bb6"),
-                         "label": f"{side} · {stance}: {len(fams)} famil{'y' if len(fams) == 1 else 'ies'}"})
-        x += w
-    return {"width": BAR_WIDTH, "segments": segments, "families": total}
-
-
-def outlet_graph(corro: dict[str, dict[str, Any]], size: int = 260) -> dict[str, Any]:
-    """Evidence outlets as nodes on a circle; an edge joins outlets of the same family."""
-    outlets: dict[str, str] = {}
-    for c in corro.values():
-        for e in c.get("evidence", []) or []:
-            if isinstance(e, dict) and (e.get("outlet") or e.get("url")):
-                outlets.setdefault(str(e.get("outlet") or e.get("url")), str(e.get("family") or ""))
-    names = sorted(outlets)
-    r, cx = size * 0.36, size / 2
-    nodes = []
-    for i, name in enumerate(names):
-        a = 2 * math.pi * i / max(1, len(names)) - math.pi / 2
-        nodes.append({"name": name, "family": outlets[name],
-                      "x": round(cx + r * math.cos(a), 1), "y": round(cx + r * math.sin(a), 1)})
-    edges = [{"x1": p["x"], "y1": p["y"], "x2": q["x"], "y2": q["y"]}
-             for i, p in enumerate(nodes) for q in nodes[i + 1:] if p["family"] and p["family"] == q["family"]]
-    return {"size": size, "nodes": nodes, "edges": edges}
+__all__ = ["NO_CORPUS", "coverage_bar", "outlet_graph", "report_context"]
 
 
 def _zone(z, report) -> dict[str, Any]:
@@ -91,11 +59,9 @@ def report_context(data: dict[str, Any]) -> dict[str, Any]:
             who = (o.get("speaker") or {}).get("canonical") or "narrator"
             partners.setdefault(me, []).append({"dispute": d.get("id"), "statement": other, "speaker": who,
                                                 "polarity": o.get("polarity"), "proposition": d.get("proposition")})
-    corro = _corroboration(data)
+    verdicts = verdict_views(data)
     claims = []
     for st in data.get("statements", []):
-        c = corro.get(st["id"])
-        evidence = [e for e in (c or {}).get("evidence", []) or [] if isinstance(e, dict)]
         sp = st.get("speaker") or {}
         claims.append({
             "id": st["id"], "zone": st.get("zone"), "content": (st.get("content") or {}).get("text", ""),
@@ -103,8 +69,7 @@ def report_context(data: dict[str, Any]) -> dict[str, Any]:
             "speaker": sp.get("canonical") or "narrator", "mention": sp.get("text"),
             "side": sp.get("side"), "polarity": st.get("polarity"), "kind": st.get("kind"),
             "cue": (st.get("cue") or {}).get("lemma"), "disputes": partners.get(st["id"], []),
-            "verdict": (c or {}).get("verdict") if c else None, "evidence": evidence,
-            "coverage": coverage_bar(evidence),
+            "verdict": verdicts.get(str(st["id"])),
         })
     framing = data.get("framing") or {}
     terms = framing.get("terms") or []
@@ -119,6 +84,9 @@ def report_context(data: dict[str, Any]) -> dict[str, Any]:
         "flagged_comments": [c for c in data.get("comments", []) if c.get("flags")],
         "comment_zones": [z for z in zones if z["kind"] == "comment"],
         "article_zones": [z for z in zones if z["kind"] != "comment"],
-        "graph": outlet_graph(corro), "has_corroboration": bool(corro), "no_corpus": NO_CORPUS,
+        "graph": outlet_graph([v for v in data.get("verdicts") or [] if isinstance(v, dict)]),
+        "has_corroboration": has_verdicts(data), "no_corpus": NO_CORPUS,
+        "copy": copy_view(data.get("document") or {}), "run": run_view(data),
+        "said_text": SAID_TEXT, "so_text": SO_TEXT, "verdict_labels": VERDICT_LABELS,
         "zone_labels": ZONE_LABELS,
     }

@@ -2,12 +2,17 @@
 
 Each item reviews the statement's content (``claimReviewed``) as a ``Claim`` made by its speaker
 (``itemReviewed.author``: a Person or an Organization, from the actors registry's ``kind`` or
-the name's wording) that appears in the analysed article (``itemReviewed.appearance``). The
-verdict comes from corroboration: ``report.extras["corroboration"]`` (or the same key in the
-JSON), a list of ``{"statement": id, "verdict": str, "evidence": [{"url", "outlet", ...}]}`` (only http(s) evidence
-URLs are cited).
-Without corroboration data the verdict is ``Unverified`` and says why:
-``reviewRating.alternateName == "Unverified: no corpus evidence"``.
+the name's wording) that appears in the analysed article (``itemReviewed.appearance``).
+
+The rating comes from corroboration (``claimmap.corroborate``): the report's ``verdicts`` (in
+``report.extras`` or the JSON). ``reviewRating.alternateName`` is the *so*-level verdict (is the
+content so?) in words (``RATINGS``: "Corroborated by independent sources", "Contradicted",
+"Disputed", "Only the claimant's side confirms", "Unverified"); ``ratingExplanation`` explains it
+and the *said*-level verdict (was the statement made?), and ``citation`` lists the http(s) URLs
+of the evidence (never another scheme). Without corroboration the rating is
+``"Unverified: no corpus evidence"`` and the explanation says that no corroboration was run; a
+statement that corroboration did not check (a comment, a narrated sentence below the
+check-worthiness bar) is ``Unverified`` and says so.
 
 Accepts a ``Report`` or its JSON dict (``report.to_dict()``, or a stored report).
 """
@@ -20,6 +25,15 @@ from functools import lru_cache
 from typing import Any
 
 UNVERIFIED = "Unverified: no corpus evidence"
+NOT_RUN = "No corroboration was run: no corpus of other coverage was searched."
+#: so-level verdict -> reviewRating.alternateName
+RATINGS = {
+    "corroborated": "Corroborated by independent sources",
+    "contradicted": "Contradicted",
+    "disputed": "Disputed",
+    "claimant_side_only": "Only the claimant's side confirms",
+    "unverified": "Unverified",
+}
 REVIEWER = {"@type": "Organization", "name": "claimmap (automated claim map, not a human fact-check)"}
 
 _ORG_WORDS = re.compile(
@@ -54,10 +68,29 @@ def _author(name: str) -> dict[str, str]:
     return {"@type": typ, "name": name}
 
 
-def _corroboration(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    raw = data.get("corroboration")
-    items = raw.get("statements", []) if isinstance(raw, dict) else raw or []
-    return {str(c.get("statement")): c for c in items if isinstance(c, dict) and c.get("statement")}
+def _verdicts(data: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
+    """statement id -> verdict, or None when corroboration did not run (no ``verdicts`` key)."""
+    raw = data.get("verdicts")
+    if not isinstance(raw, list):
+        return None
+    return {str(v.get("statement")): v for v in raw if isinstance(v, dict) and v.get("statement")}
+
+
+def _explanation(v: dict[str, Any]) -> str:
+    from claimmap.report.html import SAID_TEXT, SO_TEXT
+
+    so = v.get("so") if v.get("so") in SO_TEXT else "unverified"
+    said = v.get("said")
+    parts = [f"Is it so? {RATINGS[so]}: {SO_TEXT[so]}."]
+    if said is None:
+        parts.append("Was it said? Not applicable: the article states it in its own voice.")
+    elif said in SAID_TEXT:
+        parts.append(f"Was it said? {RATINGS[said]}: {SAID_TEXT[said]}.")
+    evidence = [e for e in v.get("evidence") or [] if isinstance(e, dict)]
+    families = {str(e.get("family")) for e in evidence if e.get("family")}
+    parts.append(f"Evidence: {len(evidence)} item{'' if len(evidence) == 1 else 's'} from "
+                 f"{len(families)} outlet famil{'y' if len(families) == 1 else 'ies'} (each family counts once).")
+    return " ".join(parts)
 
 
 def to_claimreview(report: Any, *, report_url: str | None = None) -> dict[str, Any]:
@@ -65,7 +98,7 @@ def to_claimreview(report: Any, *, report_url: str | None = None) -> dict[str, A
     data = report if isinstance(report, dict) else report.to_dict()
     doc = data.get("document") or {}
     article_url = doc.get("url")
-    corro = _corroboration(data)
+    verdicts = _verdicts(data)
     today = date.today().isoformat()
     graph = []
     for st in data.get("statements", []):
@@ -83,17 +116,27 @@ def to_claimreview(report: Any, *, report_url: str | None = None) -> dict[str, A
             appearance["headline"] = doc["title"]
         if doc.get("published"):
             appearance["datePublished"] = doc["published"]
-        claim: dict[str, Any] = {"@type": "Claim", "author": author, "appearance": [appearance]}
+        appearances = [appearance]
+        copy_of = doc.get("copy_of")
+        if isinstance(copy_of, str) and copy_of.strip().lower().startswith(("http://", "https://")):
+            appearances.append({"@type": "CreativeWork", "url": copy_of.strip()})  # the story it copies
+        claim: dict[str, Any] = {"@type": "Claim", "author": author, "appearance": appearances}
         if doc.get("published"):
             claim["datePublished"] = doc["published"]
-        c = corro.get(str(st.get("id")))
-        evidence = [e["url"] for e in (c or {}).get("evidence", []) or []
-                    if isinstance(e, dict) and isinstance(e.get("url"), str)
-                    and e["url"].lower().startswith(("http://", "https://"))]
-        verdict = (c or {}).get("verdict")
-        rating = {"@type": "Rating", "alternateName": str(verdict) if verdict else UNVERIFIED}
-        if not verdict:
-            rating["ratingExplanation"] = "No corroboration was run: no corpus of other coverage was searched."
+        v = verdicts.get(str(st.get("id"))) if verdicts is not None else None
+        evidence = list(dict.fromkeys(
+            e["url"].strip() for e in (v or {}).get("evidence", []) or []
+            if isinstance(e, dict) and isinstance(e.get("url"), str)
+            and e["url"].strip().lower().startswith(("http://", "https://"))))
+        if verdicts is None:
+            rating = {"@type": "Rating", "alternateName": UNVERIFIED, "ratingExplanation": NOT_RUN}
+        elif v is None:
+            rating = {"@type": "Rating", "alternateName": RATINGS["unverified"],
+                      "ratingExplanation": "Not checked: corroboration covers the article's attributed "
+                                           "claims and its most check-worthy narrated ones."}
+        else:
+            so = v.get("so") if v.get("so") in RATINGS else "unverified"
+            rating = {"@type": "Rating", "alternateName": RATINGS[so], "ratingExplanation": _explanation(v)}
         item: dict[str, Any] = {
             "@type": "ClaimReview",
             "identifier": st.get("id"),

@@ -1,13 +1,22 @@
-"""Self-contained HTML report: zones shaded, statements highlighted, disputes listed.
+"""Self-contained HTML report: zones shaded, statements highlighted, disputes listed, and with
+corroboration (``verdicts``) the two-level verdict per claim, its evidence, coverage bars by outlet
+family and the outlet graph.
 
 One file, no external resources and no script; a strict Content-Security-Policy in a meta tag.
-Every piece of article text goes through Jinja2 autoescaping.
+Every piece of article and evidence text goes through Jinja2 autoescaping; only http(s) URLs are
+ever linked.
+
+The verdict helpers here (``verdict_views``, ``coverage_bar``, ``outlet_graph``, the plain-language
+``SAID_TEXT`` / ``SO_TEXT``) are shared with the web UI (``claimmap.api.views``), the ClaimReview
+export and the terminal summary.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:  # pragma: no cover
     from claimmap.model import Report
@@ -16,6 +25,191 @@ ZONE_LABELS = {
     "header": "Header", "body": "Article body", "disclaimer": "Publisher disclaimer",
     "comment": "Reader comment", "boilerplate": "Page chrome", "related": "Related links",
 }
+
+# ----------------------------------------------------------------------------- verdicts
+NO_CORPUS = "no corpus: corroboration not run"
+NOT_CHECKED = ("not checked: corroboration covers the article's attributed claims and its most "
+               "check-worthy narrated ones")
+VERDICT_VALUES = ("corroborated", "contradicted", "disputed", "claimant_side_only", "unverified")
+VERDICT_LABELS = {"corroborated": "corroborated", "contradicted": "contradicted", "disputed": "disputed",
+                  "claimant_side_only": "claimant's side only", "unverified": "unverified"}
+#: "said": was the statement made? (reports that the speaker said it)
+SAID_TEXT = {
+    "corroborated": "outlets independent of the speaker's side report that it was said",
+    "contradicted": "independent coverage reports the speaker denying it",
+    "disputed": "independent coverage both reports it and reports the speaker denying it",
+    "claimant_side_only": "only outlets on the speaker's side report that it was said",
+    "unverified": "no other coverage in the corpus reports the speaker saying it",
+    None: "the article's own claim (no speaker to check)",
+}
+#: "so": is the content so? (sources stating it or contradicting it in their own voice)
+SO_TEXT = {
+    "corroborated": "independent sources state it too",
+    "contradicted": "other sources contradict it",
+    "disputed": "independent sources state it and others contradict it",
+    "claimant_side_only": "only outlets on the speaker's side repeat it",
+    "unverified": "no independent source in the corpus confirms or contradicts it (which does not make it false)",
+}
+STANCE_TEXT = {"agree": "agrees", "disagree": "disagrees", "discuss": "reports it", "unrelated": "unrelated"}
+#: coverage colours: (stance, independent of the claimant) -> fill
+STANCE_FILL = {("agree", True): "#2f8f5b", ("agree", False): "#a3d4b6",
+               ("disagree", True): "#c9413c", ("disagree", False): "#eba6a3",
+               ("discuss", True): "#5b7bb6", ("discuss", False): "#b3c3e0"}
+BAR_WIDTH = 220
+
+
+def safe_url(url: Any) -> str | None:
+    """``url`` when it is an http(s) URL (the only kind ever linked), else None."""
+    if isinstance(url, str) and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
+def _outlet_name(e: dict[str, Any]) -> str:
+    if e.get("outlet"):
+        return str(e["outlet"])
+    url = e.get("url")
+    if isinstance(url, str) and url:
+        host = urlsplit(url).hostname if "://" in url else None
+        return host or url
+    return f"corpus document {e.get('document')}" if e.get("document") is not None else "unknown outlet"
+
+
+def _verdict_key(value: Any) -> str | None:
+    return value if value in VERDICT_VALUES else None
+
+
+def has_verdicts(data: dict[str, Any]) -> bool:
+    """Whether the report carries corroboration output (``verdicts``, even an empty list)."""
+    return isinstance(data.get("verdicts"), list)
+
+
+def coverage_bar(evidence: list[dict[str, Any]], claimant_keys: list[str] | set[str] = ()) -> dict[str, Any]:
+    """Evidence -> bar segments (x, width, fill, label) in a BAR_WIDTH box: one segment per
+    (claimant's side or independent, stance), as wide as its number of distinct outlet families."""
+    keys = set(claimant_keys or ())
+    groups: dict[tuple[bool, str], set[str]] = {}
+    for e in evidence:
+        stance = str(e.get("stance") or "discuss")
+        if stance == "unrelated":
+            continue
+        fam = str(e.get("family") or _outlet_name(e))
+        indep = fam not in keys
+        groups.setdefault((indep, stance), set()).add(fam)
+    total = sum(len(v) for v in groups.values())
+    order = {"agree": 0, "discuss": 1, "disagree": 2}
+    segments, x = [], 0.0
+    for (indep, stance), fams in sorted(groups.items(), key=lambda kv: (not kv[0][0], order.get(kv[0][1], 3), kv[0][1])):
+        w = BAR_WIDTH * len(fams) / total if total else 0
+        who = "independent" if indep else "claimant's side"
+        segments.append({"x": round(x, 2), "w": round(w, 2), "fill": STANCE_FILL.get((stance, indep), "#8a8f98"),
+                         "label": f"{who} · {STANCE_TEXT.get(stance, stance)}: "
+                                  f"{len(fams)} famil{'y' if len(fams) == 1 else 'ies'}"})
+        x += w
+    return {"width": BAR_WIDTH, "segments": segments, "families": total}
+
+
+def outlet_graph(verdicts: list[dict[str, Any]], size: int = 260) -> dict[str, Any]:
+    """Evidence outlets as nodes on a circle (claimant-side outlets orange, the others blue); an
+    edge joins outlets of the same independence family."""
+    outlets: dict[str, dict[str, Any]] = {}
+    for v in verdicts:
+        keys = set(v.get("claimant_keys") or ())
+        for e in v.get("evidence") or []:
+            if not isinstance(e, dict) or e.get("stance") == "unrelated":
+                continue
+            name = _outlet_name(e)
+            fam = str(e.get("family") or "")
+            node = outlets.setdefault(name, {"family": fam, "claimant": False, "items": 0})
+            node["claimant"] = node["claimant"] or (fam in keys)
+            node["items"] += 1
+    names = sorted(outlets)
+    r, cx = size * 0.36, size / 2
+    nodes = []
+    for i, name in enumerate(names):
+        a = 2 * math.pi * i / max(1, len(names)) - math.pi / 2
+        o = outlets[name]
+        nodes.append({"name": name, "family": o["family"], "claimant": o["claimant"], "items": o["items"],
+                      "fill": "#e08a1e" if o["claimant"] else "#3b6fb6",
+                      "x": round(cx + r * math.cos(a), 1), "y": round(cx + r * math.sin(a), 1)})
+    edges = [{"x1": p["x"], "y1": p["y"], "x2": q["x"], "y2": q["y"]}
+             for i, p in enumerate(nodes) for q in nodes[i + 1:] if p["family"] and p["family"] == q["family"]]
+    return {"size": size, "nodes": nodes, "edges": edges}
+
+
+def evidence_view(e: dict[str, Any], claimant_keys: list[str] | set[str] = ()) -> dict[str, Any]:
+    """One evidence item, display-ready (every value a plain string or bool; the templates escape).
+    ``role``: what the item does for the verdict, in words."""
+    stance = str(e.get("stance") or "")
+    published = e.get("published")
+    family = str(e.get("family") or "")
+    if e.get("reports_speaker"):
+        role = "reports the speaker saying it (" + (
+            "an outlet on the speaker's side" if family in set(claimant_keys or ()) else
+            "an outlet outside the speaker's side") + ")"
+    elif e.get("attributed_to"):
+        role = f"quotes {e['attributed_to']}"
+    else:
+        role = "in the outlet's own voice"
+    return {
+        "outlet": _outlet_name(e), "family": str(e.get("family") or ""), "stance": stance,
+        "stance_text": STANCE_TEXT.get(stance, stance), "independent": bool(e.get("independent")),
+        "text": str(e.get("text") or ""), "published": str(published)[:10] if published else "",
+        "url": str(e.get("url") or ""), "link": safe_url(e.get("url")),
+        "attributed_to": e.get("attributed_to"), "reports_speaker": bool(e.get("reports_speaker")),
+        "stance_source": e.get("stance_source"), "role": role,
+    }
+
+
+def verdict_view(v: dict[str, Any] | None, *, corroborated: bool) -> dict[str, Any]:
+    """A statement's verdict for display: said/so with their plain-language explanation, the
+    evidence, the coverage bar. ``v`` None: not checked (``corroborated``) or no corpus."""
+    if v is None:
+        return {"checked": False, "empty": NOT_CHECKED if corroborated else NO_CORPUS, "evidence": [],
+                "coverage": coverage_bar([]), "said": None, "so": None}
+    said, so = _verdict_key(v.get("said")), _verdict_key(v.get("so")) or "unverified"
+    evidence = [e for e in v.get("evidence") or [] if isinstance(e, dict)]
+    keys = [str(k) for k in v.get("claimant_keys") or []]
+    return {
+        "checked": True, "empty": None,
+        "said": said, "said_label": VERDICT_LABELS.get(said, "n/a") if said else "n/a (narrator)",
+        "said_text": SAID_TEXT.get(said, SAID_TEXT["unverified"]) if said or v.get("said") is None else "",
+        "so": so, "so_label": VERDICT_LABELS[so], "so_text": SO_TEXT[so],
+        "counts": v.get("counts") or {}, "claimant_keys": keys,
+        "evidence": [evidence_view(e, keys) for e in evidence],
+        "coverage": coverage_bar(evidence, keys),
+    }
+
+
+def verdict_views(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """statement id -> ``verdict_view`` for every statement of the report JSON ``data``."""
+    raw = data.get("verdicts")
+    by_id = {str(v.get("statement")): v for v in raw or [] if isinstance(v, dict) and v.get("statement")}
+    on = has_verdicts(data)
+    return {str(st.get("id")): verdict_view(by_id.get(str(st.get("id"))), corroborated=on)
+            for st in data.get("statements", [])}
+
+
+def copy_view(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """The document's syndication origin, when it is a copy: {url, link, outlet}."""
+    url, outlet = doc.get("copy_of"), doc.get("copy_of_outlet")
+    if not url and not outlet:
+        return None
+    return {"url": str(url) if url else None, "link": safe_url(url), "outlet": str(outlet) if outlet else None}
+
+
+def run_view(data: dict[str, Any]) -> str | None:
+    """One line on what corroboration searched (``corroboration_run``), or None."""
+    run = data.get("corroboration_run")
+    if not isinstance(run, dict):
+        return None
+    parts = [f"{run.get('claims', 0)} claims checked against {run.get('documents_searched', 0)} corpus documents"]
+    window = run.get("window") or [None, None]
+    if isinstance(window, list) and len(window) == 2 and (window[0] or window[1]):
+        parts.append(f"published {window[0] or '…'} to {window[1] or '…'}")
+    else:
+        parts.append("no date window (the article has no date)")
+    return ", ".join(parts)
 
 
 @dataclass
@@ -118,4 +312,9 @@ def render_html(report: "Report") -> str:
     )
     tpl = env.get_template("report.html.j2")
     data = report.to_dict()
-    return tpl.render(report=report, data=data, view=build_view(report), zone_labels=ZONE_LABELS)
+    verdicts = [v for v in data.get("verdicts") or [] if isinstance(v, dict)]
+    return tpl.render(report=report, data=data, view=build_view(report), zone_labels=ZONE_LABELS,
+                      verdicts=verdict_views(data), has_verdicts=has_verdicts(data),
+                      copy=copy_view(data.get("document") or {}), run=run_view(data),
+                      graph=outlet_graph(verdicts), no_corpus=NO_CORPUS,
+                      said_text=SAID_TEXT, so_text=SO_TEXT, labels=VERDICT_LABELS)

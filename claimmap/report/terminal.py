@@ -16,8 +16,43 @@ def _clip(text: str, n: int = 110) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+VERDICT_STYLE = {"corroborated": "green", "contradicted": "red", "disputed": "yellow",
+                 "claimant_side_only": "magenta", "unverified": "dim"}
 POLARITY_STYLE = {"deny": "red", "reject": "red", "accuse": "yellow", "assert": "blue",
                   "appeal": "green", "propose": "green", "promise": "green"}
+
+
+def _print_corroboration(report: "Report", console: "Console", by_id: dict) -> None:
+    """Per corroborated claim: said / so verdicts and the evidence count (nothing when not run)."""
+    from rich.text import Text
+
+    from claimmap.report.html import SO_TEXT, run_view
+
+    verdicts = report.extras.get("verdicts")
+    if not isinstance(verdicts, list):
+        return
+    run = run_view(report.extras)
+    console.print("[bold]Corroboration[/bold]" + (f" [dim]({run})[/dim]" if run else f" ({len(verdicts)} claims)"))
+    for v in verdicts:
+        if not isinstance(v, dict):
+            continue
+        st = by_id.get(v.get("statement"))
+        who = v.get("speaker") or (st.speaker.canonical if st and st.speaker else None) or "narrator"
+        line = Text(f"  {v.get('statement')} ", style="dim")
+        line.append(str(who), style="bold")
+        said, so = v.get("said"), v.get("so")
+        line.append("  said: ")
+        line.append(str(said or "n/a"), style=VERDICT_STYLE.get(said, ""))
+        line.append("  so: ")
+        line.append(str(so), style=VERDICT_STYLE.get(so, ""))
+        n = len(v.get("evidence") or [])
+        line.append(f"  ({n} evidence) ", style="dim")
+        line.append(_clip(str(v.get("claim") or (st.content.text if st else "")), 90))
+        console.print(line)
+    if verdicts:
+        console.print(Text("  said = was the statement made? so = is it so? claimant_side_only: "
+                           + SO_TEXT["claimant_side_only"] + "; unverified: nothing found either way "
+                           "(not the same as false)", style="dim"))
 
 
 def print_report(report: "Report", console: "Console | None" = None) -> None:
@@ -30,6 +65,10 @@ def print_report(report: "Report", console: "Console | None" = None) -> None:
     meta = " · ".join(x for x in [doc.site, doc.published, doc.url, f"language {doc.language}"] if x)
     if meta:
         console.print(Text(meta, style="dim"))
+    copy_of, copy_outlet = getattr(doc, "copy_of", None), getattr(doc, "copy_of_outlet", None)
+    if copy_of or copy_outlet:
+        origin = " ".join(x for x in [copy_of, f"({copy_outlet})" if copy_of and copy_outlet else copy_outlet] if x)
+        console.print(Text(f"copy of {origin}: a syndicated copy, not a separate source", style="magenta"))
     counts = Counter(z.kind for z in report.zones)
     replies = sum(1 for z in report.zones if z.kind == "comment" and z.parent)
     zone_line = ", ".join(f"{n} {k}" for k, n in counts.items())
@@ -71,6 +110,7 @@ def print_report(report: "Report", console: "Console | None" = None) -> None:
         line.append(who(b), style="bold")
         line.append(f" — “{_clip(d.proposition, 90)}”")
         console.print(line)
+    _print_corroboration(report, console, by_id)
     framing = report.extras.get("framing")
     if framing:
         console.print("[bold]Framing[/bold]")
