@@ -1,0 +1,192 @@
+"""Approximate vector search for the SQLite corpus: an int8 copy of the unit-row matrix.
+
+``SQLiteStore`` mirrors its float32 sentence embeddings into ``<db>.vec.npy`` (unit rows, the
+exact path). For large corpora this module keeps a quantised copy beside it,
+``<db>.vec.i8.npy`` (one int8 row per vector: ``round(x * scale)``, a quarter of the bytes) with
+``<db>.vec.i8.json`` ({n, max_id, dim, scale, mean}) (and, when ``BITS_MIN`` is reached,
+``<db>.vec.i8.bits.npy``: sign bits of the rows less the mean; off by default). A query scans
+the int8 rows with numkong's SIMD
+dot products (``dots_packed``), keeps the best ``rerank`` candidates and re-scores them exactly
+against the float32 mirror, so every returned score is the exact cosine and a result differs
+from exact search only where a true top-k row is not among the int8 candidates (measured:
+recall@50 = 1.0 at 1M sentences with 400 candidates, bench/RESULTS-corpus-query.md).
+
+Like the float32 mirror the copy is derived data: it is written to a temporary file, fsynced
+and renamed, its metadata file last, and on load it is used only when its metadata matches the
+float32 mirror (count, last sentence id, dimension) and spot-checked rows re-quantise to the
+stored bytes; anything else (a crash midway, an older copy) rebuilds it from the mirror.
+
+Without numkong (an optional dependency) the store stays on exact search.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+try:  # SIMD int8 dot products; optional
+    import numkong as _nk
+except ImportError:  # pragma: no cover - exercised only where numkong is missing
+    _nk = None
+
+CHUNK = 65_536
+#: above this many rows a query would first rank the rows by Hamming distance between sign bits
+#: (centred on the mean vector; a 32nd of the float32 bytes) and scan only the best
+#: ``BITS_CANDIDATES`` with int8. Off: with numkong 7.8 the Hamming pass over 48 MB took ~60%
+#: of the full int8 scan's time, and with the selection and gather the two-stage path was no
+#: faster at 1M rows while its recall@50 fell to 0.94 (bench/RESULTS-corpus-query.md); the
+#: tests force it on small corpora so it stays correct.
+BITS_MIN = 2**62
+BITS_CANDIDATES = 20_000
+
+
+def available() -> bool:
+    return _nk is not None
+
+
+def _quantize(rows: np.ndarray, scale: float) -> np.ndarray:
+    return np.clip(np.rint(np.asarray(rows, dtype=np.float32) * scale), -127, 127).astype(np.int8)
+
+
+def _write_atomic(path: Path, write) -> bool:
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        return True
+    except OSError:  # read-only location: keep it in memory only
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        return False
+
+
+class Int8Index:
+    """int8 rows of a unit-row float32 matrix (same row order) and their scale."""
+
+    def __init__(self, q: np.ndarray, scale: float, bits: np.ndarray | None = None,
+                 mean: np.ndarray | None = None):
+        self.q = q
+        self.scale = float(scale)
+        self.bits = bits
+        self.mean = mean
+
+    def __len__(self) -> int:
+        return len(self.q)
+
+    @staticmethod
+    def paths(mat_path: Path) -> tuple[Path, Path]:
+        base = mat_path.name.removesuffix(".npy")
+        return (mat_path.with_name(base + ".i8.npy"), mat_path.with_name(base + ".i8.json"),
+                mat_path.with_name(base + ".i8.bits.npy"))
+
+    @classmethod
+    def build(cls, mat: np.ndarray, idx: np.ndarray, mat_path: Path | None) -> Int8Index:
+        n, dim = mat.shape
+        peak = 0.0
+        for a in range(0, n, CHUNK):
+            peak = max(peak, float(np.abs(np.asarray(mat[a:a + CHUNK])).max(initial=0.0)))
+        scale = 127.0 / (peak or 1.0)
+        q = np.empty((n, dim), dtype=np.int8)
+        mean = np.zeros(dim, dtype=np.float64)
+        for a in range(0, n, CHUNK):
+            chunk = np.asarray(mat[a:a + CHUNK], dtype=np.float32)
+            q[a:a + CHUNK] = _quantize(chunk, scale)
+            mean += chunk.sum(axis=0)
+        mean = (mean / max(n, 1)).astype(np.float32)
+        bits = None
+        if n >= BITS_MIN:
+            bits = np.empty((n, (dim + 7) // 8), dtype=np.uint8)
+            for a in range(0, n, CHUNK):
+                bits[a:a + CHUNK] = np.packbits(np.asarray(mat[a:a + CHUNK]) > mean, axis=1)
+        if mat_path is not None:
+            qpath, jpath, bpath = cls.paths(mat_path)
+            meta = {"n": n, "dim": dim, "scale": scale, "max_id": int(idx[-1, 0]) if n else 0,
+                    "bits": bits is not None, "mean": [float(x) for x in mean]}
+            ok = _write_atomic(qpath, lambda fh: np.save(fh, q))
+            if ok and bits is not None:
+                ok = _write_atomic(bpath, lambda fh: np.save(fh, bits))
+            if ok and _write_atomic(jpath, lambda fh: fh.write(json.dumps(meta).encode())):
+                try:
+                    q = np.load(qpath, mmap_mode="r")
+                    if bits is not None:
+                        bits = np.load(bpath, mmap_mode="r")
+                except (OSError, ValueError):  # pragma: no cover
+                    pass
+        return cls(q, scale, bits, mean)
+
+    @classmethod
+    def load(cls, mat: np.ndarray, idx: np.ndarray, mat_path: Path) -> Int8Index | None:
+        """The persisted copy when it matches ``mat`` exactly, else None."""
+        qpath, jpath, bpath = cls.paths(mat_path)
+        try:
+            meta = json.loads(jpath.read_text("utf-8"))
+            q = np.load(qpath, mmap_mode="r")
+            bits = np.load(bpath, mmap_mode="r") if meta.get("bits") else None
+            mean = np.asarray(meta["mean"], dtype=np.float32)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        n = len(mat)
+        if (q.dtype != np.int8 or q.shape != mat.shape or meta.get("n") != n
+                or meta.get("dim") != mat.shape[1]
+                or meta.get("max_id") != (int(idx[-1, 0]) if n else 0)):
+            return None
+        scale = float(meta.get("scale", 0.0))
+        if scale <= 0 or mean.shape != (mat.shape[1],) or (n >= BITS_MIN) != (bits is not None):
+            return None
+        if bits is not None and (bits.dtype != np.uint8 or bits.shape != (n, (mat.shape[1] + 7) // 8)):
+            return None
+        for r in {0, n // 3, (2 * n) // 3, n - 1} if n else ():
+            if not np.array_equal(_quantize(mat[r], scale), q[r]):
+                return None
+            if bits is not None and not np.array_equal(
+                    np.packbits(np.asarray(mat[r]) > mean), bits[r]):
+                return None
+        return cls(q, scale, bits, mean)
+
+    def candidates(self, v: np.ndarray, r: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """Row numbers of (at least) the ``r`` best int8 scores among all rows or ``rows``;
+        on large indexes the int8 scan covers only the best rows by sign-bit Hamming distance."""
+        if rows is None and self.bits is not None and len(self.q) > 4 * BITS_CANDIDATES:
+            qb = np.packbits(np.asarray(v, dtype=np.float32) > self.mean)[None, :]
+            ham = np.asarray(_nk.hammings_packed(self.bits, _nk.hammings_pack(qb))).reshape(-1)
+            rows = np.sort(top_candidates(-ham.astype(np.int32), BITS_CANDIDATES))
+        cand = top_candidates(self.scores(v, rows), r)
+        return cand if rows is None else rows[cand]
+
+    def scores(self, v: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """int32 dot products of the quantised query with every row (or ``rows``)."""
+        qv = _quantize(v, self.scale)[None, :]
+        packed = _nk.dots_pack(qv)
+        if rows is None:
+            return np.asarray(_nk.dots_packed(self.q, packed)).reshape(-1)
+        out = np.empty(len(rows), dtype=np.int32)
+        for a in range(0, len(rows), CHUNK):
+            sub = np.ascontiguousarray(self.q[rows[a:a + CHUNK]])
+            out[a:a + CHUNK] = np.asarray(_nk.dots_packed(sub, packed)).reshape(-1)
+        return out
+
+
+def top_candidates(scores: np.ndarray, r: int) -> np.ndarray:
+    """Positions of (at least) the ``r`` highest scores, unordered. Samples the scores to pick a
+    threshold (one pass instead of a full partition); falls back to argpartition when the
+    sample misjudges."""
+    n = len(scores)
+    if n <= r:
+        return np.arange(n)
+    if n > 32 * r:
+        step = max(1, n // (16 * r))
+        sample = scores[::step]
+        m = min(len(sample), int(np.ceil(2 * r * len(sample) / n)) + 1)
+        t = np.partition(sample, len(sample) - m)[len(sample) - m]
+        cand = np.flatnonzero(scores >= t)
+        if r <= len(cand) <= 16 * r:
+            return cand
+    return np.argpartition(-scores, r - 1)[:r]

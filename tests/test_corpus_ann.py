@@ -1,0 +1,177 @@
+"""The SQLite store's large-corpus search paths, forced on small corpora: int8 vector candidates
+re-scored exactly (claimmap.corpus.ann) and budgeted full-text ranking."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from claimmap.corpus import ann
+from claimmap.corpus.embed import HashingEmbedder
+from claimmap.corpus.sqlite import SQLiteStore
+from claimmap.corpus.store import DocRecord, SentenceRecord
+
+EMB = HashingEmbedder(64)
+WORDS = ["harbour", "quay", "ferry", "council", "budget", "minister", "island", "storm", "bridge", "market", "school", "fish", "museum", "library", "election", "court", "police", "hospital", "road", "tax", "rail", "port", "strike", "union", "water", "energy", "price", "farm", "forest", "river", "coast", "border", "army", "treaty", "trade", "report", "inquiry", "audit"]
+
+needs_numkong = pytest.mark.skipif(not ann.available(), reason="numkong not installed")
+
+
+def _fill(store: SQLiteStore, n_docs: int = 60, per_doc: int = 12, seed: int = 0) -> list[str]:
+    rng = random.Random(seed)
+    texts = []
+    with store.batch():
+        for d in range(n_docs):
+            sents = [" ".join(rng.choice(WORDS) for _ in range(8)) + f" item{d}x{j}."
+                     for j in range(per_doc)]
+            texts += sents
+            store.add_document(DocRecord(text=" ".join(sents), url=f"u{d}",
+                                         published=f"2024-{1 + d % 12:02d}-{1 + d % 28:02d}"),
+                               [SentenceRecord(s) for s in sents], [], EMB.encode(sents))
+    return texts
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = SQLiteStore(tmp_path / "c.db")
+    yield s
+    s.close()
+
+
+def _ids(hits):
+    return [h.sentence_id for h in hits]
+
+
+@needs_numkong
+def test_int8_agrees_with_exact(store, monkeypatch):
+    texts = _fill(store)
+    queries = texts[::37]
+    monkeypatch.setenv("CLAIMMAP_CORPUS_VECTOR_INDEX", "exact")
+    exact = [store.search_vector(EMB.encode([q])[0], 10) for q in queries]
+    assert store.vector_index_info()["mode"] == "exact"
+    monkeypatch.setenv("CLAIMMAP_CORPUS_VECTOR_INDEX", "int8")
+    assert store.vector_index_info()["mode"] == "int8"
+    for q, ex in zip(queries, exact):
+        got = store.search_vector(EMB.encode([q])[0], 10)
+        assert got[0].text == q == ex[0].text
+        assert got[0].score == pytest.approx(ex[0].score, abs=1e-6)  # exact re-scoring
+        assert len(set(_ids(got)) & set(_ids(ex))) >= 9
+        assert [h.score for h in got] == sorted((h.score for h in got), reverse=True)
+
+
+def test_auto_is_exact_on_small_corpora(store, monkeypatch):
+    _fill(store, n_docs=5)
+    monkeypatch.delenv("CLAIMMAP_CORPUS_VECTOR_INDEX", raising=False)
+    assert store.vector_index_info()["mode"] == "exact"
+    assert not list(store.path.parent.glob("*.i8.*"))
+
+
+@needs_numkong
+def test_int8_honours_date_window(store, monkeypatch):
+    texts = _fill(store)
+    monkeypatch.setenv("CLAIMMAP_CORPUS_VECTOR_INDEX", "int8")
+    v = EMB.encode([texts[0]])[0]  # a January document's sentence
+    hits = store.search_vector(v, 50, date_from="2024-03-01", date_to="2024-03-31")
+    assert hits and all("2024-03-01" <= h.published <= "2024-03-31" for h in hits)
+    monkeypatch.setenv("CLAIMMAP_CORPUS_VECTOR_INDEX", "exact")
+    ex = store.search_vector(v, 50, date_from="2024-03-01", date_to="2024-03-31")
+    assert _ids(hits) == _ids(ex)  # the window holds fewer rows than the re-scored candidates
+    monkeypatch.setenv("CLAIMMAP_CORPUS_VECTOR_INDEX", "int8")
+    assert store.search_vector(v, 5, date_from="2030-01-01") == []
+    both = store.hybrid(texts[0], v, 10, date_from="2024-04-01")
+    assert both and all(h.published >= "2024-04-01" for h in both)
+
+
+@needs_numkong
+def test_int8_copy_is_persisted_checked_and_rebuilt(store, monkeypatch, tmp_path):
+    texts = _fill(store)
+    monkeypatch.setenv("CLAIMMAP_CORPUS_VECTOR_INDEX", "int8")
+    v = EMB.encode([texts[100]])[0]
+    first = _ids(store.search_vector(v, 10))
+    qpath = tmp_path / "c.db.vec.i8.npy"
+    jpath = tmp_path / "c.db.vec.i8.json"
+    assert qpath.exists() and jpath.exists()
+    mat, idx = store._vectors()
+    assert ann.Int8Index.load(mat, idx, store._vec_paths()[0]) is not None
+    store.close()
+
+    # a crash after the int8 rows were replaced but before the metadata: the copy no longer
+    # matches (zeroed rows stand for any wrong content), so it is rebuilt, never used
+    q = np.load(qpath)
+    np.save(qpath, np.zeros_like(q))
+    assert ann.Int8Index.load(mat, idx, tmp_path / "c.db.vec.npy") is None
+    again = SQLiteStore(tmp_path / "c.db")
+    try:
+        assert _ids(again.search_vector(v, 10)) == first
+        assert np.array_equal(np.load(qpath), q)  # rewritten from the float32 mirror
+        # metadata lost (crash before it was written): rebuilt too
+        jpath.unlink()
+        again.close()
+        again = SQLiteStore(tmp_path / "c.db")
+        assert _ids(again.search_vector(v, 10)) == first and jpath.exists()
+        # new documents: mirror and int8 copy follow the database
+        new = "volcanic ash grounded every glider over the northern fjords"
+        again.add_document(DocRecord(text=new, published="2024-06-01"), [SentenceRecord(new)], [],
+                           EMB.encode([new]))
+        hit = again.search_vector(EMB.encode([new])[0], 1)[0]
+        assert hit.text == new
+        assert len(np.load(qpath, mmap_mode="r")) == len(texts) + 1
+    finally:
+        again.close()
+
+
+@needs_numkong
+def test_top_candidates_finds_the_best():
+    rng = np.random.default_rng(0)
+    scores = rng.integers(-10_000, 10_000, 200_000).astype(np.int32)
+    cand = ann.top_candidates(scores, 100)
+    best = np.argsort(-scores, kind="stable")[:100]
+    assert set(best.tolist()) <= set(cand.tolist()) and len(cand) <= 1600
+    assert sorted(ann.top_candidates(scores[:50], 100).tolist()) == list(range(50))
+
+
+def test_budgeted_text_search(store, monkeypatch):
+    texts = _fill(store)
+    target = texts[200]
+    monkeypatch.setenv("CLAIMMAP_CORPUS_TEXT_BUDGET", "0")
+    exact = store.search_text(target, 10)
+    exact_w = store.search_text("harbour quay ferry", 20, date_from="2024-03-01",
+                                date_to="2024-03-31")
+    monkeypatch.setenv("CLAIMMAP_CORPUS_TEXT_BUDGET", "30")  # every common word is over it
+    assert store._fts_totals()[0] == len(texts)
+    got = store.search_text(target, 10)
+    assert got[0].text == exact[0].text == target  # its rare token item<d>x<j> selects it
+    assert [h.score for h in got] == sorted((h.score for h in got), reverse=True)
+    assert got[0].score == pytest.approx(exact[0].score, rel=1e-6)  # same BM25 as FTS5
+    windowed = store.search_text("harbour quay ferry", 20, date_from="2024-03-01",
+                                 date_to="2024-03-31")
+    assert windowed and all("2024-03-01" <= h.published <= "2024-03-31" for h in windowed)
+    assert {h.document_id for h in windowed} <= {h.document_id for h in store.search_text(
+        "harbour quay ferry", 10_000, date_from="2024-03-01", date_to="2024-03-31")}
+    assert len(windowed) >= 10 and len(exact_w) == 20  # fewer terms rank fewer sentences
+    assert store.search_text("zzzunknownword harbour", 5)  # unknown terms are skipped
+    assert store.search_text("zzzunknownword", 5) == []
+    assert store.search_text("harbour", 5, date_from="2030-01-01") == []
+    both = store.hybrid(target, EMB.encode([target])[0], 5)
+    assert both[0].text == target
+
+
+@needs_numkong
+def test_sign_bit_stage(store, monkeypatch, tmp_path):
+    """Large indexes pre-select rows by sign-bit Hamming distance: forced on a small corpus."""
+    monkeypatch.setattr(ann, "BITS_MIN", 100)
+    monkeypatch.setattr(ann, "BITS_CANDIDATES", 150)
+    monkeypatch.setenv("CLAIMMAP_CORPUS_VECTOR_INDEX", "int8")
+    texts = _fill(store)
+    for q in texts[::91]:
+        hits = store.search_vector(EMB.encode([q])[0], 5)
+        assert hits[0].text == q and hits[0].score == pytest.approx(1.0, abs=1e-5)
+    assert (tmp_path / "c.db.vec.i8.bits.npy").exists()
+    mat, idx = store._vectors()
+    loaded = ann.Int8Index.load(mat, idx, store._vec_paths()[0])
+    assert loaded is not None and loaded.bits is not None
+    bits = np.load(tmp_path / "c.db.vec.i8.bits.npy")
+    np.save(tmp_path / "c.db.vec.i8.bits.npy", 255 - bits)  # wrong bits: never used
+    assert ann.Int8Index.load(mat, idx, store._vec_paths()[0]) is None
