@@ -1,9 +1,14 @@
 """Contract tests for claimmap.corpus.store.Store: every backend must pass them.
 
-Add a backend by adding a param to the ``store`` fixture (e.g. "postgres", skipped when no
-server is configured)."""
+Backends: "sqlite" (a file in tmp_path) and "postgres": the server named by
+CLAIMMAP_TEST_POSTGRES_URL (``bash scripts/postgres.sh start`` prints one; .ci/run sets it),
+each test in a fresh schema dropped afterwards; skipped with a reason when the variable is unset.
+"""
 
 from __future__ import annotations
+
+import os
+import uuid
 
 import numpy as np
 import pytest
@@ -37,17 +42,58 @@ DOCS = [
 ]
 
 
-def _make_backend(kind: str, tmp_path) -> Store:
+def postgres_url() -> str:
+    url = os.environ.get("CLAIMMAP_TEST_POSTGRES_URL", "").strip()
+    if not url:
+        pytest.skip("CLAIMMAP_TEST_POSTGRES_URL is not set (no PostgreSQL server with pgvector "
+                    "for the postgres backend; `bash scripts/postgres.sh start` prints a URL)")
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'psycopg[binary]')")
+    return url
+
+
+def drop_schema(url: str, schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def pg_schema():
+    """(url, a fresh schema name); the schema is dropped after the test."""
+    url = postgres_url()
+    schema = "claimmap_test_" + uuid.uuid4().hex[:12]
+    yield url, schema
+    drop_schema(url, schema)
+
+
+def _make_backend(kind: str, tmp_path, request) -> Store:
     if kind == "sqlite":
         from claimmap.corpus.sqlite import SQLiteStore
 
         return SQLiteStore(tmp_path / "corpus.db")
+    if kind == "postgres":
+        from claimmap.corpus.postgres import PostgresStore
+
+        url, schema = request.getfixturevalue("pg_schema")
+        return PostgresStore(url, schema=schema)
     raise AssertionError(kind)  # pragma: no cover
 
 
-@pytest.fixture(params=["sqlite"])
+def reopen(store) -> Store:
+    """A second store on the same corpus."""
+    if hasattr(store, "path"):
+        from claimmap.corpus.sqlite import SQLiteStore
+
+        return SQLiteStore(store.path)
+    from claimmap.corpus.postgres import PostgresStore
+
+    return PostgresStore(store.url, schema=store.schema)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
 def store(request, tmp_path):
-    s = _make_backend(request.param, tmp_path)
+    s = _make_backend(request.param, tmp_path, request)
     yield s
     s.close()
 
@@ -171,12 +217,8 @@ def test_vector_mirror_survives_reopen(filled, tmp_path):
     store, _ = filled
     q = EMB.encode(["Fishermen protested against the dredging plan."])[0]
     first = [h.sentence_id for h in store.search_vector(q, 3)]
-    if not hasattr(store, "path"):
-        return
-    from claimmap.corpus.sqlite import SQLiteStore
-
     store.close()
-    again = SQLiteStore(store.path)
+    again = reopen(store)
     try:
         assert [h.sentence_id for h in again.search_vector(q, 3)] == first
     finally:
@@ -232,3 +274,56 @@ def test_embedding_size_is_fixed_per_corpus(store):
     with pytest.raises(ClaimmapError):
         store.add_document(DocRecord(text="Another sentence of another size."),
                            [SentenceRecord("Another sentence of another size.")], [], other)
+
+
+def _bulk_items():
+    items = []
+    for pub, url, sents in DOCS:
+        recs = [SentenceRecord(t, 0, len(t)) for t in sents]
+        stmts = [StatementRecord(content=sents[0], speaker="someone", polarity="assert")]
+        items.append({"doc": DocRecord(text=" ".join(sents), url=url, published=pub, title=url),
+                      "sentences": recs, "statements": stmts, "embeddings": EMB.encode(sents),
+                      "signature": b"sig-" + sents[0][:4].encode(),
+                      "statement_embeddings": EMB.encode([sents[0]])})
+    return items
+
+
+def test_add_many_loads_and_is_idempotent(store):
+    items = _bulk_items()
+    # dicts and tuples; a hash repeated within the call maps to the first one
+    mixed = items[:2] + [(items[2]["doc"], items[2]["sentences"], items[2]["statements"],
+                          items[2]["embeddings"])] + [items[3], items[0]]
+    got = store.add_many(mixed)
+    assert [a for _, a in got] == [True, True, True, True, False]
+    ids = [i for i, _ in got]
+    assert len(set(ids[:4])) == 4 and ids[4] == ids[0]
+    assert store.stats() == {"documents": 4, "sentences": 7, "statements": 4, "families": 0}
+    assert store.get_document(ids[2]).sentences[1].text == DOCS[2][2][1]
+    assert store.search_text("ferry delays", 1)[0].document_id == ids[2]
+    q = EMB.encode(["Fishermen protested against the dredging plan."])[0]
+    assert store.search_vector(q, 1)[0].document_id == ids[0]
+    assert [r[0] for r in store.signatures()] == sorted(ids[:4])
+    # again: nothing added, same ids; a document added one by one is seen by add_many too
+    assert store.add_many(items) == [(i, False) for i in ids[:4]]
+    one, added = _add(store, None, None, ["A separately added sentence about tides."])
+    assert added and store.add_many([(DocRecord(text="A separately added sentence about tides."),
+                                      [], [])]) == [(one, False)]
+    assert store.stats()["documents"] == 5
+    assert store.add_many([]) == []
+
+
+def test_add_many_is_one_transaction(store):
+    items = _bulk_items()
+    bad = {"doc": DocRecord(text="Bad row."), "sentences": [SentenceRecord("Bad row.")],
+           "embeddings": HashingEmbedder(32).encode(["Bad row."])}  # wrong embedding size
+    store.add_many(items[:1])
+    with pytest.raises(ClaimmapError):
+        store.add_many(items[1:] + [bad])
+    assert store.stats()["documents"] == 1
+    with pytest.raises(ValueError):  # one row per sentence
+        store.add_many([{"doc": DocRecord(text="x y"), "sentences": [SentenceRecord("x y")],
+                         "embeddings": EMB.encode(["a", "b"])}])
+    with pytest.raises(RuntimeError), store.batch():  # inside a batch: rolled back with it
+        store.add_many(items[1:2])
+        raise RuntimeError("boom")
+    assert store.stats()["documents"] == 1

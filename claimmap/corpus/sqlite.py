@@ -5,16 +5,25 @@ an FTS5 table ``sentences_fts`` (external content over ``sentences.text``) ranke
 ``bm25()``. Sentence embeddings are float32 BLOBs in ``sentences.embedding``; for search they are
 mirrored into ``<db>.vec.npy`` (unit rows) and ``<db>.vec.idx.npy`` (sentence id, day ordinal),
 memory-mapped and rebuilt from the BLOBs whenever they do not match the database (after adds, or
-after a crash), so the database is the only source of truth. Vector search is exact: one matrix
-product with numpy.
+after a crash), so the database is the only source of truth. Vector search is exact (one matrix
+product with numpy) below ``EXACT_MAX`` vectors; above it (setting CLAIMMAP_CORPUS_VECTOR_INDEX)
+an int8 copy of the matrix (``claimmap.corpus.ann``) picks candidates that are re-scored
+exactly. Full-text search ranks with FTS5's ``bm25()``; when the query's terms would make FTS5
+rank more than CLAIMMAP_CORPUS_TEXT_BUDGET postings, only the rarest terms select candidates
+(ranked inside FTS5) and the candidates are re-scored with BM25 over every query term.
+``hybrid`` runs the vector side in a worker thread beside the text side on large corpora.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import sqlite3
+import unicodedata
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -22,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from claimmap import config
+from claimmap.corpus import ann
 from claimmap.corpus.store import (
     DateLike,
     DocRecord,
@@ -79,6 +89,54 @@ def _day_ordinal(day: str | None) -> int:
     return date.fromisoformat(day).toordinal() if day else -1
 
 
+#: below this many vectors search is always exact (results identical to plain numpy)
+EXACT_MAX = 50_000
+#: int8 candidates re-scored exactly per vector query (at least 4 x k)
+RERANK = 400
+#: FTS5 bm25() parameters, for re-scoring candidates the same way
+BM25_K1, BM25_B = 1.2, 0.75
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _tokens(text: str) -> list[str]:
+    """FTS5 unicode61-like tokens: case-folded, diacritics removed, split on non-alphanumerics."""
+    if text.isascii():
+        return _TOKEN.findall(text.lower())
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return _TOKEN.findall("".join(c for c in folded if not unicodedata.combining(c)))
+
+
+def _varints(blob: bytes) -> list[int]:
+    """SQLite varints (as FTS5 stores its 'averages' record)."""
+    out, i = [], 0
+    while i < len(blob):
+        v = 0
+        for j in range(9):
+            b = blob[i]
+            i += 1
+            if j == 8:
+                v = (v << 8) | b
+                break
+            v = (v << 7) | (b & 0x7F)
+            if not b & 0x80:
+                break
+        out.append(v)
+    return out
+
+
+def _bm25(text: str, terms: list[str], idf: dict[str, float], avgdl: float) -> float:
+    toks = _tokens(text)
+    tf = Counter(toks)
+    norm = BM25_K1 * (1 - BM25_B + BM25_B * len(toks) / avgdl)
+    score = 0.0
+    for t in terms:
+        f = tf.get(t)
+        if f:
+            score += idf[t] * f * (BM25_K1 + 1) / (f + norm)
+    return score
+
+
 class SQLiteStore:
     """The default ``Store``. Not shared between threads; open one per process/thread."""
 
@@ -95,6 +153,11 @@ class SQLiteStore:
             raise ClaimmapError(f"cannot open corpus database {self.path}: {exc}") from None
         self._in_batch = False
         self._vec_cache: tuple | None = None
+        self._ann_cache: tuple | None = None   # (matrix it belongs to, Int8Index or None)
+        self._day_cache: tuple | None = None   # (idx it belongs to, row order by day, days)
+        self._df_cache: dict[str, int] = {}
+        self._df_rows = 0
+        self._pool: ThreadPoolExecutor | None = None
 
     # -- transactions -------------------------------------------------------------------------
     @contextmanager
@@ -163,6 +226,19 @@ class SQLiteStore:
         self._vec_cache = None
         return doc_id, True
 
+    def add_many(self, items) -> list[tuple[int, bool]]:
+        """Bulk load (see ``Store.add_many`` for the item format): ``add_document`` for each
+        item inside one ``batch()`` (one transaction, all or nothing)."""
+        from claimmap.corpus.store import bulk_item
+
+        out = []
+        with self.batch():
+            for item in items:
+                doc, sents, stmts, emb, sig, semb = bulk_item(item)
+                out.append(self.add_document(doc, sents, stmts, emb, sig,
+                                             statement_embeddings=semb))
+        return out
+
     def mark_seen(self, key: str, doc_id: int | None) -> None:
         with self.batch():
             self.conn.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (key, doc_id))
@@ -223,6 +299,9 @@ class SQLiteStore:
         if not q:
             return []
         wsql, wargs = self._window(date_from, date_to)
+        pruned = self._search_text_pruned(query, int(k), day_of(date_from), day_of(date_to))
+        if pruned is not None:
+            return pruned
         if not wsql:  # rank inside FTS5 first, join only the top k
             rows = self.conn.execute(
                 "SELECT s.id, s.doc_id, s.text, f.r, d.url, d.published FROM"
@@ -238,6 +317,111 @@ class SQLiteStore:
             f" WHERE sentences_fts MATCH ?{wsql} ORDER BY r, s.id LIMIT ?",
             [q, *wargs, int(k)]).fetchall()
         return [Hit(i, d, t, -float(r), u, p) for i, d, t, r, u, p in rows]
+
+    def _fts_totals(self) -> tuple[int, float] | None:
+        """(rows in the FTS index, mean tokens per row) from FTS5's 'averages' record."""
+        try:
+            row = self.conn.execute("SELECT block FROM sentences_fts_data WHERE id = 1").fetchone()
+            n, tokens = _varints(bytes(row[0]))[:2]
+        except (sqlite3.Error, TypeError, ValueError, IndexError):
+            return None
+        return (n, tokens / n) if n > 0 and tokens > 0 else None
+
+    def _dfs(self, terms: list[str], rows: int) -> dict[str, int]:
+        """Rows containing each term (FTS5 vocabulary), cached; the cache is dropped when the
+        index has grown or shrunk by more than 10% since it was filled."""
+        if abs(rows - self._df_rows) > 0.1 * self._df_rows or len(self._df_cache) > 500_000:
+            self._df_cache, self._df_rows = {}, rows
+        missing = [t for t in terms if t not in self._df_cache]
+        if missing:
+            self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.claimmap_fts_vocab"
+                              " USING fts5vocab(main, 'sentences_fts', 'row')")
+            for t in missing:
+                row = self.conn.execute("SELECT doc FROM temp.claimmap_fts_vocab WHERE term = ?",
+                                        (t,)).fetchone()
+                self._df_cache[t] = int(row[0]) if row else 0
+        return {t: self._df_cache[t] for t in terms}
+
+    def _search_text_pruned(self, query: str, k: int, lo: str | None,
+                            hi: str | None) -> list[Hit] | None:
+        """BM25 search for queries too costly for FTS5 to rank whole: None when the query's
+        postings fit CLAIMMAP_CORPUS_TEXT_BUDGET (then plain FTS5 ranking, as on any small
+        corpus). Else the rarest terms whose postings fit the budget select candidates, ranked
+        by FTS5 (the top ``max(4k, 200)``, deeper by the inverse share of documents inside a
+        date window, filtered to it), and the candidates are re-scored with BM25 over all the
+        query's terms (FTS5's formula and parameters, document frequencies from fts5vocab)."""
+        budget = config.get_int("CLAIMMAP_CORPUS_TEXT_BUDGET")
+        if budget <= 0:
+            return None
+        terms = list(dict.fromkeys(_tokens(query)))
+        totals = self._fts_totals() if terms else None
+        if totals is None or totals[0] <= budget:
+            return None
+        rows, avgdl = totals
+        dfs = self._dfs(terms, rows)
+        if sum(dfs.values()) <= budget:
+            return None
+        depth = max(4 * k, 200)
+        wsql, wargs = "", []
+        if lo or hi:
+            wsql, wargs = self._window(lo, hi)
+            n_in, = self.conn.execute(
+                f"SELECT count(*) FROM documents d WHERE 1{wsql}", wargs).fetchone()
+            if not n_in:
+                return []
+            n_docs = self.conn.execute("SELECT max(id) FROM documents").fetchone()[0] or 1
+            depth = min(int(depth * n_docs / n_in) + 1, 25 * depth)
+        keep, used = [], 0
+        for t in sorted(terms, key=lambda t: (dfs[t], t)):
+            if not dfs[t]:
+                continue  # not in the index: matches nothing
+            if keep and used + dfs[t] > budget:
+                break
+            keep.append(t)
+            used += dfs[t]
+        if not keep:
+            return []
+        match = " OR ".join(f'"{t}"' for t in keep)
+        cand = [r[0] for r in self.conn.execute(
+            "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?",
+            (match, depth))]
+        if wsql:  # drop what the vector mirror already places outside the window
+            cand = self._maybe_in_window(cand, lo, hi)
+        found = []
+        for a in range(0, len(cand), 500):
+            part = cand[a:a + 500]
+            found += self.conn.execute(
+                "SELECT s.id, s.doc_id, s.text, d.url, d.published FROM sentences s"
+                f" JOIN documents d ON d.id = s.doc_id WHERE s.id IN ({','.join('?' * len(part))})"
+                f"{wsql}", [*part, *wargs]).fetchall()
+        idf = {}
+        for t in terms:
+            x = math.log((rows - dfs[t] + 0.5) / (dfs[t] + 0.5))
+            idf[t] = x if x > 0 else 1e-6  # as FTS5
+        scored = sorted(((_bm25(text, terms, idf, avgdl), sid, doc, text, url, pub)
+                         for sid, doc, text, url, pub in found), key=lambda r: (-r[0], r[1]))
+        return [Hit(sid, doc, text, sc, url, pub) for sc, sid, doc, text, url, pub in scored[:k]]
+
+    def _maybe_in_window(self, ids: list[int], lo: str | None, hi: str | None) -> list[int]:
+        """``ids`` less those the current vector mirror (when it is up to date; it is never
+        rebuilt here) dates outside the window; ids it does not hold are kept."""
+        cache = self._vec_cache
+        if not cache or not ids:
+            return ids
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        if cache[3] != version:
+            return ids
+        sid = np.asarray(cache[2][:, 0])
+        arr = np.asarray(ids, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(sid, arr), len(sid) - 1)
+        known = sid[pos] == arr
+        days = np.asarray(cache[2][:, 1])[pos]
+        ok = days >= 0
+        if lo:
+            ok &= days >= _day_ordinal(lo)
+        if hi:
+            ok &= days <= _day_ordinal(hi)
+        return arr[~known | ok].tolist()
 
     # vectors
     def _vec_key(self) -> tuple[int, int]:
@@ -318,41 +502,130 @@ class SQLiteStore:
         return [Hit(s, rows[s][1], rows[s][2], sc, rows[s][3], rows[s][4]) for s, sc in scored
                 if s in rows]
 
-    def search_vector(self, vec: np.ndarray, k: int = 10, date_from: DateLike = None,
-                      date_to: DateLike = None) -> list[Hit]:
+    def _vector_mode(self, n: int) -> str:
+        mode = config.get("CLAIMMAP_CORPUS_VECTOR_INDEX").strip().lower() or "auto"
+        if mode not in ("auto", "exact", "int8"):
+            raise ClaimmapError(f"CLAIMMAP_CORPUS_VECTOR_INDEX={mode!r}: use auto, exact or int8")
+        if mode == "exact" or not ann.available() or (mode == "auto" and n < EXACT_MAX):
+            return "exact"
+        return "int8"
+
+    def _int8(self, mat: np.ndarray, idx: np.ndarray) -> ann.Int8Index:
+        """The int8 copy of ``mat``: cached, else the persisted one when it matches, else built
+        (and persisted) from ``mat``."""
+        if self._ann_cache and self._ann_cache[0] is mat:
+            return self._ann_cache[1]
+        mpath = self._vec_paths()[0]
+        index = ann.Int8Index.load(mat, idx, mpath)
+        if index is None:
+            index = ann.Int8Index.build(mat, idx, mpath)
+        self._ann_cache = (mat, index)
+        return index
+
+    def _day_order(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row numbers sorted by day, their days) for date windows on the int8 path."""
+        if self._day_cache and self._day_cache[0] is idx:
+            return self._day_cache[1], self._day_cache[2]
+        days = np.asarray(idx[:, 1])
+        order = np.argsort(days, kind="stable")
+        self._day_cache = (idx, order, days[order])
+        return self._day_cache[1], self._day_cache[2]
+
+    def _vector_prepare(self, vec: np.ndarray, date_from: DateLike, date_to: DateLike):
+        """Everything the vector search needs from the database, so that ``_vector_scored``
+        can run in another thread: (matrix, idx, unit query, mode, int8 index, window rows)."""
         self._window(date_from, date_to)  # validates
         mat, idx = self._vectors()
         if len(mat) == 0:
-            return []
+            return None
         v = np.asarray(vec, dtype=np.float32).reshape(-1)
         if v.shape[0] != mat.shape[1]:
             raise ClaimmapError(f"query vector has {v.shape[0]} dimensions, the corpus {mat.shape[1]}")
         v = v / (np.linalg.norm(v) or 1.0)
-        scores = mat @ v
         lo, hi = day_of(date_from), day_of(date_to)
+        mode = self._vector_mode(len(mat))
+        if mode == "exact":
+            return mat, idx, v, mode, None, (lo, hi)
+        index = self._int8(mat, idx)
+        rows = None
         if lo or hi:
-            days = np.asarray(idx[:, 1])
-            mask = days >= 0
-            if lo:
-                mask &= days >= _day_ordinal(lo)
-            if hi:
-                mask &= days <= _day_ordinal(hi)
-            scores = np.where(mask, scores, -np.inf)
-        k = min(int(k), len(scores))
-        if k <= 0:
+            order, days = self._day_order(idx)
+            a = int(np.searchsorted(days, _day_ordinal(lo) if lo else 0, "left"))
+            b = int(np.searchsorted(days, _day_ordinal(hi), "right")) if hi else len(days)
+            rows = np.sort(order[a:max(a, b)])
+        return mat, idx, v, mode, index, rows
+
+    @staticmethod
+    def _vector_scored(prep, k: int) -> list[tuple[int, float]]:
+        """(sentence id, cosine) best first; no database access (thread-safe)."""
+        if prep is None:
             return []
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.lexsort((np.asarray(idx[top, 0]), -scores[top]))]
-        return self._hits([(int(idx[i, 0]), float(scores[i])) for i in top
-                           if np.isfinite(scores[i])])
+        mat, idx, v, mode, index, rows = prep
+        k = int(k)
+        if mode == "exact":
+            lo, hi = rows
+            scores = mat @ v
+            if lo or hi:
+                days = np.asarray(idx[:, 1])
+                mask = days >= 0
+                if lo:
+                    mask &= days >= _day_ordinal(lo)
+                if hi:
+                    mask &= days <= _day_ordinal(hi)
+                scores = np.where(mask, scores, -np.inf)
+            k = min(k, len(scores))
+            if k <= 0:
+                return []
+            top = np.argpartition(-scores, k - 1)[:k]
+            top = top[np.lexsort((np.asarray(idx[top, 0]), -scores[top]))]
+            return [(int(idx[i, 0]), float(scores[i])) for i in top if np.isfinite(scores[i])]
+        # int8 candidates, re-scored exactly against the float32 rows
+        if k <= 0 or (rows is not None and len(rows) == 0):
+            return []
+        r = max(RERANK, 4 * k)
+        if rows is not None and len(rows) <= 4 * r:
+            cand = rows
+        else:
+            cand = index.candidates(v, r, rows)
+        cand = np.sort(cand)
+        exact = np.asarray(mat[cand]) @ v
+        ids = np.asarray(idx[cand, 0])
+        k = min(k, len(cand))
+        top = np.argpartition(-exact, k - 1)[:k]
+        top = top[np.lexsort((ids[top], -exact[top]))]
+        return [(int(ids[i]), float(exact[i])) for i in top]
+
+    def search_vector(self, vec: np.ndarray, k: int = 10, date_from: DateLike = None,
+                      date_to: DateLike = None) -> list[Hit]:
+        return self._hits(self._vector_scored(self._vector_prepare(vec, date_from, date_to), k))
+
+    def vector_index_info(self) -> dict:
+        """Which vector search the store uses now, and the size of its data (for benchmarks)."""
+        mat, idx = self._vectors()
+        mode = self._vector_mode(len(mat))
+        info = {"mode": mode, "vectors": len(mat), "exact_max": EXACT_MAX, "rerank": RERANK}
+        if mode == "int8":
+            info["int8_bytes"] = int(self._int8(mat, idx).q.nbytes)
+        return info
 
     def hybrid(self, query: str, vec: np.ndarray | None, k: int = 10, date_from: DateLike = None,
                date_to: DateLike = None) -> list[Hit]:
         depth = max(4 * int(k), 50)
-        lists = [self.search_text(query, depth, date_from, date_to)]
-        if vec is not None:
-            lists.append(self.search_vector(vec, depth, date_from, date_to))
-        return rrf(lists, int(k))
+        if vec is None:
+            return rrf([self.search_text(query, depth, date_from, date_to)], int(k))
+        prep = self._vector_prepare(vec, date_from, date_to)
+        if prep is not None and prep[3] != "exact":  # large corpus: both sides at once
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="claimmap-vec")
+            fut = self._pool.submit(self._vector_scored, prep, depth)
+            try:
+                text = self.search_text(query, depth, date_from, date_to)
+            finally:
+                scored = fut.result()
+        else:
+            text = self.search_text(query, depth, date_from, date_to)
+            scored = self._vector_scored(prep, depth)
+        return rrf([text, self._hits(scored)], int(k))
 
     def stats(self) -> dict[str, int]:
         q = lambda sql: int(self.conn.execute(sql).fetchone()[0])
@@ -376,6 +649,9 @@ class SQLiteStore:
         return list(out.values())
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
         try:
             self.conn.close()
         except sqlite3.Error:  # pragma: no cover

@@ -2,8 +2,9 @@
 embeddings, MinHash signatures and outlet-family assignments.
 
 ``Store`` is a ``typing.Protocol``; ``claimmap.corpus.sqlite.SQLiteStore`` is the embedded
-default backend. Another backend (PostgreSQL + pgvector, say) implements the same methods and
-joins the contract tests in ``tests/test_corpus_store.py`` by adding itself to their params.
+default backend, ``claimmap.corpus.postgres.PostgresStore`` the server one (PostgreSQL +
+pgvector); ``open_store(target)`` picks by the target (a ``postgresql://`` URL or a file). Both
+pass the contract tests in ``tests/test_corpus_store.py``.
 
 Search results are ``Hit`` rows, best first. ``hybrid`` fuses the full-text (BM25) and the
 vector ranking with reciprocal-rank fusion: ``score = Σ 1 / (RRF_K + rank)`` over the two lists
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -112,6 +113,11 @@ def day_of(value: DateLike) -> str | None:
         return None
 
 
+#: one ``add_many`` item: a dict (keys doc, sentences, statements, embeddings, signature,
+#: statement_embeddings) or a tuple in that order (see ``Store.add_many``)
+BulkItem = Mapping | tuple
+
+
 @runtime_checkable
 class Store(Protocol):
     def batch(self) -> AbstractContextManager[None]:
@@ -125,6 +131,21 @@ class Store(Protocol):
         """Store a document; ``embeddings`` has one row per sentence. Idempotent by
         ``doc.hash``: returns (document id, True) when added, (existing id, False) when the hash
         is already stored (nothing changes)."""
+
+    def add_many(self, items: Iterable[BulkItem]) -> list[tuple[int, bool]]:
+        """Bulk load: store many documents in ONE transaction (all or nothing; inside an open
+        ``batch()`` it joins that batch). Each item is either a dict with the keys ``doc``
+        (DocRecord, required), ``sentences`` (list[SentenceRecord]), ``statements``
+        (list[StatementRecord]), ``embeddings`` (ndarray, one row per sentence, or None),
+        ``signature`` (bytes or None) and ``statement_embeddings`` (ndarray or None), missing
+        keys meaning empty / None; or a tuple in that order, ``(doc, sentences, statements,
+        embeddings, signature, statement_embeddings)``, of which the first 3 are required.
+        Returns ``[(document id, added)]`` in the order of ``items``, with the same meaning as
+        ``add_document`` (a hash already stored, or repeated within ``items``, gives the
+        existing/first id and False). SQLite loops ``add_document``; PostgreSQL loads with COPY
+        (and, for a load split over many calls, is faster with ``drop_vector_index()`` before
+        the first and ``build_vector_index()`` after the last: PostgresStore only).
+        """
 
     def has_document(self, hash: str) -> bool: ...
 
@@ -162,6 +183,29 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+def bulk_item(item: BulkItem) -> tuple[DocRecord, list[SentenceRecord], list[StatementRecord],
+                                       np.ndarray | None, bytes | None, np.ndarray | None]:
+    """One ``add_many`` item as (doc, sentences, statements, embeddings, signature,
+    statement_embeddings)."""
+    if isinstance(item, Mapping):
+        t = (item["doc"], item.get("sentences") or [], item.get("statements") or [],
+             item.get("embeddings"), item.get("signature"), item.get("statement_embeddings"))
+    else:
+        t = tuple(item)
+        if not 3 <= len(t) <= 6:
+            raise ValueError("an add_many item is (doc, sentences, statements[, embeddings"
+                             "[, signature[, statement_embeddings]]])")
+        t = t + (None,) * (6 - len(t))
+    if not isinstance(t[0], DocRecord):
+        raise TypeError(f"add_many: 'doc' must be a DocRecord, not {type(t[0]).__name__}")
+    return (t[0], list(t[1] or []), list(t[2] or []), *t[3:])  # type: ignore[return-value]
+
+
+def is_postgres_url(target) -> bool:
+    return isinstance(target, str) and target.strip().lower().startswith(
+        ("postgresql://", "postgres://"))
+
+
 def rrf(lists: list[list[Hit]], k: int) -> list[Hit]:
     """Reciprocal-rank fusion of ranked hit lists (see module doc)."""
     scores: dict[int, float] = {}
@@ -178,8 +222,20 @@ def rrf(lists: list[list[Hit]], k: int) -> list[Hit]:
     return out
 
 
-def open_store(path=None) -> Store:
-    """Open the default (SQLite) store at ``path`` (default: ``default_corpus_path()``)."""
+def open_store(target=None) -> Store:
+    """Open the corpus at ``target``: a ``postgresql://`` / ``postgres://`` URL opens a
+    ``PostgresStore``, anything else (a path) the SQLite file. Default: the setting
+    CLAIMMAP_CORPUS_DB (a path or a URL), else ``corpus.db`` beside the CLAIMMAP_DB file."""
+    if target is None or (isinstance(target, str) and not target.strip()):
+        from claimmap import config
+
+        raw = config.get("CLAIMMAP_CORPUS_DB").strip()
+        if is_postgres_url(raw):
+            target = raw
+    if is_postgres_url(target):
+        from claimmap.corpus.postgres import PostgresStore
+
+        return PostgresStore(str(target).strip())
     from claimmap.corpus.sqlite import SQLiteStore, default_corpus_path
 
-    return SQLiteStore(path or default_corpus_path())
+    return SQLiteStore(target or default_corpus_path())
