@@ -1,4 +1,4 @@
-"""Command line: ``claimmap analyze | demo | serve | schema | eval | corpus``.
+"""Command line: ``claimmap analyze | demo | serve | schema | eval | corpus | batch``.
 
 User errors print one line, ``claimmap: error: …``, on stderr and exit non-zero (see
 ``claimmap.errors`` for the codes); never a traceback. Set CLAIMMAP_DEBUG=1 to see one for an
@@ -81,17 +81,43 @@ def analyze(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to FILE instead of stdout."),
     allow_private: bool = typer.Option(False, "--allow-private",
                                        help="Allow fetching loopback/private addresses (intranet URLs)."),
+    db: Optional[str] = typer.Option(None, "--db", help="Corroborate against this corpus (SQLite file or postgresql:// URL): adds document.copy_of and verdicts."),
+    window_days: Optional[int] = typer.Option(None, "--window-days", help="Evidence date window around the article's date, in days (default: setting CLAIMMAP_WINDOW_DAYS)."),
+    published: Optional[str] = typer.Option(None, "--published", help="The article's publication date (YYYY-MM-DD) when the source does not carry one."),
 ) -> None:
-    """Analyze one article: zones, statements, disputes, framing."""
+    """Analyze one article: zones, statements, disputes, framing; with --db, corroboration."""
     from claimmap.pipeline import analyze as run
 
     if allow_private:
         os.environ["CLAIMMAP_ALLOW_PRIVATE_URLS"] = "1"
+    if published is not None:
+        from datetime import date
+
+        try:
+            date.fromisoformat(published.strip()[:10])
+        except ValueError:
+            _fail(f"--published {published!r}: use an ISO date (YYYY-MM-DD)", 2)
+    store = None
+    if db:
+        if "://" not in db and not Path(db).expanduser().exists():
+            _fail(f"no corpus at {db} (build one with: claimmap corpus add SOURCE… --db {db})", 2)
+        store = _open_corpus(db)
 
     stdin = None
     if source == "-":
         stdin = sys.stdin.buffer.read() if sys.stdin is not None else b""
-    _emit(run(source, stdin=stdin), format, output)
+    try:
+        report = run(source, stdin=stdin)
+        if published is not None:
+            report.document.published = published.strip()
+        if store is not None:
+            from claimmap.corroborate import corroborate
+
+            corroborate(report, store, window_days=window_days)
+    finally:
+        if store is not None:
+            store.close()
+    _emit(report, format, output)
 
 
 @app.command()
@@ -123,6 +149,7 @@ def serve(
     db: Optional[Path] = typer.Option(None, "--db", help="SQLite file for reports and the corpus (default: setting CLAIMMAP_DB)."),
     allow_private: bool = typer.Option(False, "--allow-private",
                                        help="Let URL analysis fetch private/loopback addresses (intranet use)."),
+    corpus: Optional[str] = typer.Option(None, "--corpus", help="Corpus to corroborate every analysis against (SQLite file or postgresql:// URL; default: setting CLAIMMAP_CORPUS_DB)."),
 ) -> None:
     """Run the web UI and REST API (uvicorn). URL fetching refuses private addresses unless --allow-private."""
     try:
@@ -131,7 +158,9 @@ def serve(
         from claimmap.api import create_app
     except ImportError as exc:
         _fail(f"the web app needs fastapi and uvicorn ({exc.name} is missing): pip install fastapi uvicorn", 1)
-    application = create_app(db_path=db, allow_private=True if allow_private else None)
+    if corpus and "://" not in corpus and not Path(corpus).expanduser().exists():
+        _fail(f"no corpus at {corpus} (build one with: claimmap corpus add SOURCE… --db {corpus})", 2)
+    application = create_app(db_path=db, allow_private=True if allow_private else None, corpus_db=corpus)
     typer.echo(f"claimmap: serving on http://{'[' + host + ']' if ':' in host else host}:{port}/ "
                f"(reports in {application.state.reports.path})", err=True)
     uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False,
@@ -191,24 +220,37 @@ def eval_techniques(
     _write(json.dumps(evaluate_techniques(articles, si, tc), indent=2), None)
 
 
+@eval_app.command("stance")
+def eval_stance(
+    bodies: Path = typer.Option(..., "--bodies", help="FNC-1 bodies csv (Body ID, articleBody)."),
+    stances: Path = typer.Option(..., "--stances", help="FNC-1 stances csv (Headline, Body ID, Stance)."),
+    limit: int = typer.Option(0, "--limit", help="Score only the first N pairs (0 = all)."),
+) -> None:
+    """Stance (agree/disagree/discuss/unrelated): official FNC-1 score, macro-F1, per class."""
+    from claimmap.evaluate.stance import evaluate_stance
+
+    _write(json.dumps(evaluate_stance(bodies, stances, limit=limit or None), indent=2), None)
+
+
 class CorpusFormat(str, Enum):
     text = "text"
     json = "json"
 
 
-_DB_HELP = "Corpus SQLite file (default: setting CLAIMMAP_CORPUS_DB, else corpus.db beside CLAIMMAP_DB)."
+_DB_HELP = ("Corpus: a SQLite file or a postgresql://user@host/dbname URL (default: setting "
+            "CLAIMMAP_CORPUS_DB, else corpus.db beside CLAIMMAP_DB).")
 
 
-def _open_corpus(db: Optional[Path]):
-    from claimmap.corpus.sqlite import SQLiteStore, default_corpus_path
+def _open_corpus(db: Optional[str]):
+    from claimmap.corpus.store import open_store
 
-    return SQLiteStore(db or default_corpus_path())
+    return open_store(db or None)
 
 
 @corpus_app.command("add")
 def corpus_add(
     sources: list[str] = typer.Argument(..., help="Files, folders, JSONL, WARC(.gz), URL lists (.txt) or URLs."),
-    db: Optional[Path] = typer.Option(None, "--db", help=_DB_HELP),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
     no_embed: bool = typer.Option(False, "--no-embed", help="Store no embeddings (full-text search only)."),
     batch: Optional[int] = typer.Option(None, "--batch", min=1, help="Articles per transaction (default: setting CLAIMMAP_CORPUS_BATCH)."),
     format: CorpusFormat = typer.Option(CorpusFormat.text, "--format", "-f", help="Summary format."),
@@ -250,7 +292,7 @@ def corpus_add(
 
 @corpus_app.command("stats")
 def corpus_stats(
-    db: Optional[Path] = typer.Option(None, "--db", help=_DB_HELP),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
     format: CorpusFormat = typer.Option(CorpusFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Counts of documents, sentences, statements and families."""
@@ -268,7 +310,7 @@ def corpus_stats(
 
 @corpus_app.command("families")
 def corpus_families(
-    db: Optional[Path] = typer.Option(None, "--db", help=_DB_HELP),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
     format: CorpusFormat = typer.Option(CorpusFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Syndication, owner and state families of the stored documents (recomputed and stored)."""
@@ -290,6 +332,65 @@ def corpus_families(
         for m in f["members"]:
             mark = "*" if m == f.get("origin") else " "
             typer.echo(f"  {mark} {m}  {urls.get(m, '')}")
+
+
+@corpus_app.command("load")
+def corpus_load(
+    directory: Path = typer.Argument(..., help="Output folder of 'claimmap batch' (Parquet tables)."),
+    db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
+    batch: int = typer.Option(500, "--batch", min=1, help="Documents per transaction (bulk add_many)."),
+    format: CorpusFormat = typer.Option(CorpusFormat.text, "--format", "-f", help="Summary format."),
+) -> None:
+    """Load a 'claimmap batch' output into the corpus store, with its families. Idempotent."""
+    from claimmap.batch.load import load_batch
+
+    store = _open_corpus(db)
+    try:
+        result = load_batch(directory, store, batch_size=batch)
+        stats = store.stats()
+    finally:
+        store.close()
+    if format is CorpusFormat.json:
+        _write(json.dumps({**result.to_dict(), "corpus": stats}, indent=2), None)
+    else:
+        typer.echo(f"loaded {result.documents} documents from {result.days} days: added "
+                   f"{result.added}, skipped {result.skipped} (already in the corpus); families: "
+                   f"{result.families} ({result.families_source}); corpus: {stats['documents']} "
+                   f"documents, {stats['sentences']} sentences, {stats['statements']} statements, "
+                   f"{stats['families']} families")
+
+
+@app.command("batch")
+def batch_command(
+    inputs: list[str] = typer.Argument(..., help="WARC(.gz), JSONL, HTML/text files or folders; local paths or s3a://, gs://, hdfs:// URIs."),
+    output: str = typer.Option(..., "--output", "-o", help="Folder (or object-store URI) for the Parquet tables; overwritten."),
+    master: Optional[str] = typer.Option(None, "--master", help="Spark master (default local[*]; under spark-submit, its own)."),
+    no_embed: bool = typer.Option(False, "--no-embed", help="Compute no embeddings."),
+    partitions: Optional[int] = typer.Option(None, "--partitions", min=1, help="Spread the records over N partitions (default: 2 x the cores)."),
+    format: CorpusFormat = typer.Option(CorpusFormat.text, "--format", "-f", help="Summary format."),
+) -> None:
+    """Run the corpus pipeline on Apache Spark and write Parquet tables; load them with 'claimmap corpus load'."""
+    from claimmap.batch.job import run_batch
+
+    result = run_batch(inputs, output, master=master, embed=not no_embed, partitions=partitions)
+    if format is CorpusFormat.json:
+        _write(json.dumps(result.to_dict(), indent=2), None)
+    else:
+        for e in result.error_samples:
+            typer.echo(f"claimmap: item error: {e['source']}: {e['error']}", err=True)
+        if result.errors > len(result.error_samples):
+            typer.echo(f"claimmap: … {result.errors - len(result.error_samples)} more errors in "
+                       f"{output}/errors", err=True)
+        rate = result.records / result.seconds if result.seconds else 0.0
+        typer.echo(f"{result.records} records: {result.documents} documents, "
+                   f"{result.duplicates} repeated bodies, {result.errors} errors; "
+                   f"{result.sentences} sentences, {result.statements} statements, "
+                   f"{result.families} families; {result.seconds:.1f} s ({rate:.1f} records/s) "
+                   f"on {result.master}; tables in {result.output}")
+    if result.records == 0:
+        _fail("no articles found in the inputs given", 1)
+    if result.errors == result.records:
+        raise typer.Exit(1)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -26,3 +26,35 @@ def shared_data() -> Path:
     if not d.is_dir():
         pytest.skip(f"dataset directory {d} absent (set CLAIMMAP_DATA)")
     return d
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark session (``local[2]``, no UI, 2 shuffle partitions) for the batch tests;
+    skips with the reason when pyspark or Java is missing."""
+    import shutil
+    import sys
+
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        pytest.skip("pyspark is not installed (pip install -r requirements.txt): Spark batch tests skipped")
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        pytest.skip("Java is not installed (apt-get install openjdk-17-jre-headless): Spark batch tests skipped")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SPARK_LOCAL_IP", "127.0.0.1")
+    mp.setenv("PYSPARK_PYTHON", sys.executable)
+    mp.setenv("PYSPARK_DRIVER_PYTHON", sys.executable)
+    from claimmap.batch.job import spark_session
+    from claimmap.errors import ClaimmapError
+
+    try:
+        session = spark_session("local[2]", app_name="claimmap-tests", conf={
+            "spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "2",
+            "spark.default.parallelism": "2"})
+    except ClaimmapError as exc:
+        mp.undo()
+        pytest.skip(f"Spark does not start here ({exc}): Spark batch tests skipped")
+    yield session
+    session.stop()
+    mp.undo()

@@ -13,6 +13,11 @@ its article statements, their embeddings and a MinHash signature of the body. It
 committed ``batch_size`` at a time; an item already stored (same body hash) or already seen (same
 input bytes) is skipped, so a rerun after a crash adds exactly what is missing. A bad item gives
 one error line and never stops the run.
+
+The per-record steps are pure functions shared with ``claimmap batch`` (Spark): ``jsonl_records``
+and ``warc_records`` cut a file into ``RawRecord``s, ``load_record`` turns one into a Document,
+``prepare`` analyses it and ``embed_prepared`` embeds a group of prepared documents;
+``process(record)`` chains them for one record and returns what ``Store.add_document`` takes.
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import IO, NamedTuple
 
 from claimmap.corpus.store import DocRecord, SentenceRecord, StatementRecord, Store
 from claimmap.errors import ClaimmapError
@@ -132,75 +139,128 @@ def _remote_feed_items(url: str) -> Iterator[Item]:
     yield from _feed_items(data, FEED_PREFIX + final_url)
 
 
+@dataclass
+class RawRecord:
+    """One article as read from its container, before decoding: ``kind`` is "file" (a whole
+    HTML/text file; ``label`` is its path), "jsonl" (one JSONL line, raw bytes), "warc" (the
+    body of a WARC response record) or "error" (a record that is already known to be bad;
+    ``error`` says why). Picklable, so Spark can ship it."""
+
+    label: str
+    kind: str
+    data: bytes = b""
+    url: str | None = None
+    content_type: str | None = None
+    error: str | None = None
+
+
+def jsonl_records(fh: IO[bytes], label: str) -> Iterator[RawRecord]:
+    """One RawRecord per non-empty line of a JSONL stream, labelled ``{label}:{line number}``."""
+    for n, raw in enumerate(fh, 1):
+        if not raw.strip():
+            continue
+        yield RawRecord(f"{label}:{n}", "jsonl", raw)
+
+
+def warc_records(fh: IO[bytes], label: str) -> Iterator[RawRecord]:
+    """One RawRecord per HTML/text ``response`` record of a WARC stream (needs warcio),
+    labelled ``{label}#{record number} {url}``; a non-2xx response is an "error" record, and a
+    corrupt archive ends with one "error" record labelled ``label``."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    try:
+        for n, rec in enumerate(ArchiveIterator(fh), 1):
+            if rec.rec_type != "response" or rec.http_headers is None:
+                continue
+            ctype = rec.http_headers.get_header("Content-Type") or ""
+            status = rec.http_headers.get_statuscode()
+            if "html" not in ctype and "text/plain" not in ctype:
+                continue
+            url = rec.rec_headers.get_header("WARC-Target-URI")
+            data = rec.content_stream().read()
+            rlabel = f"{label}#{n} {url}"
+            if status and not str(status).startswith("2"):
+                yield RawRecord(rlabel, "error", url=url,
+                                error=f"HTTP status {status} in the WARC record")
+                continue
+            yield RawRecord(rlabel, "warc", data, url=url, content_type=ctype)
+    except Exception as exc:  # noqa: BLE001 - a corrupt archive is one error line
+        yield RawRecord(label, "error", error=f"cannot read WARC: {exc.__class__.__name__}: {exc}")
+
+
+def load_record(rec: RawRecord) -> tuple[str, Document]:
+    """(input key, Document) of a RawRecord; raises ClaimmapError for a bad record. The key
+    identifies the input bytes (``Store.mark_seen``)."""
+    if rec.kind == "error":
+        raise ClaimmapError(rec.error or "bad record")
+    if rec.kind == "warc":
+        return (_key("warc", rec.url, rec.data),
+                _from_bytes(rec.data, url=rec.url, content_type=rec.content_type))
+    if rec.kind == "file":
+        return _key("file", rec.data), _from_bytes(rec.data, filename=rec.label)
+    if rec.kind != "jsonl":
+        raise ValueError(f"unknown record kind {rec.kind!r}")
+    raw = rec.data
+    try:
+        obj = json.loads(raw)
+    except ValueError as exc:
+        raise ClaimmapError(f"not JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        raise ClaimmapError("a JSONL line must be an object")
+    body, ctype = obj.get("html"), "text/html; charset=utf-8"
+    if not isinstance(body, str):
+        body, ctype = obj.get("text"), "text/plain; charset=utf-8"
+    if not isinstance(body, str):
+        raise ClaimmapError("the object has neither 'html' nor 'text'")
+    doc = _from_bytes(body.encode("utf-8"), url=obj.get("url"), content_type=ctype)
+    for k in ("published", "title"):
+        if isinstance(obj.get(k), str) and obj[k]:
+            setattr(doc, k, obj[k])
+    if isinstance(obj.get("outlet"), str) and obj["outlet"]:
+        doc._outlet = obj["outlet"]  # read by prepare()
+    return _key("jsonl", raw), doc
+
+
+def _record_item(rec: RawRecord) -> Item:
+    return Item(rec.label, partial(load_record, rec))
+
+
 def _jsonl_items(path: Path) -> Iterator[Item]:
     with path.open("rb") as fh:
-        for n, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            label = f"{path}:{n}"
-
-            def load(raw=raw):
-                try:
-                    rec = json.loads(raw)
-                except ValueError as exc:
-                    raise ClaimmapError(f"not JSON: {exc}") from None
-                if not isinstance(rec, dict):
-                    raise ClaimmapError("a JSONL line must be an object")
-                body, ctype = rec.get("html"), "text/html; charset=utf-8"
-                if not isinstance(body, str):
-                    body, ctype = rec.get("text"), "text/plain; charset=utf-8"
-                if not isinstance(body, str):
-                    raise ClaimmapError("the object has neither 'html' nor 'text'")
-                doc = _from_bytes(body.encode("utf-8"), url=rec.get("url"), content_type=ctype)
-                for k in ("published", "title"):
-                    if isinstance(rec.get(k), str) and rec[k]:
-                        setattr(doc, k, rec[k])
-                if isinstance(rec.get("outlet"), str) and rec["outlet"]:
-                    doc._outlet = rec["outlet"]  # read by prepare()
-                return _key("jsonl", raw), doc
-            yield Item(label, load)
+        for rec in jsonl_records(fh, str(path)):
+            yield _record_item(rec)
 
 
 def _warc_items(path: Path) -> Iterator[Item]:
     try:
-        from warcio.archiveiterator import ArchiveIterator
+        import warcio  # noqa: F401
     except ImportError:
         yield Item(str(path), lambda: (_ for _ in ()).throw(
             ClaimmapError("reading WARC files needs warcio (pip install warcio)")))
         return
     try:
-        with path.open("rb") as fh:
-            for n, rec in enumerate(ArchiveIterator(fh), 1):
-                if rec.rec_type != "response" or rec.http_headers is None:
-                    continue
-                ctype = rec.http_headers.get_header("Content-Type") or ""
-                status = rec.http_headers.get_statuscode()
-                if "html" not in ctype and "text/plain" not in ctype:
-                    continue
-                url = rec.rec_headers.get_header("WARC-Target-URI")
-                data = rec.content_stream().read()
-                label = f"{path}#{n} {url}"
-                if status and not str(status).startswith("2"):
-                    def fail(status=status):
-                        raise ClaimmapError(f"HTTP status {status} in the WARC record")
-                    yield Item(label, fail)
-                    continue
-
-                def load(data=data, url=url, ctype=ctype):
-                    return _key("warc", url, data), _from_bytes(data, url=url, content_type=ctype)
-                yield Item(label, load)
-    except Exception as exc:  # noqa: BLE001 - a corrupt archive is one error line
+        fh = path.open("rb")
+    except Exception as exc:  # noqa: BLE001 - an unreadable archive is one error line
         msg = f"cannot read WARC: {exc.__class__.__name__}: {exc}"
         yield Item(str(path), lambda: (_ for _ in ()).throw(ClaimmapError(msg)))
+        return
+    with fh:
+        for rec in warc_records(fh, str(path)):
+            yield _record_item(rec)
+
+
+def is_url_list(text: str) -> bool:
+    """True when every non-empty, non-comment line of ``text`` is an http(s) URL."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("#")]
+    return bool(lines) and all(_URL_RE.match(ln) for ln in lines)
 
 
 def _is_url_list(path: Path) -> bool:
     try:
-        lines = [ln.strip() for ln in path.read_text("utf-8", errors="replace").splitlines()]
+        return is_url_list(path.read_text("utf-8", errors="replace"))
     except OSError:
         return False
-    lines = [ln for ln in lines if ln and not ln.startswith("#")]
-    return bool(lines) and all(_URL_RE.match(ln) for ln in lines)
 
 
 def _path_items(path: Path) -> Iterator[Item]:
@@ -262,7 +322,7 @@ def prepare(doc: Document, source: str | None = None) -> Prepared:
     from claimmap.pipeline import analyze_document
 
     outlet_hint = getattr(doc, "_outlet", None)
-    report = analyze_document(doc, framing=False)
+    report = analyze_document(doc, framing=False, comments=False)
     d = report.document
     text = d.text
     body_zones = {z.id for z in report.zones if z.kind == "body"}
@@ -282,6 +342,50 @@ def prepare(doc: Document, source: str | None = None) -> Prepared:
     rec = DocRecord(text=body, url=d.url, outlet=outlet_id, published=d.published,
                     title=d.title, source=source)
     return Prepared(rec, sentences, statements, Signature.from_text(body).to_bytes())
+
+
+def embed_prepared(preps: list[Prepared], embedder) -> list[tuple]:
+    """(sentence embeddings, None) of each prepared document, encoded in one call; (None, None)
+    each when ``embedder`` is None. Only body sentences are embedded: they are what vector
+    retrieval searches (statement contents are matched through their sentences), and skipping
+    the statements saves about a third of the embedding time."""
+    if embedder is None:
+        return [(None, None)] * len(preps)
+    texts = [s.text for p in preps for s in p.sentences]
+    sent_emb = embedder.encode(texts) if texts else None
+    out, i = [], 0
+    for p in preps:
+        ns = len(p.sentences)
+        e = sent_emb[i:i + ns] if sent_emb is not None else _empty(embedder, ns)
+        i += ns
+        out.append((e, None))
+    return out
+
+
+class Processed(NamedTuple):
+    """What ``Store.add_document`` / ``add_many`` take for one article (same order as an
+    ``add_many`` tuple)."""
+
+    record: DocRecord
+    sentences: list[SentenceRecord]
+    statements: list[StatementRecord]
+    embeddings: object            # np.ndarray (one row per sentence) or None
+    signature: bytes
+    statement_embeddings: object  # np.ndarray (one row per statement) or None
+
+
+def process(record: RawRecord | Document, *, embedder=None, source: str | None = None) -> Processed:
+    """The ``corpus add`` pipeline for one article, with no store: load (a RawRecord), analyse,
+    embed (``embedder`` None = no embeddings). Raises ClaimmapError for a bad record.
+    ``source`` defaults to the record's label."""
+    if isinstance(record, RawRecord):
+        _, doc = load_record(record)
+        source = source if source is not None else record.label
+    else:
+        doc = record
+    prep = prepare(doc, source=source)
+    (e, se), = embed_prepared([prep], embedder)
+    return Processed(prep.record, prep.sentences, prep.statements, e, prep.signature, se)
 
 
 def refresh_families(store: Store) -> list[dict]:
@@ -315,24 +419,13 @@ def ingest(store: Store, sources: list[str], *, embedder=None, batch_size: int =
         if not pending:
             return
         preps = [p for _, _, p in pending if p is not None]
-        sent_emb = stmt_emb = None
-        if embedder is not None and preps:
-            texts = [s.text for p in preps for s in p.sentences]
-            stexts = [s.content for p in preps for s in p.statements]
-            sent_emb = embedder.encode(texts) if texts else None
-            stmt_emb = embedder.encode(stexts) if stexts else None
-        i = j = 0
+        embs = iter(embed_prepared(preps, embedder))
         with store.batch():
             for item, key, p in pending:
                 if p is None:
                     store.mark_seen(key, None)
                     continue
-                ns, nt = len(p.sentences), len(p.statements)
-                e = sent_emb[i:i + ns] if sent_emb is not None else (None if embedder is None else
-                                                                     _empty(embedder, ns))
-                se = stmt_emb[j:j + nt] if stmt_emb is not None else (None if embedder is None else
-                                                                      _empty(embedder, nt))
-                i, j = i + ns, j + nt
+                e, se = next(embs)
                 doc_id, added = store.add_document(p.record, p.sentences, p.statements, e,
                                                    p.signature, statement_embeddings=se)
                 store.mark_seen(key, doc_id)
