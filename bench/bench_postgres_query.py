@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -46,6 +45,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_corpus_query import pct, window
 
 DIM = 384
 VOCAB = 20_000
@@ -172,16 +174,6 @@ def make_queries(gen: Gen, n: int, seed: int = 11):
     return out
 
 
-def pct(ts: list[float]) -> dict:
-    ts = sorted(ts)
-    return {"p50_ms": round(statistics.median(ts), 1),
-            "p95_ms": round(ts[int(0.95 * (len(ts) - 1))], 1),
-            "max_ms": round(ts[-1], 1)}
-
-
-def window(day: str, days: int = 7) -> tuple[str, str]:
-    d = date.fromisoformat(day)
-    return (d - timedelta(days=days)).isoformat(), (d + timedelta(days=days)).isoformat()
 
 
 def all_vectors(gen: Gen) -> tuple[np.ndarray, np.ndarray]:

@@ -48,6 +48,7 @@ from claimmap.corpus.store import (
     StoredDocument,
     bulk_item,
     day_of,
+    families_from_rows,
     rrf,
 )
 from claimmap.errors import ClaimmapError
@@ -714,14 +715,9 @@ class PostgresStore:
             last = rows[-1][0]
 
     def families(self) -> list[dict]:
-        out: dict[str, dict] = {}
-        for fam, doc, kind, origin, oo, reason in self.conn.execute(
-                "SELECT family, doc_id, kind, origin, origin_outlet, reason FROM families"
-                ' ORDER BY family COLLATE "C", doc_id'):
-            f = out.setdefault(fam, {"id": fam, "kind": kind, "members": [], "origin": origin,
-                                     "origin_outlet": oo, "reason": reason})
-            f["members"].append(doc)
-        return list(out.values())
+        return families_from_rows(self.conn.execute(
+            "SELECT family, doc_id, kind, origin, origin_outlet, reason FROM families"
+            ' ORDER BY family COLLATE "C", doc_id'))
 
     def close(self) -> None:
         try:

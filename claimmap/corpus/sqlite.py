@@ -40,6 +40,7 @@ from claimmap.corpus.store import (
     StatementRecord,
     StoredDocument,
     day_of,
+    families_from_rows,
     rrf,
 )
 from claimmap.errors import ClaimmapError
@@ -639,14 +640,9 @@ class SQLiteStore:
             "SELECT id, signature, text, url, outlet, published FROM documents ORDER BY id")
 
     def families(self) -> list[dict]:
-        out: dict[str, dict] = {}
-        for fam, doc, kind, origin, oo, reason in self.conn.execute(
-                "SELECT family, doc_id, kind, origin, origin_outlet, reason FROM families"
-                " ORDER BY family, doc_id"):
-            f = out.setdefault(fam, {"id": fam, "kind": kind, "members": [], "origin": origin,
-                                     "origin_outlet": oo, "reason": reason})
-            f["members"].append(doc)
-        return list(out.values())
+        return families_from_rows(self.conn.execute(
+            "SELECT family, doc_id, kind, origin, origin_outlet, reason FROM families"
+            " ORDER BY family, doc_id"))
 
     def close(self) -> None:
         if self._pool is not None:

@@ -206,6 +206,17 @@ def is_postgres_url(target) -> bool:
         ("postgresql://", "postgres://"))
 
 
+def families_from_rows(rows) -> list[dict]:
+    """``Store.families()`` from (family, doc_id, kind, origin, origin_outlet, reason) rows
+    ordered by family, then doc_id: one dict per family with its members in order."""
+    out: dict[str, dict] = {}
+    for fam, doc, kind, origin, oo, reason in rows:
+        f = out.setdefault(fam, {"id": fam, "kind": kind, "members": [], "origin": origin,
+                                 "origin_outlet": oo, "reason": reason})
+        f["members"].append(doc)
+    return list(out.values())
+
+
 def rrf(lists: list[list[Hit]], k: int) -> list[Hit]:
     """Reciprocal-rank fusion of ranked hit lists (see module doc)."""
     scores: dict[int, float] = {}

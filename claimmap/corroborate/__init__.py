@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 from claimmap.corpus.store import Store, content_hash
 from claimmap.corroborate.retrieve import Candidate, retrieve, window
@@ -134,7 +134,7 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
     date_from, date_to = window(doc.published, window_days)
 
     claims = _claims(report)
-    speaker_of = lambda st: st.speaker.canonical if st.speaker and st.speaker.canonical else ""  # noqa: E731
+    speaker_of = lambda st: st.speaker.canonical if st.speaker and st.speaker.canonical else ""
     queries = list(dict.fromkeys((st.content.text, speaker_of(st)) for st in claims))
     vecs: dict = {}
     t0 = clock()
@@ -146,7 +146,7 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
                 embedder = get_embedder()
             texts = list(dict.fromkeys(q for q, _ in queries))
             vecs = dict(zip(texts, embedder.encode(texts)))
-        except Exception as exc:  # no model / no torch: text-only retrieval, said plainly
+        except Exception as exc:  # noqa: BLE001  no model or no torch: text-only retrieval, said plainly
             report.warnings.append(f"corroboration: vector search off ({str(exc).splitlines()[0]})")
             vecs, embedder = {}, None
     timings["embed"] = clock() - t0
@@ -167,28 +167,34 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
                                        date_to=date_to, exclude_docs=same, docs=docs)
     timings["retrieve"] = clock() - t0
 
-    # 2. relevance gate: cosine of sentence embeddings, else content-word recall
+    # 2. relevance gate: cosine of sentence embeddings (sentences sharing a content word with
+    #    the claim), else content-word recall
     t0 = clock()
     rel: dict[tuple[str, str], tuple[float, bool]] = {}
     pairs = list(dict.fromkeys((q, c.text) for (q, _), cands in found.items() for c in cands))
+    words = {t: content_words(t) for t in dict.fromkeys(x for p in pairs for x in p)}
     if embedder is not None and vecs and pairs:
         import numpy as np
 
-        texts = list(dict.fromkeys(t for _, t in pairs))
+        # a sentence sharing no content word with the claim is not about it: not encoded
+        for q, t in pairs:
+            if not words[q] & words[t]:
+                rel[(q, t)] = (0.0, False)
+        texts = list(dict.fromkeys(t for p in pairs if p not in rel for t in p[1:]))
         unit = {}
-        for t, v in zip(texts, embedder.encode(texts)):
+        for t, v in zip(texts, embedder.encode(texts) if texts else []):
             v = np.asarray(v, dtype=np.float32)
             unit[t] = v / (np.linalg.norm(v) or 1.0)
         for q in {q for q, _ in pairs}:
             v = np.asarray(vecs[q], dtype=np.float32)
             unit[q] = v / (np.linalg.norm(v) or 1.0)
         for q, t in pairs:
-            sim = float(unit[q] @ unit[t])
-            rel[(q, t)] = (sim, sim >= MIN_COSINE)
+            if (q, t) not in rel:
+                sim = float(unit[q] @ unit[t])
+                rel[(q, t)] = (sim, sim >= MIN_COSINE)
     else:
         for q, t in pairs:
-            cw = content_words(q)
-            r = len(cw & content_words(t)) / max(1, len(cw))
+            r = len(words[q] & words[t]) / max(1, len(words[q]))
             rel[(q, t)] = (r, r >= MIN_RELEVANCE)
     timings["relevance"] = clock() - t0
 

@@ -21,7 +21,6 @@ torch and transformers are imported lazily (first prediction).
 from __future__ import annotations
 
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
