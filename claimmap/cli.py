@@ -253,6 +253,7 @@ def corpus_add(
     db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
     no_embed: bool = typer.Option(False, "--no-embed", help="Store no embeddings (full-text search only)."),
     batch: Optional[int] = typer.Option(None, "--batch", min=1, help="Articles per transaction (default: setting CLAIMMAP_CORPUS_BATCH)."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Processes analysing articles in parallel (one per core; results stored in input order)."),
     format: CorpusFormat = typer.Option(CorpusFormat.text, "--format", "-f", help="Summary format."),
 ) -> None:
     """Analyse and add articles to the corpus. Idempotent; a bad item is one error line."""
@@ -273,7 +274,7 @@ def corpus_add(
     store = _open_corpus(db)
     try:
         result = ingest(store, sources, embedder=embedder, batch_size=batch_size, on_item=report,
-                        progress=sys.stderr.isatty())
+                        progress=sys.stderr.isatty(), workers=workers)
         stats = store.stats()
     finally:
         store.close()

@@ -367,3 +367,24 @@ def test_feed_url_and_a_broken_feed(tmp_path, capsys, monkeypatch, http_articles
     bad.write_text("<html><body>not a feed</body></html>", encoding="utf-8")
     code, out, err = run(["corpus", "add", str(bad), "--db", str(db), "--no-embed"], capsys)
     assert code == 1 and "not an RSS/Atom feed" in err
+
+
+def test_parallel_workers_give_the_same_store(tmp_path):
+    """--workers 2 analyses in two spawned processes; the store equals a one-process run."""
+    from claimmap.corpus.ingest import ingest
+    from claimmap.corpus.sqlite import SQLiteStore
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(8):
+        (src / f"story_{i:03d}.txt").write_text(story(i))
+    (src / "empty.txt").write_text("")
+    out = {}
+    for w in (1, 2):
+        with SQLiteStore(tmp_path / f"w{w}.db") as s:
+            res = ingest(s, [str(src), str(src / "story_003.txt")], workers=w, batch_size=3)
+            rows = s.conn.execute("SELECT d.hash, s.idx, s.text FROM sentences s JOIN documents d"
+                                  " ON d.id = s.doc_id ORDER BY d.id, s.idx").fetchall()
+            out[w] = (res.added, res.skipped, res.failed, [e[0] for e in res.errors], rows, s.stats())
+    assert out[1] == out[2]
+    assert out[1][:3] == (8, 1, 1)

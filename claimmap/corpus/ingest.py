@@ -406,11 +406,62 @@ def refresh_families(store: Store) -> list[dict]:
     return fams
 
 
+def _warm_worker() -> None:  # pragma: no cover - runs in the worker processes
+    from claimmap import nlp
+
+    nlp.load()
+
+
+def _prepare_remote(doc: Document, source: str | None) -> Prepared:  # pragma: no cover - in workers
+    return prepare(doc, source=source)
+
+
+def _prepared_stream(loaded, workers: int):
+    """(item, key, doc, Prepared or the exception) in input order; ``workers`` > 1 analyses in
+    that many processes (spawned: no fork after torch), ``workers * 4`` documents in flight."""
+    if workers <= 1:
+        for item, key, doc in loaded:
+            if doc is None:
+                yield item, key, None, None
+                continue
+            try:
+                yield item, key, doc, prepare(doc, source=item.label)
+            except Exception as exc:  # noqa: BLE001 - reported per item by the caller
+                yield item, key, doc, exc
+        return
+    import multiprocessing as mp
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+                             initializer=_warm_worker) as pool:
+        window: deque = deque()
+        for item, key, doc in loaded:
+            fut = pool.submit(_prepare_remote, doc, item.label) if doc is not None else None
+            window.append((item, key, doc, fut))
+            while len(window) > workers * 4:
+                yield _resolve(window.popleft())
+        while window:
+            yield _resolve(window.popleft())
+
+
+def _resolve(entry):
+    item, key, doc, fut = entry
+    if fut is None:
+        return item, key, doc, None
+    try:
+        return item, key, doc, fut.result()
+    except Exception as exc:  # noqa: BLE001 - reported per item by the caller
+        return item, key, doc, exc
+
+
 def ingest(store: Store, sources: list[str], *, embedder=None, batch_size: int = 20,
            on_item: Callable[[str, str, str | None], None] | None = None,
-           progress: bool = False, families: bool = True) -> IngestResult:
+           progress: bool = False, families: bool = True, workers: int = 1) -> IngestResult:
     """Ingest every item of ``sources`` into ``store``. ``embedder`` None = no embeddings.
-    ``on_item(label, status, error)`` is called per item (status added/skipped/failed)."""
+    ``on_item(label, status, error)`` is called per item (status added/skipped/failed).
+    ``workers`` > 1 runs the per-article analysis in that many processes (results are stored
+    in input order, so the outcome equals a one-process run)."""
     result = IngestResult()
     items = iter_items(sources)  # lazy: a large WARC is never held in memory at once
     pending: list[tuple[Item, str, Prepared | None]] = []
@@ -452,30 +503,50 @@ def ingest(store: Store, sources: list[str], *, embedder=None, batch_size: int =
                        console=Console(stderr=True), transient=True)
         task = bar.add_task("add", total=None)
         bar.start()
-    try:
+    def fail(item: Item, exc: BaseException) -> None:
+        msg = str(exc) if isinstance(exc, ClaimmapError) else f"{exc.__class__.__name__}: {exc}"
+        result.failed += 1
+        result.errors.append((item.label, msg))
+        if on_item:
+            on_item(item.label, "failed", msg)
+
+    keys_in_flight: set[str] = set()
+
+    def loaded():
+        """(item, key, doc): doc None = already seen (skipped); load errors reported here."""
         for item in items:
             try:
                 key, doc = item.load()
-                if store.seen(key) or any(k == key for _, k, _ in pending):
+            except Exception as exc:  # noqa: BLE001 - one bad item never stops the batch
+                fail(item, exc)
+                if bar is not None:
+                    bar.advance(task)
+                continue
+            if store.seen(key) or key in keys_in_flight:
+                yield item, key, None
+            else:
+                keys_in_flight.add(key)
+                yield item, key, doc
+
+    try:
+        for item, key, doc, prep in _prepared_stream(loaded(), workers):
+            try:
+                if doc is None:
+                    result.skipped += 1
+                    if on_item:
+                        on_item(item.label, "skipped", None)
+                elif isinstance(prep, BaseException):
+                    raise prep
+                elif store.has_document(prep.record.hash) or any(
+                        p is not None and p.record.hash == prep.record.hash for _, _, p in pending):
+                    pending.append((item, key, None))
                     result.skipped += 1
                     if on_item:
                         on_item(item.label, "skipped", None)
                 else:
-                    prep = prepare(doc, source=item.label)
-                    if store.has_document(prep.record.hash) or any(
-                            p is not None and p.record.hash == prep.record.hash for _, _, p in pending):
-                        pending.append((item, key, None))
-                        result.skipped += 1
-                        if on_item:
-                            on_item(item.label, "skipped", None)
-                    else:
-                        pending.append((item, key, prep))
+                    pending.append((item, key, prep))
             except Exception as exc:  # noqa: BLE001 - one bad item never stops the batch
-                msg = str(exc) if isinstance(exc, ClaimmapError) else f"{exc.__class__.__name__}: {exc}"
-                result.failed += 1
-                result.errors.append((item.label, msg))
-                if on_item:
-                    on_item(item.label, "failed", msg)
+                fail(item, exc)
             if sum(p is not None for _, _, p in pending) >= batch_size:
                 flush()
             if bar is not None:
