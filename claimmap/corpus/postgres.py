@@ -48,6 +48,7 @@ from claimmap.corpus.store import (
     StoredDocument,
     bulk_item,
     day_of,
+    count_rows,
     families_from_rows,
     rrf,
 )
@@ -696,11 +697,7 @@ class PostgresStore:
         return rrf(lists, int(k))
 
     def stats(self) -> dict[str, int]:
-        q = lambda sql: int(self.conn.execute(sql).fetchone()[0])
-        return {"documents": q("SELECT count(*) FROM documents"),
-                "sentences": q("SELECT count(*) FROM sentences"),
-                "statements": q("SELECT count(*) FROM statements"),
-                "families": q("SELECT count(DISTINCT family) FROM families")}
+        return count_rows(self.conn)
 
     def signatures(self) -> Iterator[tuple]:
         last = 0

@@ -40,6 +40,7 @@ from claimmap.corpus.store import (
     StatementRecord,
     StoredDocument,
     day_of,
+    count_rows,
     families_from_rows,
     rrf,
 )
@@ -629,11 +630,7 @@ class SQLiteStore:
         return rrf([text, self._hits(scored)], int(k))
 
     def stats(self) -> dict[str, int]:
-        q = lambda sql: int(self.conn.execute(sql).fetchone()[0])
-        return {"documents": q("SELECT count(*) FROM documents"),
-                "sentences": q("SELECT count(*) FROM sentences"),
-                "statements": q("SELECT count(*) FROM statements"),
-                "families": q("SELECT count(DISTINCT family) FROM families")}
+        return count_rows(self.conn)
 
     def signatures(self) -> Iterator[tuple]:
         yield from self.conn.execute(

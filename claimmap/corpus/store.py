@@ -206,6 +206,16 @@ def is_postgres_url(target) -> bool:
         ("postgresql://", "postgres://"))
 
 
+def count_rows(conn) -> dict[str, int]:
+    """``Store.stats()`` for a DB-API connection whose ``execute`` returns a cursor (the
+    SQLite and PostgreSQL backends share the table names)."""
+    q = lambda sql: int(conn.execute(sql).fetchone()[0])  # noqa: E731
+    return {"documents": q("SELECT count(*) FROM documents"),
+            "sentences": q("SELECT count(*) FROM sentences"),
+            "statements": q("SELECT count(*) FROM statements"),
+            "families": q("SELECT count(DISTINCT family) FROM families")}
+
+
 def families_from_rows(rows) -> list[dict]:
     """``Store.families()`` from (family, doc_id, kind, origin, origin_outlet, reason) rows
     ordered by family, then doc_id: one dict per family with its members in order."""
