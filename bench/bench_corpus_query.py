@@ -169,6 +169,29 @@ def window(day: str, days: int = 7) -> tuple[str, str]:
     return (d - timedelta(days=days)).isoformat(), (d + timedelta(days=days)).isoformat()
 
 
+def timed(fn, queries, windowed: bool) -> dict:
+    """pct() of ``fn(text, vector, date_from, date_to)`` over ``queries`` (rows starting with
+    text, vector, day), without or with a ±7-day window around each query's day."""
+    ts = []
+    for q, v, day, *_ in queries:
+        lo, hi = window(day) if windowed else (None, None)
+        t = time.perf_counter()
+        fn(q, v, lo, hi)
+        ts.append((time.perf_counter() - t) * 1000)
+    return pct(ts)
+
+
+def time_searches(store, queries) -> dict:
+    """hybrid (k=10), text and vector search (depth 50), without and with the window."""
+    out = {}
+    for w in (False, True):
+        sfx = "_7day_window" if w else ""
+        out["hybrid" + sfx] = timed(lambda q, v, lo, hi: store.hybrid(q, v, 10, lo, hi), queries, w)
+        out["text50" + sfx] = timed(lambda q, v, lo, hi: store.search_text(q, 50, lo, hi), queries, w)
+        out["vector50" + sfx] = timed(lambda q, v, lo, hi: store.search_vector(v, 50, lo, hi), queries, w)
+    return out
+
+
 def exact_top(mat: np.ndarray, idx: np.ndarray, v: np.ndarray, k: int,
               lo: str | None = None, hi: str | None = None) -> list[int]:
     scores = np.asarray(mat @ (v / np.linalg.norm(v)))
@@ -201,20 +224,7 @@ def measure(db: Path, queries, rebuild: bool) -> dict:
         out["first_query_after_reopen_ms"] = round((time.perf_counter() - t0) * 1000, 1)
         mat, idx = store._vectors()
 
-        def timed(fn, windowed: bool) -> dict:
-            ts = []
-            for q, v, day, _ in queries:
-                lo, hi = window(day) if windowed else (None, None)
-                t = time.perf_counter()
-                fn(q, v, lo, hi)
-                ts.append((time.perf_counter() - t) * 1000)
-            return pct(ts)
-
-        for w in (False, True):
-            sfx = "_7day_window" if w else ""
-            out["hybrid" + sfx] = timed(lambda q, v, lo, hi: store.hybrid(q, v, 10, lo, hi), w)
-            out["text50" + sfx] = timed(lambda q, v, lo, hi: store.search_text(q, 50, lo, hi), w)
-            out["vector50" + sfx] = timed(lambda q, v, lo, hi: store.search_vector(v, 50, lo, hi), w)
+        out.update(time_searches(store, queries))
         for w in (False, True):
             rec = []
             for q, v, day, _ in queries:

@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_corpus_query import pct, window
+from bench_corpus_query import time_searches, timed, window  # noqa: E402  (same timing rules)
 
 DIM = 384
 VOCAB = 20_000
@@ -231,20 +231,7 @@ def main() -> None:
         queries = make_queries(gen, args.queries)
         store.hybrid(queries[0][0], queries[0][1], 10)  # warm-up
 
-        def timed(fn, windowed: bool) -> dict:
-            ts = []
-            for q, v, day in queries:
-                lo, hi = window(day) if windowed else (None, None)
-                t = time.perf_counter()
-                fn(q, v, lo, hi)
-                ts.append((time.perf_counter() - t) * 1000)
-            return pct(ts)
-
-        for w in (False, True):
-            sfx = "_7day_window" if w else ""
-            out["hybrid" + sfx] = timed(lambda q, v, lo, hi: store.hybrid(q, v, 10, lo, hi), w)
-            out["text50" + sfx] = timed(lambda q, v, lo, hi: store.search_text(q, 50, lo, hi), w)
-            out["vector50" + sfx] = timed(lambda q, v, lo, hi: store.search_vector(v, 50, lo, hi), w)
+        out.update(time_searches(store, queries))
         # recall against exact cosine (numpy over the regenerated vectors), by query kind:
         # paraphrases have true neighbours (their document's sentences); for new text the
         # exact top 50 are near-ties at noise level, which no ANN index is expected to find
@@ -254,7 +241,7 @@ def main() -> None:
             os.environ["CLAIMMAP_PG_EF_SEARCH"] = str(ef)
             res: dict = {}
             if ef != out["ef_search"]:
-                res["vector50"] = timed(lambda q, v, lo, hi: store.search_vector(v, 50, lo, hi), False)
+                res["vector50"] = timed(lambda q, v, lo, hi: store.search_vector(v, 50, lo, hi), queries, False)
             for w in (False, True):
                 rec: dict = {}
                 for i, (q, v, day) in enumerate(queries[:args.recall_queries]):

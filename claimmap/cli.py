@@ -247,6 +247,15 @@ def _open_corpus(db: Optional[str]):
     return open_store(db or None)
 
 
+def _corpus_summary(format, result, stats: dict, what: str) -> None:
+    """The closing line of corpus add/load: JSON (result + corpus counts) or one text line."""
+    if format is CorpusFormat.json:
+        _write(json.dumps({**result.to_dict(), "corpus": stats}, indent=2), None)
+    else:
+        typer.echo(f"{what}; corpus: {stats['documents']} documents, {stats['sentences']} sentences, "
+                   f"{stats['statements']} statements, {stats['families']} families")
+
+
 @corpus_app.command("add")
 def corpus_add(
     sources: list[str] = typer.Argument(..., help="Files, folders, JSONL, WARC(.gz), URL lists (.txt) or URLs."),
@@ -278,13 +287,9 @@ def corpus_add(
         stats = store.stats()
     finally:
         store.close()
-    if format is CorpusFormat.json:
-        _write(json.dumps({**result.to_dict(), "corpus": stats}, indent=2), None)
-    else:
-        typer.echo(f"added {result.added}, skipped {result.skipped} (already in the corpus), "
-                   f"failed {result.failed}; corpus: {stats['documents']} documents, "
-                   f"{stats['sentences']} sentences, {stats['statements']} statements, "
-                   f"{stats['families']} families")
+    _corpus_summary(format, result, stats,
+                    f"added {result.added}, skipped {result.skipped} (already in the corpus), "
+                    f"failed {result.failed}")
     if result.total == 0:
         _fail("no articles found in the sources given", 1)
     if result.failed and result.failed == result.total:
@@ -351,14 +356,10 @@ def corpus_load(
         stats = store.stats()
     finally:
         store.close()
-    if format is CorpusFormat.json:
-        _write(json.dumps({**result.to_dict(), "corpus": stats}, indent=2), None)
-    else:
-        typer.echo(f"loaded {result.documents} documents from {result.days} days: added "
-                   f"{result.added}, skipped {result.skipped} (already in the corpus); families: "
-                   f"{result.families} ({result.families_source}); corpus: {stats['documents']} "
-                   f"documents, {stats['sentences']} sentences, {stats['statements']} statements, "
-                   f"{stats['families']} families")
+    _corpus_summary(format, result, stats,
+                    f"loaded {result.documents} documents from {result.days} days: added "
+                    f"{result.added}, skipped {result.skipped} (already in the corpus); families: "
+                    f"{result.families} ({result.families_source})")
 
 
 @app.command("batch")
