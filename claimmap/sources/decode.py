@@ -114,9 +114,15 @@ def _check_binary(data: bytes, mime: str | None) -> None:
     # a few stray NULs occur in real web pages; NULs at the start or in bulk mean binary
     if b"\x00" in sample[:1024] or sample.count(b"\x00") > len(sample) / 100:
         raise BinaryInputError("input contains NUL bytes: it looks binary, not text or HTML")
-    controls = sum(1 for b in sample if (b < 32 and b not in (9, 10, 12, 13)) or b == 127)
+    controls = len(_CONTROL_BYTES.findall(sample))
     if sample and controls / len(sample) > 0.05:
         raise BinaryInputError("input is mostly non-text bytes: it looks binary, not text or HTML")
+
+
+#: control bytes of a binary file (not tab, newline, form feed, carriage return)
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+#: control characters after decoding (C0 except tab/newline/form feed, DEL, C1)
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\r\x0e-\x1f\x7f-\x9f]")
 
 
 def _try_decode(data: bytes, codec: str) -> str | None:
@@ -256,7 +262,7 @@ def from_bytes(
     if not text.strip():
         raise EmptyInputError("input is empty (only whitespace)")
     sample = text[:65536]
-    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\f") or 0x7F <= ord(ch) < 0xA0)
+    controls = len(_CONTROL_CHARS.findall(sample))
     if controls / len(sample) > 0.05:
         raise BinaryInputError("input is mostly non-text characters: it looks binary, not text or HTML")
     host = host_of(url)
