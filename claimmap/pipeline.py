@@ -128,11 +128,14 @@ def add_checkworthiness(report: Report) -> Report:
 
 
 def analyze_document(doc: Document, *, framing: bool = True, techniques: bool = True,
-                     comments: bool = True) -> Report:
+                     comments: bool = True, disputes: bool = True) -> Report:
     """Run every stage on an already-read Document. ``framing=False`` stops after disputes (no
     framing, techniques or check-worthiness); ``techniques=False`` skips only the persuasion-
     technique model (the one stage that needs torch); ``comments=False`` leaves comment zones
-    unparsed (no sentences or statements from them: what the corpus ingest needs)."""
+    unparsed (no sentences or statements from them: what the corpus ingest needs);
+    ``disputes=False`` (only with ``framing=False``) leaves ``report.disputes`` empty: the corpus
+    stores statements, not the disputes between them, and finding them re-parses every
+    statement's content."""
     from claimmap.claims.disputes import find_disputes
     from claimmap.statements import extract
     from claimmap.zones import zone_document
@@ -144,7 +147,10 @@ def analyze_document(doc: Document, *, framing: bool = True, techniques: bool = 
     doc = check_language(doc, zones)
     sentences, statements = extract(doc, zones) if comments else extract(doc, zones, ARTICLE_ZONES)
     article_zones = {z.id for z in zones if z.kind in ARTICLE_ZONES}
-    disputes = find_disputes([s for s in statements if s.zone in article_zones], sentences)
+    if disputes or framing:
+        disputes = find_disputes([s for s in statements if s.zone in article_zones], sentences)
+    else:
+        disputes = []
     warnings = []
     if not statements:
         warnings.append("no attributed statements found in the article")
