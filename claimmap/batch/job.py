@@ -165,9 +165,9 @@ def _embedder_name(embed: bool) -> tuple[str | None, int | None]:
     if not embed:
         return None, None
     from claimmap import config
-    from claimmap.corpus.embed import PACKAGED, get_embedder
+    from claimmap.corpus.embed import DEFAULT, get_embedder
 
-    name = config.get("CLAIMMAP_EMBEDDER").strip() or PACKAGED
+    name = config.get("CLAIMMAP_EMBEDDER").strip() or DEFAULT
     emb = get_embedder(name)  # fail here, once, when the embedder cannot load
     return name, int(emb.dim)
 

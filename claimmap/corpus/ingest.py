@@ -313,6 +313,7 @@ class Prepared:
     sentences: list[SentenceRecord]
     statements: list[StatementRecord]
     signature: bytes
+    embedded: tuple | None = None  # (sentence embeddings, statement embeddings) when done early
 
 
 def prepare(doc: Document, source: str | None = None) -> Prepared:
@@ -322,7 +323,7 @@ def prepare(doc: Document, source: str | None = None) -> Prepared:
     from claimmap.pipeline import analyze_document
 
     outlet_hint = getattr(doc, "_outlet", None)
-    report = analyze_document(doc, framing=False, comments=False)
+    report = analyze_document(doc, framing=False, comments=False, disputes=False)
     d = report.document
     text = d.text
     body_zones = {z.id for z in report.zones if z.kind == "body"}
@@ -406,19 +407,38 @@ def refresh_families(store: Store) -> list[dict]:
     return fams
 
 
-def _warm_worker() -> None:  # pragma: no cover - runs in the worker processes
+_WORKER_EMBEDDER = None
+
+
+def _warm_worker(embedder_name: str | None = None) -> None:  # pragma: no cover - in the workers
+    global _WORKER_EMBEDDER
     from claimmap import nlp
 
     nlp.load()
+    if embedder_name:
+        try:  # one thread per worker: the workers already fill the cores
+            import torch
+
+            torch.set_num_threads(1)
+        except ImportError:
+            pass
+        from claimmap.corpus.embed import get_embedder
+
+        _WORKER_EMBEDDER = get_embedder(embedder_name)
 
 
-def _prepare_remote(doc: Document, source: str | None) -> Prepared:  # pragma: no cover - in workers
-    return prepare(doc, source=source)
+def _prepare_remote(doc: Document, source: str | None):  # pragma: no cover - in the workers
+    prep = prepare(doc, source=source)
+    if _WORKER_EMBEDDER is not None:
+        prep.embedded = embed_prepared([prep], _WORKER_EMBEDDER)[0]
+    return prep
 
 
-def _prepared_stream(loaded, workers: int):
+def _prepared_stream(loaded, workers: int, embedder=None):
     """(item, key, doc, Prepared or the exception) in input order; ``workers`` > 1 analyses in
-    that many processes (spawned: no fork after torch), ``workers * 4`` documents in flight."""
+    that many processes (spawned: no fork after torch), ``workers * 4`` documents in flight.
+    With workers, ``embedder`` (when ``get_embedder`` can load it by its name) also runs in the
+    workers, one thread each, and each Prepared comes back with ``embedded`` set."""
     if workers <= 1:
         for item, key, doc in loaded:
             if doc is None:
@@ -433,8 +453,17 @@ def _prepared_stream(loaded, workers: int):
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
+    name = getattr(embedder, "name", None) if embedder is not None else None
+    if name is not None:
+        from claimmap.corpus.embed import get_embedder
+
+        try:
+            if get_embedder(name) is not embedder:  # a custom object: embed here instead
+                name = None
+        except ClaimmapError:
+            name = None
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
-                             initializer=_warm_worker) as pool:
+                             initializer=_warm_worker, initargs=(name,)) as pool:
         window: deque = deque()
         for item, key, doc in loaded:
             fut = pool.submit(_prepare_remote, doc, item.label) if doc is not None else None
@@ -469,14 +498,14 @@ def ingest(store: Store, sources: list[str], *, embedder=None, batch_size: int =
     def flush() -> None:
         if not pending:
             return
-        preps = [p for _, _, p in pending if p is not None]
+        preps = [p for _, _, p in pending if p is not None and p.embedded is None]
         embs = iter(embed_prepared(preps, embedder))
         with store.batch():
             for item, key, p in pending:
                 if p is None:
                     store.mark_seen(key, None)
                     continue
-                e, se = next(embs)
+                e, se = p.embedded if p.embedded is not None else next(embs)
                 doc_id, added = store.add_document(p.record, p.sentences, p.statements, e,
                                                    p.signature, statement_embeddings=se)
                 store.mark_seen(key, doc_id)
@@ -529,7 +558,7 @@ def ingest(store: Store, sources: list[str], *, embedder=None, batch_size: int =
                 yield item, key, doc
 
     try:
-        for item, key, doc, prep in _prepared_stream(loaded(), workers):
+        for item, key, doc, prep in _prepared_stream(loaded(), workers, embedder):
             try:
                 if doc is None:
                     result.skipped += 1

@@ -37,10 +37,31 @@ NARRATED_MIN_CHECKWORTHINESS = 0.5
 #: share of the claim's content words an evidence sentence must contain to be about the same
 #: proposition (the stance model, trained on whole articles, calls most same-topic text related)
 MIN_RELEVANCE = 0.5
-#: with sentence embeddings (the corpus embedder), cosine similarity gate instead
+#: with sentence embeddings (the relevance embedder, CLAIMMAP_RELEVANCE_EMBEDDER: MiniLM by
+#: default), cosine similarity gate instead
 MIN_COSINE = 0.6
 
 StanceFn = Callable[[list[tuple[str, str]]], list[dict]]
+
+
+def _relevance_embedder(report, choice, embedder):
+    """The embedder of the relevance gate (see ``corroborate``), or None for the lexical gate."""
+    if choice is False:
+        return None
+    if choice is not None:
+        return choice
+    from claimmap import config
+
+    name = config.get("CLAIMMAP_RELEVANCE_EMBEDDER").strip()
+    if name in ("", "corpus") or (embedder is not None and getattr(embedder, "name", None) == name):
+        return embedder
+    from claimmap.corpus.embed import get_embedder
+
+    try:
+        return get_embedder(name)
+    except Exception as exc:  # noqa: BLE001  no model or no torch: lexical gate, said plainly
+        report.warnings.append(f"corroboration: relevance by word overlap ({str(exc).splitlines()[0]})")
+        return None
 
 
 def _article_body(report) -> str:
@@ -103,10 +124,14 @@ def _lookalikes(report, store: Store, body: str):
 
 
 def corroborate(report, store: Store, *, window_days: int | None = None, embedder=None,
-                stance: StanceFn | None = None, k: int = 12):
+                stance: StanceFn | None = None, k: int = 12, relevance_embedder=None):
     """Add ``copy_of`` to ``report.document`` and ``verdicts`` to ``report.extras`` (see module
     doc). ``window_days`` None = setting CLAIMMAP_WINDOW_DAYS; the window is dropped when the
     article has no date. ``embedder`` None = the corpus embedder setting; False = text only.
+    ``relevance_embedder`` (the gate's cosine between claim and evidence; None = setting
+    CLAIMMAP_RELEVANCE_EMBEDDER, or ``embedder`` itself when that is an object other than the
+    setting's; False = content-word overlap) is independent of the corpus's vectors: the corpus
+    can hold fast static vectors for recall while the gate reads MiniLM.
     ``stance`` defaults to the configured stance model. The stance model only reads evidence
     that passed the relevance gate; families are computed once over the article and every
     document found."""
@@ -138,17 +163,24 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
     queries = list(dict.fromkeys((st.content.text, speaker_of(st)) for st in claims))
     vecs: dict = {}
     t0 = clock()
+    texts = list(dict.fromkeys(q for q, _ in queries))
     if embedder is not False and queries:
         try:
             if embedder is None:
                 from claimmap.corpus.embed import get_embedder
 
                 embedder = get_embedder()
-            texts = list(dict.fromkeys(q for q, _ in queries))
             vecs = dict(zip(texts, embedder.encode(texts)))
         except Exception as exc:  # noqa: BLE001  no model or no torch: text-only retrieval, said plainly
             report.warnings.append(f"corroboration: vector search off ({str(exc).splitlines()[0]})")
             vecs, embedder = {}, None
+    gate, gate_vecs = _relevance_embedder(report, relevance_embedder, embedder), {}
+    if gate is not None and texts:
+        try:
+            gate_vecs = vecs if gate is embedder else dict(zip(texts, gate.encode(texts)))
+        except Exception as exc:  # noqa: BLE001  no model or no torch: lexical gate, said plainly
+            report.warnings.append(f"corroboration: relevance by word overlap ({str(exc).splitlines()[0]})")
+            gate = None
     timings["embed"] = clock() - t0
 
     # 1. retrieval, per distinct (content, speaker)
@@ -162,6 +194,8 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
                                        date_to=date_to, exclude_docs=same, docs=docs)
         except ClaimmapError as exc:  # e.g. a corpus embedded with another model
             report.warnings.append(f"corroboration: vector search off ({exc})")
+            if gate is embedder:
+                gate, gate_vecs = None, {}
             vecs, embedder = {}, None
             found[(q, spk)] = retrieve(store, query, None, k=k, date_from=date_from,
                                        date_to=date_to, exclude_docs=same, docs=docs)
@@ -173,7 +207,7 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
     rel: dict[tuple[str, str], tuple[float, bool]] = {}
     pairs = list(dict.fromkeys((q, c.text) for (q, _), cands in found.items() for c in cands))
     words = {t: content_words(t) for t in dict.fromkeys(x for p in pairs for x in p)}
-    if embedder is not None and vecs and pairs:
+    if gate is not None and gate_vecs and pairs:
         import numpy as np
 
         # a sentence sharing no content word with the claim is not about it: not encoded
@@ -182,11 +216,11 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
                 rel[(q, t)] = (0.0, False)
         texts = list(dict.fromkeys(t for p in pairs if p not in rel for t in p[1:]))
         unit = {}
-        for t, v in zip(texts, embedder.encode(texts) if texts else []):
+        for t, v in zip(texts, gate.encode(texts) if texts else []):
             v = np.asarray(v, dtype=np.float32)
             unit[t] = v / (np.linalg.norm(v) or 1.0)
         for q in {q for q, _ in pairs}:
-            v = np.asarray(vecs[q], dtype=np.float32)
+            v = np.asarray(gate_vecs[q], dtype=np.float32)
             unit[q] = v / (np.linalg.norm(v) or 1.0)
         for q, t in pairs:
             if (q, t) not in rel:
