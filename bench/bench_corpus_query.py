@@ -8,7 +8,8 @@ The store (kept in ``--dir`` and reused when it already holds the requested corp
 ``--sentences`` generated sentences in documents of 20-30 sentences (40k documents at 1M),
 12-25 words each from a Zipf-distributed vocabulary of 20k pseudo-words (as ``bench_corpus.py``),
 published over 2024 in ingest order (ids grow with the day) except 10% back-filled documents
-with a random day. Vectors (384 dimensions, MiniLM's size):
+with a random day. Vectors (``--dim``: 384 dimensions, MiniLM's size, by default; 256 is the
+static corpus embedder's):
 
 - ``text`` (default): a stand-in for a sentence embedding with the structure ANN indexes
   rely on: unit(Σ idf(w)·E[w] over the sentence's words + a per-document topic + noise), E a
@@ -50,7 +51,8 @@ VOCAB = 20_000
 class Gen:
     """Deterministic text/vector generator shared by the fill and the queries."""
 
-    def __init__(self, vectors: str, seed: int = 0):
+    def __init__(self, vectors: str, seed: int = 0, dim: int = DIM):
+        self.dim = dim
         prng = random.Random(seed)
         self.vocab = ["".join(prng.choice("bcdfghklmnprstvz") + prng.choice("aeiou")
                               for _ in range(prng.randint(2, 4))) + str(i) for i in range(VOCAB)]
@@ -59,7 +61,7 @@ class Gen:
         self.idf = np.log(2.0 + np.arange(VOCAB)).astype(np.float32)
         self.vectors = vectors
         rng = np.random.default_rng(seed + 1)
-        self.E = rng.standard_normal((VOCAB, DIM), dtype=np.float32) / np.sqrt(DIM)
+        self.E = rng.standard_normal((VOCAB, dim), dtype=np.float32) / np.sqrt(dim)
 
     def word_ids(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.searchsorted(self.cum, rng.random(n))
@@ -68,19 +70,19 @@ class Gen:
               topics: np.ndarray) -> np.ndarray:
         n = len(word_ids)
         if self.vectors == "random":
-            out = rng.standard_normal((n, DIM), dtype=np.float32)
+            out = rng.standard_normal((n, self.dim), dtype=np.float32)
         else:
-            out = np.zeros((n, DIM), dtype=np.float32)
+            out = np.zeros((n, self.dim), dtype=np.float32)
             for i, ids in enumerate(word_ids):
                 bow = self.idf[ids] @ self.E[ids]
                 out[i] = bow / (np.linalg.norm(bow) or 1.0)
-            noise = rng.standard_normal((n, DIM), dtype=np.float32) / np.sqrt(DIM)
+            noise = rng.standard_normal((n, self.dim), dtype=np.float32) / np.sqrt(self.dim)
             out = 0.8 * out + 0.5 * topics + 0.3 * noise
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
-def unit_rows(rng: np.random.Generator, n: int) -> np.ndarray:
-    t = rng.standard_normal((n, DIM), dtype=np.float32)
+def unit_rows(rng: np.random.Generator, n: int, dim: int = DIM) -> np.ndarray:
+    t = rng.standard_normal((n, dim), dtype=np.float32)
     return t / np.linalg.norm(t, axis=1, keepdims=True)
 
 
@@ -108,7 +110,7 @@ def fill(db: Path, n_sent: int, gen: Gen) -> dict:
                         day = DAY0 + timedelta(days=d * 366 // n_docs)
                     ids = [gen.word_ids(rng, int(rng.integers(12, 26))) for _ in range(sizes[d])]
                     sents = [" ".join(gen.vocab[i] for i in s) + "." for s in ids]
-                    topic = unit_rows(rng, 1)
+                    topic = unit_rows(rng, 1, gen.dim)
                     vecs = gen.embed(rng, ids, topic)
                     store.add_document(
                         DocRecord(text=f"doc {d} " + " ".join(sents), published=day.isoformat(),
@@ -144,13 +146,13 @@ def make_queries(db: Path, n: int, gen: Gen, seed: int = 11) -> list[tuple]:
             ids = np.array([int(w.lstrip("abcdefghijklmnopqrstuvwxyz")) for w in span])
             src = np.frombuffer(blob, dtype=np.float32)
             if gen.vectors == "random":
-                v = src + 0.5 * unit_rows(rng, 1)[0]
+                v = src + 0.5 * unit_rows(rng, 1, gen.dim)[0]
             else:  # same topic neighbourhood as the source sentence
                 v = gen.embed(rng, [ids], src[None, :])[0]
             out.append((" ".join(span), v.astype(np.float32), day, sid))
         else:
             ids = gen.word_ids(rng, int(rng.integers(8, 17)))
-            v = gen.embed(rng, [ids], unit_rows(rng, 1))[0]
+            v = gen.embed(rng, [ids], unit_rows(rng, 1, gen.dim))[0]
             day = (DAY0 + timedelta(days=int(rng.integers(0, 366)))).isoformat()
             out.append((" ".join(gen.vocab[i] for i in ids), v, day, None))
     conn.close()
@@ -242,14 +244,17 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--vectors", choices=["text", "random"], default="text")
     ap.add_argument("--dir", type=Path, default=Path("/tmp/cmbench"))
+    ap.add_argument("--dim", type=int, default=DIM,
+                    help="vector size: 384 = MiniLM, 256 = the static corpus embedder")
     ap.add_argument("--no-rebuild", action="store_true",
                     help="keep the derived vector files (no build-time measurement)")
     args = ap.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
-    db = args.dir / f"q-{args.vectors}-{args.sentences}.db"
+    db = args.dir / (f"q-{args.vectors}-{args.sentences}" + ("" if args.dim == DIM else f"-d{args.dim}") + ".db")
     meta = db.parent / (db.name + ".meta.json")
-    gen = Gen(args.vectors)
+    gen = Gen(args.vectors, dim=args.dim)
     out: dict = {"cpus": os.cpu_count(), "sentences": args.sentences, "vectors": args.vectors,
+                 "dim": args.dim,
                  "settings": {k: v for k, v in os.environ.items() if k.startswith("CLAIMMAP_CORPUS")}}
     if not meta.exists():
         for p in args.dir.glob(db.name + "*"):

