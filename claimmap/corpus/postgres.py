@@ -48,6 +48,7 @@ from claimmap.corpus.store import (
     StoredDocument,
     bulk_item,
     day_of,
+    dimension_error,
     count_rows,
     families_from_rows,
     rrf,
@@ -663,7 +664,7 @@ class PostgresStore:
             return []
         v = np.asarray(vec, dtype=np.float32).reshape(-1)
         if v.shape[0] != dim:
-            raise ClaimmapError(f"query vector has {v.shape[0]} dimensions, the corpus {dim}")
+            raise dimension_error(v.shape[0], dim)
         if not np.isfinite(v).all():
             raise ClaimmapError("query vector contains NaN or infinity")
         if not np.any(v):  # a zero vector has no direction: every similarity is 0

@@ -40,6 +40,7 @@ from claimmap.corpus.store import (
     StatementRecord,
     StoredDocument,
     day_of,
+    dimension_error,
     count_rows,
     families_from_rows,
     rrf,
@@ -542,7 +543,7 @@ class SQLiteStore:
             return None
         v = np.asarray(vec, dtype=np.float32).reshape(-1)
         if v.shape[0] != mat.shape[1]:
-            raise ClaimmapError(f"query vector has {v.shape[0]} dimensions, the corpus {mat.shape[1]}")
+            raise dimension_error(v.shape[0], mat.shape[1])
         v = v / (np.linalg.norm(v) or 1.0)
         lo, hi = day_of(date_from), day_of(date_to)
         mode = self._vector_mode(len(mat))

