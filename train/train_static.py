@@ -1,8 +1,9 @@
 """Fit the static corpus embedder to MiniLM's sentence space on news text ("tokenlearn" idea).
 
-    .venv/bin/pip install "model2vec[distill]==0.10.0"
+    .venv/bin/pip install "model2vec[distill]==0.10.0"   # pulls transformers < 5.4: use a
+    # separate venv, or reinstall requirements.txt afterwards (claimmap itself needs only model2vec)
     .venv/bin/python train/train_static.py [--data ../shared/data/fnc-1] [--dims 256]
-        [--epochs 4] [--out claimmap/data/models/static-minilm-l6]
+        [--epochs 2] [--out claimmap/data/models/static-minilm-l6]
 
 1. Sentences: the FNC-1 train headlines (short claims, like the queries corroboration sends),
    then every body of the FNC-1 *train* split and the ARC train corpus (split on sentence ends);
@@ -52,7 +53,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "fnc-1")
     ap.add_argument("--dims", type=int, default=256)
-    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--lr", type=float, default=0.02)
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--max-sentences", type=int, default=0)
