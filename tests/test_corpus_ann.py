@@ -175,3 +175,48 @@ def test_sign_bit_stage(store, monkeypatch, tmp_path):
     bits = np.load(tmp_path / "c.db.vec.i8.bits.npy")
     np.save(tmp_path / "c.db.vec.i8.bits.npy", 255 - bits)  # wrong bits: never used
     assert ann.Int8Index.load(mat, idx, store._vec_paths()[0]) is None
+
+
+@needs_numkong
+def test_windowed_budgeted_text_search_rescores_every_match_in_the_window(store, monkeypatch):
+    """With a current vector mirror, a windowed budgeted search dates every match of the kept
+    terms (no FTS5 ranking) and re-scores all those inside the window: never worse than ranking
+    first, and the same results as an exhaustive BM25 over the in-window matches."""
+    import claimmap.corpus.sqlite as sq
+
+    texts = _fill(store)
+    monkeypatch.setenv("CLAIMMAP_CORPUS_TEXT_BUDGET", "30")
+    q, lo, hi = "harbour quay ferry storm", "2024-03-01", "2024-05-31"
+    store.search_vector(EMB.encode([q])[0], 5)  # loads the mirror (sentence id -> day)
+    assert store._mirror_is_current()
+    monkeypatch.setattr(sq, "WINDOW_RESCORE_MAX", 0)  # the ranked path
+    ranked = store.search_text(q, 15, date_from=lo, date_to=hi)
+    monkeypatch.setattr(sq, "WINDOW_RESCORE_MAX", 2000)
+    every = store.search_text(q, 15, date_from=lo, date_to=hi)
+    assert every and all(lo <= h.published <= hi for h in every)
+    assert [h.score for h in every] == sorted((h.score for h in every), reverse=True)
+    for a, b in zip(every, ranked):
+        assert a.score >= b.score - 1e-9
+    # exhaustive reference: every in-window sentence holding a kept term, BM25 over all terms
+    totals = store._fts_totals()
+    terms = list(dict.fromkeys(sq._tokens(q)))
+    dfs = store._dfs(terms, totals[0])
+    keep, used = [], 0
+    for t in sorted(terms, key=lambda t: (dfs[t], t)):
+        if keep and used + dfs[t] > 30:
+            break
+        keep.append(t)
+        used += dfs[t]
+    rows = store.conn.execute(
+        "SELECT s.text FROM sentences s JOIN documents d ON d.id = s.doc_id"
+        " WHERE d.published BETWEEN ? AND ?", (lo, hi + "T99")).fetchall()
+    idf = {t: max(1e-6, np.log((totals[0] - dfs[t] + 0.5) / (dfs[t] + 0.5))) for t in terms}
+    want = sorted((sq._bm25(t, terms, idf, totals[1]) for (t,) in rows
+                   if set(sq._tokens(t)) & set(keep)), reverse=True)[:15]
+    assert [h.score for h in every] == pytest.approx(want, rel=1e-6)
+    # a stale mirror (a document added since) falls back to the ranked path, still correct
+    store.add_document(DocRecord(text="harbour quay late", url="late", published="2024-04-02"),
+                       [SentenceRecord("harbour quay late")], [], EMB.encode(["harbour quay late"]))
+    assert not store._mirror_is_current()
+    late = store.search_text(q, 15, date_from=lo, date_to=hi)
+    assert late and all(lo <= h.published <= hi for h in late)

@@ -96,6 +96,9 @@ def _day_ordinal(day: str | None) -> int:
 EXACT_MAX = 50_000
 #: int8 candidates re-scored exactly per vector query (at least 4 x k)
 RERANK = 400
+#: a windowed full-text search re-scores every in-window match of the kept terms when there are
+#: at most this many (else FTS5 ranks the matches first, as without a window)
+WINDOW_RESCORE_MAX = 2000
 #: FTS5 bm25() parameters, for re-scoring candidates the same way
 BM25_K1, BM25_B = 1.2, 0.75
 
@@ -385,11 +388,22 @@ class SQLiteStore:
         if not keep:
             return []
         match = " OR ".join(f'"{t}"' for t in keep)
-        cand = [r[0] for r in self.conn.execute(
-            "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?",
-            (match, depth))]
-        if wsql:  # drop what the vector mirror already places outside the window
-            cand = self._maybe_in_window(cand, lo, hi)
+        cand = None
+        if wsql and self._mirror_is_current():
+            # a window: every match of the kept terms, unranked (FTS5 scores nothing), is dated
+            # by the vector mirror; when few fall inside, all of them are re-scored below
+            # instead of FTS5 ranking every match to keep its top ``depth``
+            every = [r[0] for r in self.conn.execute(
+                "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?", (match,))]
+            inside = self._maybe_in_window(every, lo, hi)
+            if len(inside) <= WINDOW_RESCORE_MAX:
+                cand = inside
+        if cand is None:
+            cand = [r[0] for r in self.conn.execute(
+                "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?",
+                (match, depth))]
+            if wsql:  # drop what the vector mirror already places outside the window
+                cand = self._maybe_in_window(cand, lo, hi)
         found = []
         for a in range(0, len(cand), 500):
             part = cand[a:a + 500]
@@ -404,6 +418,11 @@ class SQLiteStore:
         scored = sorted(((_bm25(text, terms, idf, avgdl), sid, doc, text, url, pub)
                          for sid, doc, text, url, pub in found), key=lambda r: (-r[0], r[1]))
         return [Hit(sid, doc, text, sc, url, pub) for sc, sid, doc, text, url, pub in scored[:k]]
+
+    def _mirror_is_current(self) -> bool:
+        """Whether the vector mirror (sentence id → day) reflects the database as it is now."""
+        cache = self._vec_cache
+        return bool(cache) and cache[3] == self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def _maybe_in_window(self, ids: list[int], lo: str | None, hi: str | None) -> list[int]:
         """``ids`` less those the current vector mirror (when it is up to date; it is never
