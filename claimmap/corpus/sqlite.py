@@ -427,12 +427,9 @@ class SQLiteStore:
     def _maybe_in_window(self, ids: list[int], lo: str | None, hi: str | None) -> list[int]:
         """``ids`` less those the current vector mirror (when it is up to date; it is never
         rebuilt here) dates outside the window; ids it does not hold are kept."""
+        if not ids or not self._mirror_is_current():
+            return ids
         cache = self._vec_cache
-        if not cache or not ids:
-            return ids
-        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
-        if cache[3] != version:
-            return ids
         sid = np.asarray(cache[2][:, 0])
         arr = np.asarray(ids, dtype=np.int64)
         pos = np.minimum(np.searchsorted(sid, arr), len(sid) - 1)
