@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,10 @@ def _texts() -> list[str]:
     if seed.exists():
         files.append(seed)
     text = "\n".join(f.read_text("utf-8") for f in files)
+    for jl in sorted((ROOT / "tests" / "fixtures").glob("*/*.jsonl")):  # our fixture articles
+        for line in jl.read_text("utf-8").splitlines():
+            rec = json.loads(line) if line.strip() else {}
+            text += "\n" + (rec.get("text") or "")
     # the ruler's two-token and special patterns: contractions, "gon na", spaces, odd tags
     text += ("\nThey ain't coming, y'all. We're gonna win, I'm sure, you ain't seen nothin'.\n"
              "   Spaces   here  \t and\u00a0there. U.S.-based Dr. O'Neil didn't say 'em... ok?? "
@@ -34,7 +39,7 @@ def test_fast_match_equals_spacy_matcher():
     ruler = nlp.get_pipe("attribute_ruler")
     fast = nlp_fast.FastMatch(ruler)
     docs = list(nlp.pipe(_texts(), disable=["attribute_ruler", "lemmatizer", "ner"]))
-    assert sum(len(d) for d in docs) > 3000
+    assert sum(len(d) for d in docs) > 1500  # ~1.9k without ../shared, ~6k with the seed
     n_matches = 0
     for d in docs:
         want = ruler.match(d)
