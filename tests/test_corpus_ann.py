@@ -1,5 +1,5 @@
 """The SQLite store's large-corpus search paths, forced on small corpora: int8 vector candidates
-re-scored exactly (claimmap.corpus.ann) and budgeted full-text ranking."""
+re-scored exactly (claimmap.corpus.ann). The postings text index: tests/test_corpus_postings.py."""
 
 from __future__ import annotations
 
@@ -132,32 +132,6 @@ def test_top_candidates_finds_the_best():
     assert sorted(ann.top_candidates(scores[:50], 100).tolist()) == list(range(50))
 
 
-def test_budgeted_text_search(store, monkeypatch):
-    texts = _fill(store)
-    target = texts[200]
-    monkeypatch.setenv("CLAIMMAP_CORPUS_TEXT_BUDGET", "0")
-    exact = store.search_text(target, 10)
-    exact_w = store.search_text("harbour quay ferry", 20, date_from="2024-03-01",
-                                date_to="2024-03-31")
-    monkeypatch.setenv("CLAIMMAP_CORPUS_TEXT_BUDGET", "30")  # every common word is over it
-    assert store._fts_totals()[0] == len(texts)
-    got = store.search_text(target, 10)
-    assert got[0].text == exact[0].text == target  # its rare token item<d>x<j> selects it
-    assert [h.score for h in got] == sorted((h.score for h in got), reverse=True)
-    assert got[0].score == pytest.approx(exact[0].score, rel=1e-6)  # same BM25 as FTS5
-    windowed = store.search_text("harbour quay ferry", 20, date_from="2024-03-01",
-                                 date_to="2024-03-31")
-    assert windowed and all("2024-03-01" <= h.published <= "2024-03-31" for h in windowed)
-    assert {h.document_id for h in windowed} <= {h.document_id for h in store.search_text(
-        "harbour quay ferry", 10_000, date_from="2024-03-01", date_to="2024-03-31")}
-    assert len(windowed) >= 10 and len(exact_w) == 20  # fewer terms rank fewer sentences
-    assert store.search_text("zzzunknownword harbour", 5)  # unknown terms are skipped
-    assert store.search_text("zzzunknownword", 5) == []
-    assert store.search_text("harbour", 5, date_from="2030-01-01") == []
-    both = store.hybrid(target, EMB.encode([target])[0], 5)
-    assert both[0].text == target
-
-
 @needs_numkong
 def test_sign_bit_stage(store, monkeypatch, tmp_path):
     """Large indexes pre-select rows by sign-bit Hamming distance: forced on a small corpus."""
@@ -178,45 +152,18 @@ def test_sign_bit_stage(store, monkeypatch, tmp_path):
 
 
 @needs_numkong
-def test_windowed_budgeted_text_search_rescores_every_match_in_the_window(store, monkeypatch):
-    """With a current vector mirror, a windowed budgeted search dates every match of the kept
-    terms (no FTS5 ranking) and re-scores all those inside the window: never worse than ranking
-    first, and the same results as an exhaustive BM25 over the in-window matches."""
-    import claimmap.corpus.sqlite as sq
-
-    texts = _fill(store)
-    monkeypatch.setenv("CLAIMMAP_CORPUS_TEXT_BUDGET", "30")
-    q, lo, hi = "harbour quay ferry storm", "2024-03-01", "2024-05-31"
-    store.search_vector(EMB.encode([q])[0], 5)  # loads the mirror (sentence id -> day)
-    assert store._mirror_is_current()
-    monkeypatch.setattr(sq, "WINDOW_RESCORE_MAX", 0)  # the ranked path
-    ranked = store.search_text(q, 15, date_from=lo, date_to=hi)
-    monkeypatch.setattr(sq, "WINDOW_RESCORE_MAX", 2000)
-    every = store.search_text(q, 15, date_from=lo, date_to=hi)
-    assert every and all(lo <= h.published <= hi for h in every)
-    assert [h.score for h in every] == sorted((h.score for h in every), reverse=True)
-    for a, b in zip(every, ranked):
-        assert a.score >= b.score - 1e-9
-    # exhaustive reference: every in-window sentence holding a kept term, BM25 over all terms
-    totals = store._fts_totals()
-    terms = list(dict.fromkeys(sq._tokens(q)))
-    dfs = store._dfs(terms, totals[0])
-    keep, used = [], 0
-    for t in sorted(terms, key=lambda t: (dfs[t], t)):
-        if keep and used + dfs[t] > 30:
-            break
-        keep.append(t)
-        used += dfs[t]
-    rows = store.conn.execute(
-        "SELECT s.text FROM sentences s JOIN documents d ON d.id = s.doc_id"
-        " WHERE d.published BETWEEN ? AND ?", (lo, hi + "T99")).fetchall()
-    idf = {t: max(1e-6, np.log((totals[0] - dfs[t] + 0.5) / (dfs[t] + 0.5))) for t in terms}
-    want = sorted((sq._bm25(t, terms, idf, totals[1]) for (t,) in rows
-                   if set(sq._tokens(t)) & set(keep)), reverse=True)[:15]
-    assert [h.score for h in every] == pytest.approx(want, rel=1e-6)
-    # a stale mirror (a document added since) falls back to the ranked path, still correct
-    store.add_document(DocRecord(text="harbour quay late", url="late", published="2024-04-02"),
-                       [SentenceRecord("harbour quay late")], [], EMB.encode(["harbour quay late"]))
-    assert not store._mirror_is_current()
-    late = store.search_text(q, 15, date_from=lo, date_to=hi)
-    assert late and all(lo <= h.published <= hi for h in late)
+def test_split_scan_equals_numpy(monkeypatch):
+    """The full int8 scan, split across threads, gives numpy's integer dot products."""
+    monkeypatch.setattr(ann, "SPLIT_MIN", 1000)
+    monkeypatch.setattr(ann, "_cpus", lambda: 3)
+    rng = np.random.default_rng(4)
+    mat = rng.standard_normal((5003, 48)).astype(np.float32)
+    mat /= np.linalg.norm(mat, axis=1, keepdims=True)
+    idx = np.stack([np.arange(1, 5004), np.zeros(5003, dtype=np.int64)], axis=1)
+    index = ann.Int8Index.build(mat, idx, None)
+    v = mat[17]
+    want = index.q.astype(np.int64) @ ann._quantize(v, index.scale).astype(np.int64)
+    assert np.array_equal(index.scores(v).astype(np.int64), want)
+    rows = np.array([5, 17, 4000, 5002])
+    assert np.array_equal(index.scores(v, rows).astype(np.int64), want[rows])
+    assert 17 in index.candidates(v, 10)

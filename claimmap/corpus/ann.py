@@ -6,7 +6,7 @@ exact path). For large corpora this module keeps a quantised copy beside it,
 ``<db>.vec.i8.json`` ({n, max_id, dim, scale, mean}) (and, when ``BITS_MIN`` is reached,
 ``<db>.vec.i8.bits.npy``: sign bits of the rows less the mean; off by default). A query scans
 the int8 rows with numkong's SIMD
-dot products (``dots_packed``), keeps the best ``rerank`` candidates and re-scores them exactly
+dot products (``cdist``, split across the CPUs), keeps the best ``rerank`` candidates and re-scores them exactly
 against the float32 mirror, so every returned score is the exact cosine and a result differs
 from exact search only where a true top-k row is not among the int8 candidates (measured:
 recall@50 = 1.0 at 1M sentences with 400 candidates, bench/RESULTS-corpus-query.md).
@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +35,8 @@ except ImportError:  # pragma: no cover - exercised only where numkong is missin
     _nk = None
 
 CHUNK = 65_536
+#: a full int8 scan is split into one part per CPU (up to 4) of at least this many rows
+SPLIT_MIN = 100_000
 #: above this many rows a query would first rank the rows by Hamming distance between sign bits
 #: (centred on the mean vector; a 32nd of the float32 bytes) and scan only the best
 #: ``BITS_CANDIDATES`` with int8. Off: with numkong 7.8 the Hamming pass over 48 MB took ~60%
@@ -162,16 +166,47 @@ class Int8Index:
         return cand if rows is None else rows[cand]
 
     def scores(self, v: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-        """int32 dot products of the quantised query with every row (or ``rows``)."""
+        """Dot products of the quantised query with every row (or ``rows``), as float32 (exact
+        integers while dim x 127² < 2²⁴, i.e. up to 1,040 dimensions). A full scan of a large
+        index is split across the CPUs (numkong releases the GIL)."""
         qv = _quantize(v, self.scale)[None, :]
-        packed = _nk.dots_pack(qv)
         if rows is None:
-            return np.asarray(_nk.dots_packed(self.q, packed)).reshape(-1)
-        out = np.empty(len(rows), dtype=np.int32)
+            n = len(self.q)
+            out = np.empty((n, 1), dtype=np.float32)
+            parts = min(_cpus(), max(1, n // SPLIT_MIN))
+            bounds = [n * i // parts for i in range(parts + 1)]
+            futures = [_scan_pool().submit(_dots, self.q[a:b], qv, out[a:b])
+                       for a, b in zip(bounds[1:-1], bounds[2:])]
+            _dots(self.q[:bounds[1]], qv, out[:bounds[1]])
+            for f in futures:
+                f.result()
+            return out.reshape(-1)
+        out = np.empty((len(rows), 1), dtype=np.float32)
         for a in range(0, len(rows), CHUNK):
-            sub = np.ascontiguousarray(self.q[rows[a:a + CHUNK]])
-            out[a:a + CHUNK] = np.asarray(_nk.dots_packed(sub, packed)).reshape(-1)
-        return out
+            _dots(np.ascontiguousarray(self.q[rows[a:a + CHUNK]]), qv, out[a:a + CHUNK])
+        return out.reshape(-1)
+
+
+def _dots(q: np.ndarray, qv: np.ndarray, out: np.ndarray) -> None:
+    if len(q):
+        _nk.cdist(q, qv, metric="dot", out=out)
+
+
+def _cpus() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _scan_pool() -> ThreadPoolExecutor:
+    """Threads shared by every index's split scans (created on first use)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max(1, _cpus() - 1), thread_name_prefix="claimmap-scan")
+        return _POOL
 
 
 def top_candidates(scores: np.ndarray, r: int) -> np.ndarray:

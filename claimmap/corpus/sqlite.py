@@ -8,20 +8,20 @@ memory-mapped and rebuilt from the BLOBs whenever they do not match the database
 after a crash), so the database is the only source of truth. Vector search is exact (one matrix
 product with numpy) below ``EXACT_MAX`` vectors; above it (setting CLAIMMAP_CORPUS_VECTOR_INDEX)
 an int8 copy of the matrix (``claimmap.corpus.ann``) picks candidates that are re-scored
-exactly. Full-text search ranks with FTS5's ``bm25()``; when the query's terms would make FTS5
-rank more than CLAIMMAP_CORPUS_TEXT_BUDGET postings, only the rarest terms select candidates
-(ranked inside FTS5) and the candidates are re-scored with BM25 over every query term.
+exactly. Full-text search ranks with FTS5's ``bm25()`` on small corpora; above ``POSTINGS_MIN``
+sentences (setting CLAIMMAP_CORPUS_TEXT_INDEX) a derived postings copy of the sentences' terms
+(``claimmap.corpus.postings``, ``<db>.post.*``) returns the exact BM25 top k without scoring
+every match.
 ``hybrid`` runs the vector side in a worker thread beside the text side on large corpora.
 """
 
 from __future__ import annotations
 
-import math
+import mmap
 import os
 import re
 import sqlite3
 import unicodedata
-from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -32,6 +32,7 @@ import numpy as np
 
 from claimmap import config
 from claimmap.corpus import ann
+from claimmap.corpus.postings import PostingsIndex
 from claimmap.corpus.store import (
     DateLike,
     DocRecord,
@@ -96,11 +97,9 @@ def _day_ordinal(day: str | None) -> int:
 EXACT_MAX = 50_000
 #: int8 candidates re-scored exactly per vector query (at least 4 x k)
 RERANK = 400
-#: a windowed full-text search re-scores every in-window match of the kept terms when there are
-#: at most this many (else FTS5 ranks the matches first, as without a window)
-WINDOW_RESCORE_MAX = 2000
-#: FTS5 bm25() parameters, for re-scoring candidates the same way
-BM25_K1, BM25_B = 1.2, 0.75
+#: above this many sentences full-text search ranks with the postings copy (exact BM25 top k,
+#: ``claimmap.corpus.postings``) instead of FTS5 ranking every match
+POSTINGS_MIN = 20_000
 
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -113,34 +112,16 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall("".join(c for c in folded if not unicodedata.combining(c)))
 
 
-def _varints(blob: bytes) -> list[int]:
-    """SQLite varints (as FTS5 stores its 'averages' record)."""
-    out, i = [], 0
-    while i < len(blob):
-        v = 0
-        for j in range(9):
-            b = blob[i]
-            i += 1
-            if j == 8:
-                v = (v << 8) | b
-                break
-            v = (v << 7) | (b & 0x7F)
-            if not b & 0x80:
-                break
-        out.append(v)
-    return out
-
-
-def _bm25(text: str, terms: list[str], idf: dict[str, float], avgdl: float) -> float:
-    toks = _tokens(text)
-    tf = Counter(toks)
-    norm = BM25_K1 * (1 - BM25_B + BM25_B * len(toks) / avgdl)
-    score = 0.0
-    for t in terms:
-        f = tf.get(t)
-        if f:
-            score += idf[t] * f * (BM25_K1 + 1) / (f + norm)
-    return score
+def _populate(arr: np.ndarray) -> None:
+    """Map every page of a memory-mapped array now (MADV_POPULATE_READ, Linux 5.14+; ~50 ms
+    per GB from the page cache) instead of one page fault per row at query time."""
+    mm = getattr(arr, "_mmap", None)
+    if mm is None:
+        return
+    try:
+        mm.madvise(getattr(mmap, "MADV_POPULATE_READ", 22))
+    except (OSError, ValueError, AttributeError):  # older kernel or platform: fault on demand
+        pass
 
 
 class SQLiteStore:
@@ -161,8 +142,7 @@ class SQLiteStore:
         self._vec_cache: tuple | None = None
         self._ann_cache: tuple | None = None   # (matrix it belongs to, Int8Index or None)
         self._day_cache: tuple | None = None   # (idx it belongs to, row order by day, days)
-        self._df_cache: dict[str, int] = {}
-        self._df_rows = 0
+        self._post_cache: tuple | None = None  # ((count, max id), data_version, index or None)
         self._pool: ThreadPoolExecutor | None = None
 
     # -- transactions -------------------------------------------------------------------------
@@ -229,7 +209,7 @@ class SQLiteStore:
                 [(doc_id, st.speaker, st.canonical, st.side, st.cue, st.content, st.kind,
                   st.polarity, semb[i].tobytes() if semb is not None else None)
                  for i, st in enumerate(statements)])
-        self._vec_cache = None
+        self._vec_cache = self._post_cache = None
         return doc_id, True
 
     def add_many(self, items) -> list[tuple[int, bool]]:
@@ -305,9 +285,12 @@ class SQLiteStore:
         if not q:
             return []
         wsql, wargs = self._window(date_from, date_to)
-        pruned = self._search_text_pruned(query, int(k), day_of(date_from), day_of(date_to))
-        if pruned is not None:
-            return pruned
+        index = self._postings()
+        if index is not None:
+            lo, hi = day_of(date_from), day_of(date_to)
+            return self._hits(index.search(
+                _tokens(query), int(k), _day_ordinal(lo) if lo else None,
+                _day_ordinal(hi) if hi else None))
         if not wsql:  # rank inside FTS5 first, join only the top k
             rows = self.conn.execute(
                 "SELECT s.id, s.doc_id, s.text, f.r, d.url, d.published FROM"
@@ -324,123 +307,43 @@ class SQLiteStore:
             [q, *wargs, int(k)]).fetchall()
         return [Hit(i, d, t, -float(r), u, p) for i, d, t, r, u, p in rows]
 
-    def _fts_totals(self) -> tuple[int, float] | None:
-        """(rows in the FTS index, mean tokens per row) from FTS5's 'averages' record."""
-        try:
-            row = self.conn.execute("SELECT block FROM sentences_fts_data WHERE id = 1").fetchone()
-            n, tokens = _varints(bytes(row[0]))[:2]
-        except (sqlite3.Error, TypeError, ValueError, IndexError):
-            return None
-        return (n, tokens / n) if n > 0 and tokens > 0 else None
+    def _text_mode(self, n: int) -> str:
+        mode = config.get("CLAIMMAP_CORPUS_TEXT_INDEX").strip().lower() or "auto"
+        if mode not in ("auto", "fts5", "postings"):
+            raise ClaimmapError(f"CLAIMMAP_CORPUS_TEXT_INDEX={mode!r}: use auto, fts5 or postings")
+        if mode == "fts5" or (mode == "auto" and n <= POSTINGS_MIN):
+            return "fts5"
+        return "postings"
 
-    def _dfs(self, terms: list[str], rows: int) -> dict[str, int]:
-        """Rows containing each term (FTS5 vocabulary), cached; the cache is dropped when the
-        index has grown or shrunk by more than 10% since it was filled."""
-        if abs(rows - self._df_rows) > 0.1 * self._df_rows or len(self._df_cache) > 500_000:
-            self._df_cache, self._df_rows = {}, rows
-        missing = [t for t in terms if t not in self._df_cache]
-        if missing:
-            self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.claimmap_fts_vocab"
-                              " USING fts5vocab(main, 'sentences_fts', 'row')")
-            for t in missing:
-                row = self.conn.execute("SELECT doc FROM temp.claimmap_fts_vocab WHERE term = ?",
-                                        (t,)).fetchone()
-                self._df_cache[t] = int(row[0]) if row else 0
-        return {t: self._df_cache[t] for t in terms}
-
-    def _search_text_pruned(self, query: str, k: int, lo: str | None,
-                            hi: str | None) -> list[Hit] | None:
-        """BM25 search for queries too costly for FTS5 to rank whole: None when the query's
-        postings fit CLAIMMAP_CORPUS_TEXT_BUDGET (then plain FTS5 ranking, as on any small
-        corpus). Else the rarest terms whose postings fit the budget select candidates, ranked
-        by FTS5 (the top ``max(4k, 200)``, deeper by the inverse share of documents inside a
-        date window, filtered to it), and the candidates are re-scored with BM25 over all the
-        query's terms (FTS5's formula and parameters, document frequencies from fts5vocab)."""
-        budget = config.get_int("CLAIMMAP_CORPUS_TEXT_BUDGET")
-        if budget <= 0:
+    def _postings(self) -> PostingsIndex | None:
+        """The BM25 postings copy of the sentences when the text index setting wants one: cached
+        until the next commit, else the persisted one when it matches, else rebuilt."""
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        cache = self._post_cache
+        if cache and cache[1] == version:
+            return cache[2]
+        n, mx = self.conn.execute("SELECT count(*), coalesce(max(id), 0) FROM sentences").fetchone()
+        if self._text_mode(n) == "fts5":
+            self._post_cache = ((n, mx), version, None)
             return None
-        terms = list(dict.fromkeys(_tokens(query)))
-        totals = self._fts_totals() if terms else None
-        if totals is None or totals[0] <= budget:
-            return None
-        rows, avgdl = totals
-        dfs = self._dfs(terms, rows)
-        if sum(dfs.values()) <= budget:
-            return None
-        depth = max(4 * k, 200)
-        wsql, wargs = "", []
-        if lo or hi:
-            wsql, wargs = self._window(lo, hi)
-            n_in, = self.conn.execute(
-                f"SELECT count(*) FROM documents d WHERE 1{wsql}", wargs).fetchone()
-            if not n_in:
-                return []
-            n_docs = self.conn.execute("SELECT max(id) FROM documents").fetchone()[0] or 1
-            depth = min(int(depth * n_docs / n_in) + 1, 25 * depth)
-        keep, used = [], 0
-        for t in sorted(terms, key=lambda t: (dfs[t], t)):
-            if not dfs[t]:
-                continue  # not in the index: matches nothing
-            if keep and used + dfs[t] > budget:
-                break
-            keep.append(t)
-            used += dfs[t]
-        if not keep:
-            return []
-        match = " OR ".join(f'"{t}"' for t in keep)
-        cand = None
-        if wsql and self._mirror_is_current():
-            # a window: every match of the kept terms, unranked (FTS5 scores nothing), is dated
-            # by the vector mirror; when few fall inside, all of them are re-scored below
-            # instead of FTS5 ranking every match to keep its top ``depth``
-            every = [r[0] for r in self.conn.execute(
-                "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?", (match,))]
-            inside = self._maybe_in_window(every, lo, hi)
-            if len(inside) <= WINDOW_RESCORE_MAX:
-                cand = inside
-        if cand is None:
-            cand = [r[0] for r in self.conn.execute(
-                "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?",
-                (match, depth))]
-            if wsql:  # drop what the vector mirror already places outside the window
-                cand = self._maybe_in_window(cand, lo, hi)
-        found = []
-        for a in range(0, len(cand), 500):
-            part = cand[a:a + 500]
-            found += self.conn.execute(
-                "SELECT s.id, s.doc_id, s.text, d.url, d.published FROM sentences s"
-                f" JOIN documents d ON d.id = s.doc_id WHERE s.id IN ({','.join('?' * len(part))})"
-                f"{wsql}", [*part, *wargs]).fetchall()
-        idf = {}
-        for t in terms:
-            x = math.log((rows - dfs[t] + 0.5) / (dfs[t] + 0.5))
-            idf[t] = x if x > 0 else 1e-6  # as FTS5
-        scored = sorted(((_bm25(text, terms, idf, avgdl), sid, doc, text, url, pub)
-                         for sid, doc, text, url, pub in found), key=lambda r: (-r[0], r[1]))
-        return [Hit(sid, doc, text, sc, url, pub) for sc, sid, doc, text, url, pub in scored[:k]]
+        if cache and cache[0] == (n, mx) and cache[2] is not None:
+            self._post_cache = (cache[0], version, cache[2])
+            return cache[2]
+        index = PostingsIndex.load(self.path, n, mx)
+        if index is None:
+            ordinals: dict[str | None, int] = {}
 
-    def _mirror_is_current(self) -> bool:
-        """Whether the vector mirror (sentence id → day) reflects the database as it is now."""
-        cache = self._vec_cache
-        return bool(cache) and cache[3] == self.conn.execute("PRAGMA data_version").fetchone()[0]
+            def rows():
+                for sid, day, text in self.conn.execute(  # streamed
+                        "SELECT s.id, d.day, s.text FROM sentences s"
+                        " JOIN documents d ON d.id = s.doc_id ORDER BY s.id"):
+                    if day not in ordinals:
+                        ordinals[day] = _day_ordinal(day)
+                    yield sid, ordinals[day], text
 
-    def _maybe_in_window(self, ids: list[int], lo: str | None, hi: str | None) -> list[int]:
-        """``ids`` less those the current vector mirror (when it is up to date; it is never
-        rebuilt here) dates outside the window; ids it does not hold are kept."""
-        if not ids or not self._mirror_is_current():
-            return ids
-        cache = self._vec_cache
-        sid = np.asarray(cache[2][:, 0])
-        arr = np.asarray(ids, dtype=np.int64)
-        pos = np.minimum(np.searchsorted(sid, arr), len(sid) - 1)
-        known = sid[pos] == arr
-        days = np.asarray(cache[2][:, 1])[pos]
-        ok = days >= 0
-        if lo:
-            ok &= days >= _day_ordinal(lo)
-        if hi:
-            ok &= days <= _day_ordinal(hi)
-        return arr[~known | ok].tolist()
+            index = PostingsIndex.build(rows(), _tokens, self.path)
+        self._post_cache = ((n, mx), version, index)
+        return index
 
     # vectors
     def _vec_key(self) -> tuple[int, int]:
@@ -538,6 +441,7 @@ class SQLiteStore:
         index = ann.Int8Index.load(mat, idx, mpath)
         if index is None:
             index = ann.Int8Index.build(mat, idx, mpath)
+        _populate(mat)  # the exact re-scoring reads scattered rows: map them all once
         self._ann_cache = (mat, index)
         return index
 
