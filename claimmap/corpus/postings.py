@@ -71,7 +71,6 @@ class PostingsIndex:
         """From (sentence id ascending, day ordinal or -1, text); persisted beside ``base``
         (the database path) when given and writable."""
         vocab: dict[str, int] = {}
-        setdefault = vocab.setdefault
         keys: list[np.ndarray] = []
         counts: list[np.ndarray] = []
         ids: list[int] = []
@@ -85,8 +84,9 @@ class PostingsIndex:
             nonlocal done
             if not chunk_lens:
                 return
-            tids = np.fromiter((setdefault(t, len(vocab)) for t in flat), dtype=np.int64,
-                               count=len(flat))
+            for t in set(flat).difference(vocab):  # new terms get the next ids
+                vocab[t] = len(vocab)
+            tids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
             rowno = np.repeat(np.arange(done, done + len(chunk_lens), dtype=np.int64),
                               chunk_lens)
             key, tf = np.unique((tids << 32) | rowno, return_counts=True)  # (term, row) pairs
