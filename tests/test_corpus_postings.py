@@ -183,3 +183,52 @@ def test_text_index_setting_is_checked(store, monkeypatch):
 def test_idf_matches_fts5():
     assert postings.idf(10, 1) == pytest.approx(math.log(9.5 / 1.5))
     assert postings.idf(10, 9) == pytest.approx(1e-6)  # FTS5's floor for very common terms
+
+
+def test_appending_to_a_prior_index_equals_building_it_whole():
+    texts = _zipf_texts(900, 7)
+    rows = [(i * 3 + 1, 738000 + i % 40, t) for i, t in enumerate(texts)]
+    prior = PostingsIndex.build(iter(rows[:600]), _tokens)
+    merged = PostingsIndex.build(iter(rows[600:] + [(10_000, -1, "brandnewterm w1")]), _tokens,
+                                 prior=prior)
+    whole = PostingsIndex.build(iter(rows + [(10_000, -1, "brandnewterm w1")]), _tokens)
+    assert len(merged) == len(whole) == 901 and merged.max_id == 10_000
+    assert merged.avgdl == pytest.approx(whole.avgdl)
+    assert set(merged.terms) == set(whole.terms)
+    for t, i in whole.terms.items():
+        j = merged.terms[t]
+        a, b = whole.ptr[i], whole.ptr[i + 1]
+        c, d = merged.ptr[j], merged.ptr[j + 1]
+        assert np.array_equal(whole.rows[a:b], merged.rows[c:d])
+        assert np.allclose(whole.w[a:b], merged.w[c:d])  # re-weighted for the new lengths
+        assert merged.max[j] == pytest.approx(whole.max[i])
+    for name in ("ids", "days", "dl"):
+        assert np.array_equal(getattr(whole, name), getattr(merged, name))
+    assert merged.search(["brandnewterm"], 3) == [(10_000, pytest.approx(whole.search(
+        ["brandnewterm"], 3)[0][1]))]
+    with pytest.raises(ValueError):
+        PostingsIndex.build(iter(rows[:5]), _tokens, prior=prior)  # not after the prior's ids
+
+
+def test_store_merges_added_sentences_instead_of_rebuilding(store, tmp_path, monkeypatch):
+    import claimmap.corpus.sqlite as sq
+
+    monkeypatch.setenv("CLAIMMAP_CORPUS_TEXT_INDEX", "postings")
+    _fill(store, _zipf_texts(400, 2))
+    store.search_text("w1", 5)  # builds and persists the copy
+    calls = []
+    real = sq._tokens
+    monkeypatch.setattr(sq, "_tokens", lambda text: calls.append(text) or real(text))
+    late = ["harbour crane w2 w9", "quay crane w3"]
+    _fill(store, late)
+    store._postings()
+    assert sorted(calls) == sorted(late)  # only the new sentences were tokenised
+    got = store.search_text("crane w2", 10)
+    assert got[0].text == late[0]
+    monkeypatch.setattr(sq, "_tokens", real)
+    merged = [(h.sentence_id, h.score) for h in store.search_text("crane w2 w9 w40", 30)]
+    for p in PostingsIndex.paths(tmp_path / "c.db").values():
+        p.unlink()
+    store._post_cache = None
+    rebuilt = [(h.sentence_id, h.score) for h in store.search_text("crane w2 w9 w40", 30)]
+    _same(merged, rebuilt)

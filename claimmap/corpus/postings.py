@@ -13,13 +13,16 @@ idf = max(log((N - n + 0.5) / (n + 0.5)), 1e-6)) over every query term, optional
 to a range of days, with ties broken by sentence id.
 
 Files (``<db>.post.*``): ``rows.npy`` (int32 row of each posting, grouped by term, ascending
-within a term), ``w.npy`` (float32 BM25 term-frequency part of each posting),
+within a term), ``w.npy`` (float32 BM25 term-frequency part of each posting), ``tf.npy``
+(uint16 term frequency of each posting), ``dl.npy`` (int32 tokens per row),
 ``ptr.npy`` (int64 offsets of each term's postings), ``max.npy`` (float32 largest ``w`` per
 term), ``ids.npy`` (int64 sentence id per row, ascending), ``days.npy`` (int32 day ordinal per
 row, -1 unknown) and ``json`` (n, max_id, avgdl and the terms, written last). Like the vector
 mirror they are derived data: written to temporary files and renamed, used only when the
-metadata matches the database (sentence count and last id) and the arrays their sizes, and
-otherwise rebuilt from the ``sentences`` table.
+metadata matches the database (sentence count and last id) and the arrays their sizes. When
+sentences were only added since (the copy is a prefix of the table), only the new ones are
+tokenised and merged in (the weights are recomputed for the new average length); otherwise
+the copy is rebuilt from the ``sentences`` table.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from claimmap.corpus.ann import _write_atomic
 
 K1, B = 1.2, 0.75
 CHUNK = 50_000
-_ARRAYS = ("rows", "w", "ptr", "max", "ids", "days")
+_ARRAYS = ("rows", "w", "ptr", "max", "ids", "days", "tf", "dl")
 
 
 def idf(n: int, df: int | np.ndarray):
@@ -50,6 +53,7 @@ class PostingsIndex:
     def __init__(self, arrays: dict[str, np.ndarray], terms: list[str], avgdl: float):
         self.rows, self.w, self.ptr = arrays["rows"], arrays["w"], arrays["ptr"]
         self.max, self.ids, self.days = arrays["max"], arrays["ids"], arrays["days"]
+        self.tf, self.dl = arrays["tf"], arrays["dl"]
         self.terms = {t: i for i, t in enumerate(terms)}
         self.avgdl = float(avgdl)
         self._term_list = terms
@@ -67,10 +71,11 @@ class PostingsIndex:
     # -- building -----------------------------------------------------------------------------
     @classmethod
     def build(cls, rows: Iterable[tuple[int, int, str]], tokens: Callable[[str], list[str]],
-              base: Path | None = None) -> PostingsIndex:
-        """From (sentence id ascending, day ordinal or -1, text); persisted beside ``base``
-        (the database path) when given and writable."""
-        vocab: dict[str, int] = {}
+              base: Path | None = None, prior: PostingsIndex | None = None) -> PostingsIndex:
+        """From (sentence id ascending, day ordinal or -1, text), appended to the sentences of
+        ``prior`` when given (every id above its ``max_id``: only the new sentences are
+        tokenised); persisted beside ``base`` (the database path) when given and writable."""
+        vocab: dict[str, int] = dict(prior.terms) if prior is not None else {}
         keys: list[np.ndarray] = []
         counts: list[np.ndarray] = []
         ids: list[int] = []
@@ -79,6 +84,12 @@ class PostingsIndex:
         flat: list[str] = []
         chunk_lens: list[int] = []
         done = 0
+        if prior is not None and len(prior):
+            tf_old = np.asarray(prior.tf)
+            term_old = np.repeat(np.arange(len(prior.terms), dtype=np.int64), np.diff(prior.ptr))
+            keys.append((term_old << 32) | np.asarray(prior.rows, dtype=np.int64))
+            counts.append(tf_old)
+            done = len(prior)
 
         def flush() -> None:
             nonlocal done
@@ -106,13 +117,25 @@ class PostingsIndex:
             if len(chunk_lens) >= CHUNK:
                 flush()
         flush()
+        if prior is not None and len(prior):
+            if ids and ids[0] <= prior.max_id:
+                raise ValueError("appended sentences must come after the prior index's")
+            ids_a = np.concatenate((np.asarray(prior.ids), np.asarray(ids, dtype=np.int64)))
+            days_a = np.concatenate((np.asarray(prior.days), np.asarray(days, dtype=np.int32)))
+            dl_a = np.concatenate((np.asarray(prior.dl), np.asarray(lens, dtype=np.int32)))
+        else:
+            ids_a = np.asarray(ids, dtype=np.int64)
+            days_a = np.asarray(days, dtype=np.int32)
+            dl_a = np.asarray(lens, dtype=np.int32)
         key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
-        tf = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
+        tf_i = np.minimum(np.concatenate(counts), 65535).astype(np.uint16) if counts \
+            else np.zeros(0, dtype=np.uint16)
         order = np.argsort(key, kind="stable")  # by term, then row
-        key, tf = key[order], tf[order].astype(np.float32)
+        key, tf_i = key[order], tf_i[order]
+        tf = tf_i.astype(np.float32)
         term = (key >> 32).astype(np.int64)
         row = (key & 0xFFFFFFFF).astype(np.int32)
-        dl = np.asarray(lens, dtype=np.float32)
+        dl = dl_a.astype(np.float32)
         avgdl = float(dl.mean()) if len(dl) and dl.sum() > 0 else 1.0
         w = tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl[row] / avgdl)) if len(row) else tf
         ptr = np.zeros(len(vocab) + 1, dtype=np.int64)
@@ -121,8 +144,8 @@ class PostingsIndex:
         nonempty = np.flatnonzero(np.diff(ptr) > 0)
         if len(nonempty):
             mx[nonempty] = np.maximum.reduceat(w, ptr[nonempty])
-        arrays = {"rows": row, "w": w.astype(np.float32), "ptr": ptr, "max": mx,
-                  "ids": np.asarray(ids, dtype=np.int64), "days": np.asarray(days, dtype=np.int32)}
+        arrays = {"rows": row, "w": w.astype(np.float32), "ptr": ptr, "max": mx, "ids": ids_a,
+                  "days": days_a, "tf": tf_i, "dl": dl_a}
         terms = [""] * len(vocab)
         for t, i in vocab.items():
             terms[i] = t
@@ -140,7 +163,7 @@ class PostingsIndex:
     def _persist(self, base: Path) -> None:
         paths = self.paths(base)
         arrays = {"rows": self.rows, "w": self.w, "ptr": self.ptr, "max": self.max,
-                  "ids": self.ids, "days": self.days}
+                  "ids": self.ids, "days": self.days, "tf": self.tf, "dl": self.dl}
         for name, arr in arrays.items():
             if not _write_atomic(paths[name], lambda fh, arr=arr: np.save(fh, arr)):
                 return  # read-only location: search from memory
@@ -149,11 +172,15 @@ class PostingsIndex:
         _write_atomic(paths["json"], lambda fh: fh.write(json.dumps(meta).encode()))
 
     @classmethod
-    def load(cls, base: Path, n: int, max_id: int) -> PostingsIndex | None:
-        """The persisted copy when it describes ``n`` sentences ending at ``max_id``, else None."""
+    def load(cls, base: Path, n: int | None = None, max_id: int | None = None
+             ) -> PostingsIndex | None:
+        """The persisted copy when it describes ``n`` sentences ending at ``max_id`` (any
+        consistent copy when they are None), else None."""
         paths = cls.paths(base)
         try:
             meta = json.loads(paths["json"].read_text("utf-8"))
+            n = meta.get("n") if n is None else n
+            max_id = meta.get("max_id") if max_id is None else max_id
             if meta.get("n") != n or meta.get("max_id") != max_id:
                 return None
             arrays = {a: np.load(paths[a], mmap_mode="r") for a in _ARRAYS}
@@ -162,7 +189,8 @@ class PostingsIndex:
         except (OSError, ValueError, KeyError, TypeError):
             return None
         v = len(terms)
-        ok = (len(arrays["ids"]) == len(arrays["days"]) == n
+        ok = (len(arrays["ids"]) == len(arrays["days"]) == len(arrays["dl"]) == n
+              and len(arrays["tf"]) == len(arrays["rows"])
               and arrays["ptr"].shape == (v + 1,) and arrays["max"].shape == (v,)
               and len(arrays["rows"]) == len(arrays["w"]) == (int(arrays["ptr"][-1]) if v else 0)
               and (n == 0 or int(arrays["ids"][-1]) == max_id) and avgdl > 0)

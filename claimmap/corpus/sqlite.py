@@ -331,17 +331,26 @@ class SQLiteStore:
             return cache[2]
         index = PostingsIndex.load(self.path, n, mx)
         if index is None:
+            # sentences only added since the persisted copy (a prefix of the table): merge the
+            # new ones in; anything else (none, a crash, deletions): rebuild
+            prior = PostingsIndex.load(self.path)
+            if prior is not None and not (prior.max_id <= mx and self.conn.execute(
+                    "SELECT count(*) FROM sentences WHERE id <= ?", (prior.max_id,)
+            ).fetchone()[0] == len(prior)):
+                prior = None
+            after = prior.max_id if prior is not None else -1
             ordinals: dict[str | None, int] = {}
 
             def rows():
                 for sid, day, text in self.conn.execute(  # streamed
                         "SELECT s.id, d.day, s.text FROM sentences s"
-                        " JOIN documents d ON d.id = s.doc_id ORDER BY s.id"):
+                        " JOIN documents d ON d.id = s.doc_id WHERE s.id > ? ORDER BY s.id",
+                        (after,)):
                     if day not in ordinals:
                         ordinals[day] = _day_ordinal(day)
                     yield sid, ordinals[day], text
 
-            index = PostingsIndex.build(rows(), _tokens, self.path)
+            index = PostingsIndex.build(rows(), _tokens, self.path, prior=prior)
         self._post_cache = ((n, mx), version, index)
         return index
 
