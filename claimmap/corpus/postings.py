@@ -56,7 +56,6 @@ class PostingsIndex:
         self.tf, self.dl = arrays["tf"], arrays["dl"]
         self.terms = {t: i for i, t in enumerate(terms)}
         self.avgdl = float(avgdl)
-        self._term_list = terms
         #: postings the last ``search`` scanned (the rest were looked up for candidates only)
         self.last_scanned = 0
         self._local = threading.local()
@@ -168,7 +167,7 @@ class PostingsIndex:
             if not _write_atomic(paths[name], lambda fh, arr=arr: np.save(fh, arr)):
                 return  # read-only location: search from memory
         meta = {"n": len(self), "max_id": self.max_id, "avgdl": self.avgdl,
-                "terms": self._term_list}
+                "terms": sorted(self.terms, key=self.terms.__getitem__)}  # by term id
         _write_atomic(paths["json"], lambda fh: fh.write(json.dumps(meta).encode()))
 
     @classmethod
