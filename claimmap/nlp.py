@@ -32,6 +32,28 @@ def load(name: str | None = None) -> "Language":
     return nlp
 
 
+def import_spacy_without_torch() -> bool:
+    """Import spaCy with thinc's optional PyTorch support left out, for a process that will
+    not use torch (a corpus ingest worker with the static or hashing embedder): thinc imports
+    torch, about 2 s of each worker's start-up here, only to wrap PyTorch layers, and the
+    default pipeline has none. Applies only to the default pipeline (a configured transformer
+    pipeline needs thinc's torch support) and only before spaCy and torch are imported; returns
+    whether it did. A later ``import torch`` in the process still works."""
+    import sys
+
+    if "spacy" in sys.modules or "thinc" in sys.modules or "torch" in sys.modules:
+        return False
+    if config.get("CLAIMMAP_SPACY_MODEL") != config.SETTINGS["CLAIMMAP_SPACY_MODEL"].default:
+        return False
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes "import torch" fail
+    try:
+        import spacy  # noqa: F401
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    return True
+
+
 def _ops():
     """The thinc backend the pipeline's layers are built with (setting CLAIMMAP_SPACY_BLAS).
     'numpy' (default): thinc's NumpyOps with numpy's BLAS (OpenBLAS in the numpy wheels) for

@@ -120,3 +120,42 @@ def test_spacy_blas_setting(monkeypatch):
         from thinc.api import get_current_ops
         assert not get_current_ops().use_blis
     assert not nlp.load().get_pipe("tok2vec").model.ops.use_blis  # the shipped pipeline's layers
+
+
+def test_spacy_without_torch_in_a_fresh_process():
+    """Ingest workers import spaCy without thinc's torch support (2 s of start-up each); the
+    pipeline parses the same, and torch can still be imported afterwards."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from claimmap import nlp\n"
+        "assert nlp.import_spacy_without_torch() is True\n"
+        "assert 'torch' not in sys.modules\n"
+        "doc = nlp.load()('Dmitry Peskov told reporters on Friday that Kiev had proposed talks in Warsaw.')\n"
+        "print([(t.text, t.lemma_, t.dep_, t.ent_type_) for t in doc])\n"
+        "assert 'torch' not in sys.modules\n"
+        "assert nlp.import_spacy_without_torch() is False  # spaCy is already imported\n"
+        "import torch\n"
+        "assert int(torch.tensor([2, 3]).sum()) == 5\n"
+    )
+    got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         cwd=str(ROOT))
+    assert got.returncode == 0, got.stderr[-2000:]
+    from claimmap import nlp
+
+    doc = nlp.load()("Dmitry Peskov told reporters on Friday that Kiev had proposed talks in Warsaw.")
+    assert got.stdout.strip() == str([(t.text, t.lemma_, t.dep_, t.ent_type_) for t in doc])
+
+
+def test_spacy_without_torch_only_for_the_default_pipeline(monkeypatch):
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom claimmap import nlp\n"
+            "assert nlp.import_spacy_without_torch() is False\nassert 'spacy' not in sys.modules\n")
+    env = dict(__import__("os").environ, CLAIMMAP_SPACY_MODEL="en_core_web_trf")
+    got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=str(ROOT), env=env)
+    assert got.returncode == 0, got.stderr[-2000:]

@@ -129,14 +129,29 @@ class StaticEmbedder:
 _CACHE: dict[str, Embedder] = {}
 
 
+def _kind(name: str | None) -> tuple[str, str]:
+    """(resolved name, kind): kind 'hashing', 'static' or 'sentence-transformers'."""
+    name = (name or config.get("CLAIMMAP_EMBEDDER")).strip() or DEFAULT
+    if name == "hashing" or name.startswith("hashing:"):
+        return name, "hashing"
+    if name == STATIC or name.startswith(STATIC + ":"):
+        return name, "static"
+    return name, "sentence-transformers"
+
+
+def needs_torch(name: str | None = None) -> bool:
+    """Whether the embedder ``name`` runs on torch (only sentence-transformers models do)."""
+    return _kind(name)[1] == "sentence-transformers"
+
+
 def get_embedder(name: str | None = None) -> Embedder:
     """The embedder named ``name`` (default: setting CLAIMMAP_EMBEDDER), loaded once."""
-    name = (name or config.get("CLAIMMAP_EMBEDDER")).strip() or DEFAULT
+    name, kind = _kind(name)
     if name not in _CACHE:
-        if name == "hashing" or name.startswith("hashing:"):
+        if kind == "hashing":
             dim = int(name.split(":", 1)[1]) if ":" in name else 256
             _CACHE[name] = HashingEmbedder(dim)
-        elif name == STATIC or name.startswith(STATIC + ":"):
+        elif kind == "static":
             _CACHE[name] = StaticEmbedder(name)
         else:
             _CACHE[name] = SentenceTransformerEmbedder(name)

@@ -441,11 +441,11 @@ def zone_html(doc: Document) -> tuple[Document, list[Zone]]:
     html = doc.html if doc.html is not None else doc.text
     if not html or not html.strip():
         raise NoArticleTextError("no article text found in the page")
-    def run(include_comments: bool, with_metadata: bool = False):
+    def run(include_comments: bool, with_metadata: bool = False, fast: bool = False):
         try:
             return trafilatura.bare_extraction(
                 html, url=doc.url, include_comments=include_comments, include_tables=True,
-                with_metadata=with_metadata,
+                with_metadata=with_metadata, fast=fast,
             )
         except Exception:  # trafilatura should not raise, but a broken page is the user's input
             return None
@@ -490,7 +490,10 @@ def zone_html(doc: Document) -> tuple[Document, list[Zone]]:
             comments = _drop_comments(comments, [_covered(lead, [k]) for k in keys])
     if not comments:
         if with_comments is None:
-            with_comments = run(True)
+            # only the comments section is read from this run: trafilatura takes it (from the
+            # cleaned tree) before extracting the body, and its fast mode changes only the body
+            # stages (no readability/jusText comparison), so the comments are the same for less
+            with_comments = run(True, fast=True)
         if with_comments is not None and with_comments.commentsbody is not None:
             tf_comments = _paragraphs(xmltotxt(with_comments.commentsbody, False))
             # trafilatura sometimes takes the article for the comment section: then it has none
