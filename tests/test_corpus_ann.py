@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -167,3 +169,38 @@ def test_split_scan_equals_numpy(monkeypatch):
     rows = np.array([5, 17, 4000, 5002])
     assert np.array_equal(index.scores(v, rows).astype(np.int64), want[rows])
     assert 17 in index.candidates(v, 10)
+    # chunks shared between threads: the pool's, this one, and one that joins late
+    monkeypatch.setattr(ann, "CHUNK", 300)
+    for helpers in (0, 1, 2):
+        scan = index.start_scan(v, helpers=helpers)
+        assert len(scan.bounds) - 1 == 17
+        late = threading.Thread(target=scan.work)
+        late.start()
+        got = scan.result()
+        late.join()
+        assert np.array_equal(got.astype(np.int64), want)
+    scan = index.start_scan(v, helpers=0)
+    assert 17 in index.candidates(v, 10, scan=scan)
+
+
+@needs_numkong
+def test_scan_error_reaches_the_waiting_thread(monkeypatch):
+    rng = np.random.default_rng(5)
+    mat = rng.standard_normal((4000, 16)).astype(np.float32)
+    mat /= np.linalg.norm(mat, axis=1, keepdims=True)
+    idx = np.stack([np.arange(1, 4001), np.zeros(4000, dtype=np.int64)], axis=1)
+    index = ann.Int8Index.build(mat, idx, None)
+    monkeypatch.setattr(ann, "SPLIT_MIN", 1000)
+    monkeypatch.setattr(ann, "CHUNK", 1000)
+    calls = []
+
+    def broken(q, qv, out):
+        calls.append(len(q))
+        if len(calls) == 2:
+            raise MemoryError("chunk failed")
+        out[:] = 0
+
+    monkeypatch.setattr(ann, "_dots", broken)
+    with pytest.raises(MemoryError, match="chunk failed"):
+        index.start_scan(mat[0], helpers=1).result()
+    assert sum(calls) == 4000  # every chunk was still taken: no thread waits forever

@@ -6,7 +6,7 @@ exact path). For large corpora this module keeps a quantised copy beside it,
 ``<db>.vec.i8.json`` ({n, max_id, dim, scale, mean}) (and, when ``BITS_MIN`` is reached,
 ``<db>.vec.i8.bits.npy``: sign bits of the rows less the mean; off by default). A query scans
 the int8 rows with numkong's SIMD
-dot products (``cdist``, split across the CPUs), keeps the best ``rerank`` candidates and re-scores them exactly
+dot products (``cdist``, in chunks shared by up to 4 threads), keeps the best ``rerank`` candidates and re-scores them exactly
 against the float32 mirror, so every returned score is the exact cosine and a result differs
 from exact search only where a true top-k row is not among the int8 candidates (measured:
 recall@50 = 1.0 at 1M sentences with 400 candidates, bench/RESULTS-corpus-query.md).
@@ -21,6 +21,7 @@ Without numkong (an optional dependency) the store stays on exact search.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import threading
@@ -35,8 +36,10 @@ except ImportError:  # pragma: no cover - exercised only where numkong is missin
     _nk = None
 
 CHUNK = 65_536
-#: a full int8 scan is split into one part per CPU (up to 4) of at least this many rows
+#: a full int8 scan of at least this many rows is cut into chunks (of about ``CHUNK`` rows, at
+#: most ``MAX_PARTS``) that up to 4 threads take in turn (``Scan``)
 SPLIT_MIN = 100_000
+MAX_PARTS = 64
 #: above this many rows a query would first rank the rows by Hamming distance between sign bits
 #: (centred on the mean vector; a 32nd of the float32 bytes) and scan only the best
 #: ``BITS_CANDIDATES`` with int8. Off: with numkong 7.8 the Hamming pass over 48 MB took ~60%
@@ -155,36 +158,87 @@ class Int8Index:
                 return None
         return cls(q, scale, bits, mean)
 
-    def candidates(self, v: np.ndarray, r: int, rows: np.ndarray | None = None) -> np.ndarray:
+    def uses_bits(self, rows: np.ndarray | None = None) -> bool:
+        return rows is None and self.bits is not None and len(self.q) > 4 * BITS_CANDIDATES
+
+    def candidates(self, v: np.ndarray, r: int, rows: np.ndarray | None = None,
+                   scan: Scan | None = None) -> np.ndarray:
         """Row numbers of (at least) the ``r`` best int8 scores among all rows or ``rows``;
-        on large indexes the int8 scan covers only the best rows by sign-bit Hamming distance."""
-        if rows is None and self.bits is not None and len(self.q) > 4 * BITS_CANDIDATES:
+        on large indexes the int8 scan covers only the best rows by sign-bit Hamming distance.
+        ``scan``: the full scan of ``v`` already started with ``start_scan`` (other threads may
+        be helping with it)."""
+        if self.uses_bits(rows):
             qb = np.packbits(np.asarray(v, dtype=np.float32) > self.mean)[None, :]
             ham = np.asarray(_nk.hammings_packed(self.bits, _nk.hammings_pack(qb))).reshape(-1)
             rows = np.sort(top_candidates(-ham.astype(np.int32), BITS_CANDIDATES))
-        cand = top_candidates(self.scores(v, rows), r)
+        scores = scan.result() if scan is not None and rows is None else self.scores(v, rows)
+        cand = top_candidates(scores, r)
         return cand if rows is None else rows[cand]
+
+    def start_scan(self, v: np.ndarray, helpers: int | None = None) -> Scan:
+        """A full scan of ``v`` in chunks, with ``helpers`` threads of the shared pool taking
+        chunks now (default: one fewer than the CPUs); any thread can help with ``work()``."""
+        n = len(self.q)
+        parts = 1 if n < SPLIT_MIN else min(MAX_PARTS, max(2, -(-n // CHUNK)))
+        scan = Scan(self.q, _quantize(v, self.scale)[None, :], parts)
+        helpers = _cpus() - 1 if helpers is None else helpers
+        for _ in range(min(helpers, parts - 1)):
+            _scan_pool().submit(scan.work)
+        return scan
 
     def scores(self, v: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """Dot products of the quantised query with every row (or ``rows``), as float32 (exact
         integers while dim x 127² < 2²⁴, i.e. up to 1,040 dimensions). A full scan of a large
-        index is split across the CPUs (numkong releases the GIL)."""
-        qv = _quantize(v, self.scale)[None, :]
+        index is shared between this thread and the pool's (numkong releases the GIL)."""
         if rows is None:
-            n = len(self.q)
-            out = np.empty((n, 1), dtype=np.float32)
-            parts = min(_cpus(), max(1, n // SPLIT_MIN))
-            bounds = [n * i // parts for i in range(parts + 1)]
-            futures = [_scan_pool().submit(_dots, self.q[a:b], qv, out[a:b])
-                       for a, b in zip(bounds[1:-1], bounds[2:])]
-            _dots(self.q[:bounds[1]], qv, out[:bounds[1]])
-            for f in futures:
-                f.result()
-            return out.reshape(-1)
+            return self.start_scan(v).result()
+        qv = _quantize(v, self.scale)[None, :]
         out = np.empty((len(rows), 1), dtype=np.float32)
         for a in range(0, len(rows), CHUNK):
             _dots(np.ascontiguousarray(self.q[rows[a:a + CHUNK]]), qv, out[a:a + CHUNK])
         return out.reshape(-1)
+
+
+class Scan:
+    """One full int8 scan cut into chunks that threads take in turn: the scanning thread and
+    the pool's, and in a hybrid query the thread that ran the text search once it is done, so
+    a slow or busy thread never holds the others up and the CPUs are never oversubscribed."""
+
+    def __init__(self, q: np.ndarray, qv: np.ndarray, parts: int):
+        n = len(q)
+        self.q, self.qv = q, qv
+        self.out = np.empty((n, 1), dtype=np.float32)
+        self.bounds = [n * i // parts for i in range(parts + 1)]
+        self._next = itertools.count()  # next() is atomic under the GIL
+        self._lock = threading.Lock()
+        self._left = parts
+        self._done = threading.Event()
+        self._error: BaseException | None = None
+        if parts == 0:
+            self._done.set()
+
+    def work(self) -> None:
+        """Scan chunks until none is left to take."""
+        parts = len(self.bounds) - 1
+        while (i := next(self._next)) < parts:
+            a, b = self.bounds[i], self.bounds[i + 1]
+            try:
+                _dots(self.q[a:b], self.qv, self.out[a:b])
+            except BaseException as exc:  # noqa: BLE001 - re-raised by result()
+                self._error = exc
+            with self._lock:
+                self._left -= 1
+                if self._left == 0:
+                    self._done.set()
+
+    def result(self) -> np.ndarray:
+        """Help until every chunk is taken, wait for the ones other threads are on, and return
+        the scores (one per row)."""
+        self.work()
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self.out.reshape(-1)
 
 
 def _dots(q: np.ndarray, qv: np.ndarray, out: np.ndarray) -> None:

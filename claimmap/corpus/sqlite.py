@@ -488,8 +488,9 @@ class SQLiteStore:
         return mat, idx, v, mode, index, rows
 
     @staticmethod
-    def _vector_scored(prep, k: int) -> list[tuple[int, float]]:
-        """(sentence id, cosine) best first; no database access (thread-safe)."""
+    def _vector_scored(prep, k: int, scan=None) -> list[tuple[int, float]]:
+        """(sentence id, cosine) best first; no database access (thread-safe). ``scan``: the
+        int8 full scan of the query, already started (``_start_scan``)."""
         if prep is None:
             return []
         mat, idx, v, mode, index, rows = prep
@@ -518,7 +519,7 @@ class SQLiteStore:
         if rows is not None and len(rows) <= 4 * r:
             cand = rows
         else:
-            cand = index.candidates(v, r, rows)
+            cand = index.candidates(v, r, rows, scan)
         cand = np.sort(cand)
         exact = np.asarray(mat[cand]) @ v
         ids = np.asarray(idx[cand, 0])
@@ -526,6 +527,17 @@ class SQLiteStore:
         top = np.argpartition(-exact, k - 1)[:k]
         top = top[np.lexsort((ids[top], -exact[top]))]
         return [(int(ids[i]), float(exact[i])) for i in top]
+
+    @staticmethod
+    def _start_scan(prep, k: int):
+        """For a hybrid query that needs the full int8 scan: the scan, started with the pool
+        threads that leave a CPU to the text search (it joins the scan when done), else None."""
+        if prep is None or prep[3] == "exact" or k <= 0:
+            return None
+        _mat, _idx, v, _mode, index, rows = prep
+        if rows is not None or index.uses_bits(rows):
+            return None
+        return index.start_scan(v, helpers=max(0, ann._cpus() - 2))
 
     def search_vector(self, vec: np.ndarray, k: int = 10, date_from: DateLike = None,
                       date_to: DateLike = None) -> list[Hit]:
@@ -549,10 +561,13 @@ class SQLiteStore:
         if prep is not None and prep[3] != "exact":  # large corpus: both sides at once
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(1, thread_name_prefix="claimmap-vec")
-            fut = self._pool.submit(self._vector_scored, prep, depth)
+            scan = self._start_scan(prep, depth)
+            fut = self._pool.submit(self._vector_scored, prep, depth, scan)
             try:
                 text = self.search_text(query, depth, date_from, date_to)
             finally:
+                if scan is not None:
+                    scan.work()  # text done: help with the rest of the vector scan
                 scored = fut.result()
         else:
             text = self.search_text(query, depth, date_from, date_to)
