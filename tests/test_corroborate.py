@@ -281,3 +281,19 @@ def test_seed_is_a_copy_of_the_sputnik_original(tmp_path, seed_text):
     ind = [e for e in v["evidence"] if e["reports_speaker"] and e["outlet"] == "reuters"]
     assert ind and not any(e["independent"] for e in ind)
     assert any(e["stance"] == "disagree" and e["outlet"] == "ukrinform" for e in v["evidence"])
+
+
+def test_vectors_of_another_embedder_are_not_compared(corpus):
+    """The corpus records that its vectors are the static model's; an embedder of another name
+    (here the same size, so no dimension check could tell) is refused for vector search, with a
+    warning naming the right setting, and retrieval falls back to full text."""
+    from claimmap.corpus.embed import HashingEmbedder
+
+    store, ids, _ = corpus
+    assert store.embedder() == "static"
+    other = HashingEmbedder(256)
+    assert other.dim == 256 and other.name != "static"
+    r = corroborate(_analyze(), store, embedder=other)
+    warn = [w for w in r.warnings if "vector search off" in w]
+    assert warn and "CLAIMMAP_EMBEDDER=static" in warn[0]
+    assert _verdict(r, CLAIM)["evidence"]  # still found by full-text search

@@ -86,6 +86,8 @@ class Corpus:
         embedder = _embedder()
         processed = process(record, embedder=embedder, source="api")
         with self.open() as store:
+            if processed.embeddings is not None and getattr(embedder, "name", None):
+                store.set_embedder(embedder.name)  # refuses vectors of another model
             doc_id, added = store.add_document(*processed[:5], statement_embeddings=processed.statement_embeddings)
         return {"id": int(doc_id), "added": bool(added), "sentences": len(processed.sentences),
                 "statements": len(processed.statements), "embedded": embedder is not None}

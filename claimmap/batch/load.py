@@ -97,7 +97,9 @@ def load_batch(directory, store, *, batch_size: int = 500, families: bool = True
 
     t0 = time.perf_counter()
     root = Path(directory).expanduser()
-    _check(root)
+    manifest = _check(root)
+    if manifest.get("embedder") and manifest.get("dim") and hasattr(store, "set_embedder"):
+        store.set_embedder(manifest["embedder"])  # refuses vectors of another model up front
     result = LoadResult()
     id_of: dict[str, int] = {}
     add_many = getattr(store, "add_many", None)

@@ -32,7 +32,13 @@ from functools import partial
 from pathlib import Path
 from typing import IO, NamedTuple
 
-from claimmap.corpus.store import DocRecord, SentenceRecord, StatementRecord, Store
+from claimmap.corpus.store import (
+    DocRecord,
+    SentenceRecord,
+    StatementRecord,
+    Store,
+    embedder_mismatch,
+)
 from claimmap.errors import ClaimmapError
 from claimmap.model import Document
 
@@ -506,6 +512,13 @@ def ingest(store: Store, sources: list[str], *, embedder=None, batch_size: int =
     ``workers`` > 1 runs the per-article analysis in that many processes (results are stored
     in input order, so the outcome equals a one-process run)."""
     result = IngestResult()
+    # the corpus keeps the name of the embedder its vectors came from: vectors of another
+    # model (even of the same size) are refused before anything is read
+    emb_name = getattr(embedder, "name", None) if embedder is not None else None
+    recorded = store.embedder() if emb_name else None
+    if recorded is not None and recorded != emb_name:
+        raise embedder_mismatch(recorded, emb_name)
+    named = [recorded is not None or not emb_name]  # recorded once, with the first vectors
     items = iter_items(sources)  # lazy: a large WARC is never held in memory at once
     pending: list[tuple[Item, str, Prepared | None]] = []
 
@@ -520,6 +533,9 @@ def ingest(store: Store, sources: list[str], *, embedder=None, batch_size: int =
                     store.mark_seen(key, None)
                     continue
                 e, se = p.embedded if p.embedded is not None else next(embs)
+                if e is not None and not named[0]:
+                    store.set_embedder(emb_name)
+                    named[0] = True
                 doc_id, added = store.add_document(p.record, p.sentences, p.statements, e,
                                                    p.signature, statement_embeddings=se)
                 store.mark_seen(key, doc_id)

@@ -49,6 +49,7 @@ from claimmap.corpus.store import (
     bulk_item,
     day_of,
     dimension_error,
+    embedder_mismatch,
     count_rows,
     families_from_rows,
     rrf,
@@ -289,6 +290,18 @@ class PostgresStore:
             raise
 
     # -- writes -------------------------------------------------------------------------------
+    def embedder(self) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'embedder'").fetchone()
+        return row[0] if row else None
+
+    def set_embedder(self, name: str) -> None:
+        with self._write():
+            self.conn.execute("INSERT INTO meta VALUES ('embedder', %s) ON CONFLICT DO NOTHING",
+                              (str(name),))
+            have = self.embedder()
+            if have != name:
+                raise embedder_mismatch(have, name)
+
     def _get_dim(self) -> int | None:
         if self._dim is None:
             row = self.conn.execute("SELECT value FROM meta WHERE key = 'dim'").fetchone()

