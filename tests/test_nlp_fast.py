@@ -149,13 +149,14 @@ def test_spacy_without_torch_in_a_fresh_process():
     assert got.stdout.strip() == str([(t.text, t.lemma_, t.dep_, t.ent_type_) for t in doc])
 
 
-def test_spacy_without_torch_only_for_the_default_pipeline(monkeypatch):
+def test_spacy_without_torch_only_for_the_default_pipeline():
+    import os
     import subprocess
     import sys
 
     code = ("import sys\nfrom claimmap import nlp\n"
             "assert nlp.import_spacy_without_torch() is False\nassert 'spacy' not in sys.modules\n")
-    env = dict(__import__("os").environ, CLAIMMAP_SPACY_MODEL="en_core_web_trf")
+    env = dict(os.environ, CLAIMMAP_SPACY_MODEL="en_core_web_trf")
     got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          cwd=str(ROOT), env=env)
     assert got.returncode == 0, got.stderr[-2000:]

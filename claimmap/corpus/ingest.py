@@ -518,11 +518,12 @@ def ingest(store: Store, sources: list[str], *, embedder=None, batch_size: int =
     recorded = store.embedder() if emb_name else None
     if recorded is not None and recorded != emb_name:
         raise embedder_mismatch(recorded, emb_name)
-    named = [recorded is not None or not emb_name]  # recorded once, with the first vectors
+    named = recorded is not None or not emb_name  # recorded once, with the first vectors
     items = iter_items(sources)  # lazy: a large WARC is never held in memory at once
     pending: list[tuple[Item, str, Prepared | None]] = []
 
     def flush() -> None:
+        nonlocal named
         if not pending:
             return
         preps = [p for _, _, p in pending if p is not None and p.embedded is None]
@@ -533,9 +534,9 @@ def ingest(store: Store, sources: list[str], *, embedder=None, batch_size: int =
                     store.mark_seen(key, None)
                     continue
                 e, se = p.embedded if p.embedded is not None else next(embs)
-                if e is not None and not named[0]:
+                if e is not None and not named:
                     store.set_embedder(emb_name)
-                    named[0] = True
+                    named = True
                 doc_id, added = store.add_document(p.record, p.sentences, p.statements, e,
                                                    p.signature, statement_embeddings=se)
                 store.mark_seen(key, doc_id)
