@@ -204,3 +204,53 @@ def test_scan_error_reaches_the_waiting_thread(monkeypatch):
     with pytest.raises(MemoryError, match="chunk failed"):
         index.start_scan(mat[0], helpers=1).result()
     assert sum(calls) == 4000  # every chunk was still taken: no thread waits forever
+
+
+@needs_numkong
+@pytest.mark.parametrize("window", [(None, None), ("2024-03-01", "2024-08-31")])
+def test_hybrid_fuses_ids_and_reads_only_the_rows_it_returns(store, monkeypatch, window):
+    """With the postings copy and the int8 index, hybrid fuses the two rankings by sentence id
+    and reads only the k rows it returns: the same hits as fusing search_text and
+    search_vector."""
+    from claimmap.corpus.store import rrf
+
+    texts = _fill(store)
+    monkeypatch.setenv("CLAIMMAP_CORPUS_VECTOR_INDEX", "int8")
+    monkeypatch.setenv("CLAIMMAP_CORPUS_TEXT_INDEX", "postings")
+    lo, hi = window
+    read = []
+    hits_of = store._hits
+    monkeypatch.setattr(store, "_hits", lambda scored: read.append(len(scored)) or hits_of(scored))
+    for q in texts[5::97]:
+        query = " ".join(q.split()[:5])
+        v = EMB.encode([query])[0]
+        want = rrf([store.search_text(query, 50, lo, hi), store.search_vector(v, 50, lo, hi)], 10)
+        read.clear()
+        got = store.hybrid(query, v, 10, lo, hi)
+        assert read == [10]
+        assert [(h.sentence_id, h.document_id, h.text, h.url, h.published) for h in got] == [
+            (h.sentence_id, h.document_id, h.text, h.url, h.published) for h in want]
+        assert [h.score for h in got] == pytest.approx([h.score for h in want])
+        if lo:
+            assert all(lo <= h.published <= hi for h in got)
+
+
+@needs_numkong
+def test_hybrid_without_a_ranked_row_fuses_what_the_rows_hold(store, monkeypatch):
+    """Were a ranked id's row missing, hybrid fuses the rows that exist, as the two searches
+    return them, rather than return fewer hits."""
+    from claimmap.corpus.store import rrf
+
+    texts = _fill(store)
+    monkeypatch.setenv("CLAIMMAP_CORPUS_VECTOR_INDEX", "int8")
+    monkeypatch.setenv("CLAIMMAP_CORPUS_TEXT_INDEX", "postings")
+    query = " ".join(texts[40].split()[:5])
+    v = EMB.encode([query])[0]
+    gone = store.hybrid(query, v, 10)[0].sentence_id
+    hits_of = store._hits
+    monkeypatch.setattr(store, "_hits", lambda scored: hits_of([(s, x) for s, x in scored
+                                                                if s != gone]))
+    want = rrf([store.search_text(query, 50), store.search_vector(v, 50)], 10)
+    got = store.hybrid(query, v, 10)
+    assert len(got) == 10 and gone not in {h.sentence_id for h in got}
+    assert [h.sentence_id for h in got] == [h.sentence_id for h in want]

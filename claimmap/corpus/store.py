@@ -256,19 +256,27 @@ def families_from_rows(rows) -> list[dict]:
     return list(out.values())
 
 
+def rrf_ids(lists: list[list[int]], k: int) -> list[tuple[int, float]]:
+    """Reciprocal-rank fusion of ranked sentence-id lists: the best ``k`` (id, fused score),
+    best first, ties by id (see module doc)."""
+    scores: dict[int, float] = {}
+    for ids in lists:
+        for rank, s in enumerate(ids, 1):
+            scores[s] = scores.get(s, 0.0) + 1.0 / (RRF_K + rank)
+    order = sorted(scores, key=lambda s: (-scores[s], s))[:k]
+    return [(s, scores[s]) for s in order]
+
+
 def rrf(lists: list[list[Hit]], k: int) -> list[Hit]:
     """Reciprocal-rank fusion of ranked hit lists (see module doc)."""
-    scores: dict[int, float] = {}
     first: dict[int, Hit] = {}
     for hits in lists:
-        for rank, h in enumerate(hits, 1):
-            scores[h.sentence_id] = scores.get(h.sentence_id, 0.0) + 1.0 / (RRF_K + rank)
+        for h in hits:
             first.setdefault(h.sentence_id, h)
-    order = sorted(scores, key=lambda s: (-scores[s], s))[:k]
     out = []
-    for s in order:
+    for s, score in rrf_ids([[h.sentence_id for h in hits] for hits in lists], k):
         h = first[s]
-        out.append(Hit(h.sentence_id, h.document_id, h.text, scores[s], h.url, h.published))
+        out.append(Hit(h.sentence_id, h.document_id, h.text, score, h.url, h.published))
     return out
 
 
