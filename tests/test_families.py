@@ -242,6 +242,36 @@ def test_lsh_index_incremental_add_query_remove():
         idx.add("wire", WIRE)
 
 
+def test_pairs_equal_a_query_per_document():
+    """``pairs`` (one banding pass over the whole set) finds exactly the pairs that a query of
+    every document against the others finds, with the same similarities."""
+    import random
+
+    rng = random.Random(3)
+    words = WIRE_BODY.split() + RIA_TEXT.split() + INDEPENDENT_REPORT.split()
+    texts = {"wire": WIRE, "copy": VERBATIM_COPY, "edited": EDITED_COPY, "ria": RIA_TEXT,
+             "sputnik": SPUTNIK_TEXT, "excerpt": "\n\n".join(WIRE_BODY.split("\n\n")[:3]),
+             "distractor": HARD_DISTRACTOR, "empty": ""}
+    for i in range(60):  # random texts, some of them edited copies of each other
+        base = texts[f"r{i - 1}"] if i % 3 and i else " ".join(rng.choice(words) for _ in range(120))
+        ws = base.split()
+        for _ in range(rng.randint(0, 40)):
+            ws[rng.randrange(len(ws))] = rng.choice(words)
+        texts[f"r{i}"] = " ".join(ws)
+    idx = LSHIndex()
+    for d, t in texts.items():
+        idx.add(d, t)
+    want = set()
+    for d in texts:
+        for other, sim in idx.query(signature=idx.signature(d), exclude=d):
+            want.add((min(d, other), max(d, other), round(sim, 12)))
+    got = {(min(a, b), max(a, b), round(s, 12)) for a, b, s in idx.pairs()}
+    assert got == want
+    assert any(x[:2] == ("copy", "wire") for x in got) and len(want) > 20
+    assert {(a, b) for a, b, _ in idx.pairs(threshold=0.9)} < {(a, b) for a, b, _ in idx.pairs()}
+    assert LSHIndex().pairs() == []
+
+
 def test_excerpt_counts_through_containment():
     excerpt = "\n\n".join(WIRE_BODY.split("\n\n")[:3])
     assert sig(WIRE).similarity(sig(excerpt)) >= 0.5

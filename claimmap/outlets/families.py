@@ -23,6 +23,8 @@ Callers pass the body-zone text only; boilerplate left in it is tolerated.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
@@ -181,6 +183,29 @@ def detect_credits(text: str, registry: Registry | None = None) -> list[Credit]:
     return out
 
 
+def credits_key(registry: Registry | None = None) -> str:
+    """A digest of everything ``detect_credits`` depends on (the credit-line patterns and the
+    outlet registry): credits stored under another key are stale and are detected again."""
+    registry = registry or load_registry()
+    h = hashlib.sha256()
+    for p in load_credit_patterns():
+        h.update(repr((p.id, p.regex.pattern, p.kind, p.where, p.window, p.anchor,
+                       p.outlet)).encode())
+    for oid in sorted(registry.outlets):
+        h.update(repr(registry.outlets[oid]).encode())
+    h.update(repr(sorted(registry.side_groups.items())).encode())
+    return h.hexdigest()[:32]
+
+
+def credits_to_json(credits: list[Credit]) -> str:
+    return json.dumps([[c.outlet, c.kind, c.text, c.start, c.end, c.pattern] for c in credits],
+                      ensure_ascii=False)
+
+
+def credits_from_json(raw: str) -> list[Credit]:
+    return [Credit(*row) for row in json.loads(raw)]
+
+
 # --------------------------------------------------------------------------------------------
 # families
 # --------------------------------------------------------------------------------------------
@@ -334,11 +359,13 @@ def group_families(items: list[FamilyInput], registry: Registry | None = None, *
                    threshold: float = THRESHOLD, num_perm: int = NUM_PERM,
                    shingle_size: int = SHINGLE_SIZE, lsh_threshold: float = LSH_THRESHOLD,
                    min_size_ratio: float = MIN_SIZE_RATIO,
-                   signatures: dict[str, Signature | bytes | list[int]] | None = None) -> Families:
+                   signatures: dict[str, Signature | bytes | list[int]] | None = None,
+                   credits: dict[str, list[Credit]] | None = None) -> Families:
     """Group documents into syndication and owner/state families (see module doc).
 
     ``signatures`` may supply stored MinHash signatures by doc_id (the text is then not
-    re-shingled). Returns a ``Families`` list with per-document lookups."""
+    re-shingled), ``credits`` stored ``detect_credits`` results by doc_id (valid only for this
+    registry: see ``credits_key``). Returns a ``Families`` list with per-document lookups."""
     registry = registry or load_registry()
     ids = [it.doc_id for it in items]
     if len(set(ids)) != len(ids):
@@ -354,7 +381,9 @@ def group_families(items: list[FamilyInput], registry: Registry | None = None, *
         outlets[it.doc_id] = o.id if o else (it.outlet or None)
         hosts[it.doc_id] = url_host(it.url) if it.url else None
     dates = {it.doc_id: (_parse_date(it.published), _has_time(it.published)) for it in items}
-    credits = {it.doc_id: detect_credits(it.text or "", registry) for it in items}
+    known = credits or {}
+    credits = {it.doc_id: known[it.doc_id] if it.doc_id in known
+               else detect_credits(it.text or "", registry) for it in items}
     credited: dict[str, str | None] = {}
     for d in ids:
         copy = [c.outlet for c in credits[d]
@@ -373,8 +402,8 @@ def group_families(items: list[FamilyInput], registry: Registry | None = None, *
             index.add(it.doc_id, it.text or "")
     for d in ids:
         uf.find(d)
-        for other, _sim in index.query(signature=index.signature(d), exclude=d):
-            uf.union(d, other)
+    for a, b, _sim in index.pairs():
+        uf.union(a, b)
     clusters: dict[str, list[str]] = {}
     for d in ids:
         clusters.setdefault(uf.find(d), []).append(d)

@@ -179,6 +179,7 @@ class LSHIndex:
 
         self._lsh = MinHashLSH(threshold=min(lsh_threshold, threshold), num_perm=num_perm)
         self._sigs: dict[str, Signature] = {}
+        self._pending: list[str] = []  # added, not yet inserted into the datasketch index
 
     def __len__(self) -> int:
         return len(self._sigs)
@@ -213,10 +214,21 @@ class LSHIndex:
         sig = self._coerce(text, signature)
         self._sigs[doc_id] = sig
         if not sig.empty:
-            self._lsh.insert(doc_id, sig.minhash())
-        return sig
+            self._pending.append(doc_id)  # inserted when a query needs the index (``pairs``
+        return sig                        # answers a whole set without it)
+
+    def _flush(self) -> None:
+        from datasketch import LeanMinHash
+
+        for doc_id in self._pending:
+            sig = self._sigs.get(doc_id)
+            if sig is not None and not sig.empty:
+                self._lsh.insert(doc_id, LeanMinHash(seed=sig.seed, hashvalues=sig.hashvalues,
+                                                     scheme=sig.scheme))
+        self._pending.clear()
 
     def remove(self, doc_id: str) -> None:
+        self._flush()
         sig = self._sigs.pop(doc_id)
         if not sig.empty:
             self._lsh.remove(doc_id)
@@ -228,9 +240,13 @@ class LSHIndex:
         sig = self._coerce(text, signature)
         if sig.empty:
             return []
+        self._flush()
+        from datasketch import LeanMinHash
+
         limit = self.threshold if threshold is None else threshold
         hits = []
-        for cand in self._lsh.query(sig.minhash()):
+        for cand in self._lsh.query(LeanMinHash(seed=sig.seed, hashvalues=sig.hashvalues,
+                                                scheme=sig.scheme)):
             if cand == exclude:
                 continue
             s = sig.similarity(self._sigs[cand], self.min_size_ratio)
@@ -241,3 +257,38 @@ class LSHIndex:
 
     def similarity(self, a: str, b: str) -> float:
         return self._sigs[a].similarity(self._sigs[b], self.min_size_ratio)
+
+    def pairs(self, threshold: float | None = None) -> list[tuple[str, str, float]]:
+        """Every pair of indexed documents that ``query`` would return for one another, as
+        (doc_id, doc_id, similarity) in index order: the datasketch index's own banding (its
+        ``b`` bands of ``r`` hash values; candidates share one band exactly) done for the whole
+        set at once with numpy, then each candidate verified like ``query`` does. One pass
+        instead of a query per document (a corpus refresh)."""
+        limit = self.threshold if threshold is None else threshold
+        ids = [d for d, sig in self._sigs.items() if not sig.empty]
+        if len(ids) < 2:
+            return []
+        hv = np.stack([np.asarray(self._sigs[d].hashvalues, dtype=np.uint64) for d in ids])
+        found: list[np.ndarray] = []
+        for lo, hi in self._lsh.hashranges:
+            band = np.ascontiguousarray(hv[:, lo:hi])
+            keys = band.view(np.dtype((np.void, band.itemsize * (hi - lo)))).ravel()
+            _, bucket, counts = np.unique(keys, return_inverse=True, return_counts=True)
+            shared = np.flatnonzero(counts[bucket] > 1)  # rows whose band another row has
+            if not len(shared):
+                continue
+            order = shared[np.argsort(bucket[shared], kind="stable")]
+            cuts = np.flatnonzero(np.diff(bucket[order])) + 1
+            for group in np.split(order, cuts):
+                if len(group) > 1:
+                    i, j = np.triu_indices(len(group), 1)
+                    found.append(group[i] * len(ids) + group[j])  # group is ascending
+        if not found:
+            return []
+        out = []
+        for key in np.unique(np.concatenate(found)).tolist():
+            a, b = ids[key // len(ids)], ids[key % len(ids)]
+            s = self._sigs[a].similarity(self._sigs[b], self.min_size_ratio)
+            if s >= limit:
+                out.append((a, b, s))
+        return out
