@@ -457,3 +457,55 @@ def test_ingest_records_the_embedder_and_refuses_another(tmp_path):
         assert store.stats() == before
         assert ingest(store, [str(src / "a2.txt")], embedder=None).added == 1
         assert store.embedder() == "hashing"
+
+
+def test_refresh_families_computes_per_document_inputs_once(tmp_path, monkeypatch):
+    """A refresh stores each document's credit lines (and a missing signature) and reuses them:
+    the next refresh reads no text and detects nothing, unless the patterns or the registry
+    changed; the families are those of group_families over the full texts."""
+    from claimmap.corpus import ingest as ingest_mod
+    from claimmap.corpus.sqlite import SQLiteStore
+    from claimmap.outlets import families as fam_mod
+    from claimmap.outlets.registry import clear_cache
+
+    fx = Path(__file__).parent / "fixtures" / "corroboration"
+    monkeypatch.setenv("CLAIMMAP_OUTLETS", str(fx / "outlets.toml"))
+    clear_cache()
+    store = SQLiteStore(tmp_path / "c.db")
+    try:
+        res = ingest_mod.ingest(store, [str(fx / "corpus.jsonl")], embedder=None, families=False)
+        assert res.added == 7
+        want = [f.to_dict() for f in fam_mod.group_families([
+            fam_mod.FamilyInput(str(d), t, url=u, outlet=o, published=p)
+            for d, _s, t, u, o, p in store.signatures()])]
+        for f in want:
+            f["members"] = [int(m) for m in f["members"]]
+            f["origin"] = int(f["origin"]) if f["origin"] is not None else None
+        assert any(f["kind"] == "syndication" for f in want)
+
+        calls = []
+        real = fam_mod.detect_credits
+        monkeypatch.setattr(fam_mod, "detect_credits",
+                            lambda text, registry=None: calls.append(text) or real(text, registry))
+        assert ingest_mod.refresh_families(store) == want
+        assert len(calls) == 7
+        key = fam_mod.credits_key()
+        assert all(r[2] is not None and r[6] is None for r in store.family_inputs(key))
+        assert store.stats()["families"] == len(want)
+
+        calls.clear()  # nothing new: no text read, nothing detected
+        assert ingest_mod.refresh_families(store) == want and calls == []
+
+        # a document stored without a signature (an older corpus) gets one, once
+        first = next(store.signatures())
+        store.conn.execute("UPDATE documents SET signature=NULL WHERE id=?", (first[0],))
+        assert ingest_mod.refresh_families(store) == want and calls == []
+        assert next(store.signatures())[1] == first[1]
+
+        # the patterns or the registry changed: credits detected again, once
+        monkeypatch.setattr(fam_mod, "credits_key", lambda registry=None: "another")
+        assert ingest_mod.refresh_families(store) == want and len(calls) == 7
+        assert ingest_mod.refresh_families(store) == want and len(calls) == 7
+    finally:
+        store.close()
+        clear_cache()

@@ -246,6 +246,30 @@ def test_documents_without_embeddings_are_text_searchable(store):
     assert store.search_vector(EMB.encode(["lighthouses"])[0], 3) == []
 
 
+def test_family_inputs_store_credits_and_backfill_signatures(filled):
+    """refresh_families' per-document inputs: the text only where the signature or the credits
+    under the given key are missing; stored credits come back under their key only."""
+    store, ids = filled
+    rows = list(store.family_inputs("k1"))
+    assert [r[0] for r in rows] == ids
+    first = rows[0]
+    assert first[1].startswith(b"sig-") and first[2] is None and first[3] == "https://example.org/a"
+    assert first[6] == store.get_document(ids[0]).text  # no credits stored yet: text needed
+    store.set_family_inputs([(ids[0], None, '[["reuters", "copy", "(Reuters)", 0, 9, "p"]]',
+                              "k1"), (ids[1], b"new-signature", "[]", "k1")])
+    got = {r[0]: r for r in store.family_inputs("k1")}
+    assert got[ids[0]][1].startswith(b"sig-")  # None keeps the stored signature
+    assert got[ids[0]][2] == '[["reuters", "copy", "(Reuters)", 0, 9, "p"]]'
+    assert got[ids[0]][6] is None and got[ids[1]][6] is None  # nothing to compute
+    assert got[ids[1]][1] == b"new-signature" and got[ids[1]][2] == "[]"
+    assert got[ids[2]][2] is None and got[ids[2]][6]
+    other = {r[0]: r for r in store.family_inputs("k2")}  # patterns or registry changed
+    assert other[ids[0]][2] is None and other[ids[0]][6]
+    store.set_family_inputs([(ids[0], None, "[]", "k2")])  # replaces, does not add
+    assert {r[0]: r[2] for r in store.family_inputs("k2")}[ids[0]] == "[]"
+    assert {r[0]: r[2] for r in store.family_inputs("k1")}[ids[0]] is None
+
+
 def test_signatures_and_families(filled):
     store, ids = filled
     rows = list(store.signatures())

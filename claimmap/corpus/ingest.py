@@ -397,20 +397,45 @@ def process(record: RawRecord | Document, *, embedder=None, source: str | None =
 
 
 def refresh_families(store: Store) -> list[dict]:
-    """Recompute syndication/owner/state families over every stored document and store them."""
-    from claimmap.outlets.families import FamilyInput, group_families
+    """Recompute syndication/owner/state families over every stored document and store them.
 
-    items, sigs = [], {}
-    for doc_id, sig, text, url, outlet, published in store.signatures():
-        items.append(FamilyInput(str(doc_id), text or "", url=url, outlet=outlet,
-                                 published=published))
-        if sig:
-            sigs[str(doc_id)] = sig
-    fams = [f.to_dict() for f in group_families(items, signatures=sigs)] if items else []
+    What is per document (its MinHash signature and its credit lines) is computed once and
+    stored (``Store.set_family_inputs``; credits again only when the patterns or the outlet
+    registry change, see ``credits_key``), so a refresh after adding a few documents to a large
+    corpus reads no texts but theirs."""
+    from claimmap.outlets.families import (
+        FamilyInput, credits_from_json, credits_key, credits_to_json, detect_credits,
+        group_families,
+    )
+    from claimmap.outlets.minhash import Signature
+    from claimmap.outlets.registry import load_registry
+
+    registry = load_registry()
+    key = credits_key(registry)
+    items, sigs, credits, updates = [], {}, {}, []
+    for doc_id, sig, stored, url, outlet, published, text in store.family_inputs(key):
+        d = str(doc_id)
+        items.append(FamilyInput(d, "", url=url, outlet=outlet, published=published))
+        new_sig = None
+        if not sig:
+            sig = new_sig = Signature.from_text(text or "").to_bytes()
+        sigs[d] = sig
+        if stored is None:
+            credits[d] = detect_credits(text or "", registry)
+            updates.append((doc_id, new_sig, credits_to_json(credits[d]), key))
+        else:
+            credits[d] = credits_from_json(stored)
+            if new_sig is not None:
+                updates.append((doc_id, new_sig, stored, key))
+    fams = [f.to_dict() for f in group_families(items, registry, signatures=sigs,
+                                                credits=credits)] if items else []
     for f in fams:
         f["members"] = [int(m) for m in f["members"]]
         f["origin"] = int(f["origin"]) if f.get("origin") is not None else None
-    store.set_families(fams)
+    with store.batch():
+        if updates:
+            store.set_family_inputs(updates)
+        store.set_families(fams)
     return fams
 
 

@@ -87,6 +87,10 @@ MIGRATIONS: list[str] = [
         GENERATED ALWAYS AS (to_tsvector('english'::regconfig, text)) STORED;
     CREATE INDEX sentences_tsv ON sentences USING gin (tsv);
     """,
+    # 3: credit lines detected per document (refresh_families reuses them)
+    """
+    CREATE TABLE doc_credits (doc_id bigint PRIMARY KEY, key text, credits text);
+    """,
 ]
 
 #: search_vector is exact (no HNSW) in a date window of at most this many sentences
@@ -712,6 +716,33 @@ class PostgresStore:
 
     def stats(self) -> dict[str, int]:
         return count_rows(self.conn)
+
+    def family_inputs(self, credits_key: str) -> Iterator[tuple]:
+        last = 0
+        while True:  # keyset pages, as signatures()
+            rows = self.conn.execute(
+                "SELECT d.id, d.signature, CASE WHEN c.key = %(k)s THEN c.credits END, d.url,"
+                " d.outlet, d.published, CASE WHEN d.signature IS NULL"
+                " OR c.key IS DISTINCT FROM %(k)s THEN d.text END"
+                " FROM documents d LEFT JOIN doc_credits c ON c.doc_id = d.id"
+                " WHERE d.id > %(last)s ORDER BY d.id LIMIT 1000",
+                {"k": credits_key, "last": last}).fetchall()
+            if not rows:
+                return
+            for r in rows:
+                yield (int(r[0]), bytes(r[1]) if r[1] is not None else None, *r[2:])
+            last = int(rows[-1][0])
+
+    def set_family_inputs(self, rows) -> None:
+        rows = [(int(d), sig, credits, key) for d, sig, credits, key in rows]
+        with self.batch():
+            with self.conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO doc_credits VALUES (%s, %s, %s) ON CONFLICT (doc_id)"
+                    " DO UPDATE SET key = EXCLUDED.key, credits = EXCLUDED.credits",
+                    [(d, key, credits) for d, _sig, credits, key in rows])
+                cur.executemany("UPDATE documents SET signature = %s WHERE id = %s",
+                                [(sig, d) for d, sig, _c, _k in rows if sig is not None])
 
     def signatures(self) -> Iterator[tuple]:
         last = 0

@@ -71,6 +71,7 @@ CREATE TABLE IF NOT EXISTS families (
     family TEXT NOT NULL, doc_id INTEGER NOT NULL, kind TEXT, origin INTEGER,
     origin_outlet TEXT, reason TEXT, PRIMARY KEY (family, doc_id));
 CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, doc_id INTEGER);
+CREATE TABLE IF NOT EXISTS doc_credits (doc_id INTEGER PRIMARY KEY, key TEXT, credits TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts USING fts5(
     text, content='sentences', content_rowid='id');
 """
@@ -247,20 +248,24 @@ class SQLiteStore:
         return self.conn.execute("SELECT 1 FROM seen WHERE key=?", (key,)).fetchone() is not None
 
     def set_families(self, families: list[dict]) -> None:
+        # a document's ``family`` column: its syndication family first, else owner/state
+        family_of: dict[int, str] = {}
         with self.batch():
             self.conn.execute("DELETE FROM families")
-            self.conn.execute("UPDATE documents SET family=NULL")
-            # a document's ``family`` column: its syndication family first, else owner/state
             for f in sorted(families, key=lambda f: f.get("kind") != "syndication"):
+                origin = int(f["origin"]) if f.get("origin") is not None else None
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO families VALUES (?,?,?,?,?,?)",
+                    [(f["id"], int(m), f.get("kind"), origin, f.get("origin_outlet"),
+                      f.get("reason")) for m in f["members"]])
                 for m in f["members"]:
-                    self.conn.execute(
-                        "INSERT OR REPLACE INTO families VALUES (?,?,?,?,?,?)",
-                        (f["id"], int(m), f.get("kind"),
-                         int(f["origin"]) if f.get("origin") is not None else None,
-                         f.get("origin_outlet"), f.get("reason")))
-                    self.conn.execute(
-                        "UPDATE documents SET family=? WHERE id=? AND family IS NULL",
-                        (f["id"], int(m)))
+                    family_of.setdefault(int(m), f["id"])
+            # only the rows whose family changed: an update rewrites the row, body text and all
+            now = dict(self.conn.execute("SELECT id, family FROM documents WHERE family IS NOT NULL"))
+            self.conn.executemany("UPDATE documents SET family=NULL WHERE id=?",
+                                  [(d,) for d in now if d not in family_of])
+            self.conn.executemany("UPDATE documents SET family=? WHERE id=?",
+                                  [(fam, d) for d, fam in family_of.items() if now.get(d) != fam])
 
     # -- reads ----------------------------------------------------------------------------------
     def has_document(self, hash: str) -> bool:
@@ -620,6 +625,22 @@ class SQLiteStore:
     def signatures(self) -> Iterator[tuple]:
         yield from self.conn.execute(
             "SELECT id, signature, text, url, outlet, published FROM documents ORDER BY id")
+
+    def family_inputs(self, credits_key: str) -> Iterator[tuple]:
+        yield from self.conn.execute(
+            "SELECT d.id, d.signature, CASE WHEN c.key = ?1 THEN c.credits END, d.url, d.outlet,"
+            " d.published, CASE WHEN d.signature IS NULL OR c.key IS NOT ?1 THEN d.text END"
+            " FROM documents d LEFT JOIN doc_credits c ON c.doc_id = d.id ORDER BY d.id",
+            (credits_key,))
+
+    def set_family_inputs(self, rows) -> None:
+        with self.batch():
+            for doc_id, signature, credits, key in rows:
+                self.conn.execute("INSERT OR REPLACE INTO doc_credits VALUES (?, ?, ?)",
+                                  (int(doc_id), key, credits))
+                if signature is not None:
+                    self.conn.execute("UPDATE documents SET signature=? WHERE id=?",
+                                      (signature, int(doc_id)))
 
     def families(self) -> list[dict]:
         return families_from_rows(self.conn.execute(

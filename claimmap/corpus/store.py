@@ -185,6 +185,17 @@ class Store(Protocol):
     def signatures(self) -> Iterator[tuple[int, bytes | None, str, str | None, str | None, str | None]]:
         """(doc id, signature bytes, body text, url, outlet, published) for every document."""
 
+    def family_inputs(self, credits_key: str) -> Iterator[tuple[
+            int, bytes | None, str | None, str | None, str | None, str | None, str | None]]:
+        """(doc id, signature bytes, credits, url, outlet, published, text) for every document,
+        by id, for ``refresh_families``: ``credits`` is the credit-line JSON stored with
+        ``set_family_inputs`` under ``credits_key`` (None when missing or stored under another
+        key), ``text`` the body text only when the signature or those credits are missing."""
+
+    def set_family_inputs(self, rows: Iterable[tuple[int, bytes | None, str, str]]) -> None:
+        """Store (doc id, signature bytes or None to keep the stored one, credits JSON, credits
+        key) per document, in one transaction."""
+
     def set_families(self, families: list[dict]) -> None:
         """Replace the stored family assignment: dicts with id, kind, members (doc ids),
         origin, origin_outlet, reason."""
