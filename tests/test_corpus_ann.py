@@ -254,3 +254,44 @@ def test_hybrid_without_a_ranked_row_fuses_what_the_rows_hold(store, monkeypatch
     got = store.hybrid(query, v, 10)
     assert len(got) == 10 and gone not in {h.sentence_id for h in got}
     assert [h.sentence_id for h in got] == [h.sentence_id for h in want]
+
+
+def test_vector_mirror_is_extended_after_additions(store, monkeypatch, tmp_path):
+    """Sentences only added since the float32 mirror was written: the new rows are appended
+    (no rebuild from the database), and the result equals a rebuild; any other change (a
+    vector gone below the mirror's last id) rebuilds."""
+    texts = _fill(store, n_docs=20)
+    mat0, _ = store._vectors()
+    assert len(mat0) == len(texts)
+    more = _fill(store, n_docs=3, seed=9)
+
+    def no_rebuild(*a):
+        raise AssertionError("rebuilt instead of extended")
+
+    monkeypatch.setattr(store, "_rebuild_vectors", no_rebuild)
+    mat, idx = store._vectors()
+    assert len(mat) == len(texts) + len(more) and isinstance(mat, np.memmap)
+    hit = store.search_vector(EMB.encode([more[-1]])[0], 1)[0]
+    assert hit.text == more[-1]
+    monkeypatch.undo()
+    for p in tmp_path.glob("c.db.vec*"):  # a rebuild from scratch gives the same arrays
+        p.unlink()
+    again = SQLiteStore(tmp_path / "c.db")
+    try:
+        mat2, idx2 = again._vectors()
+        assert np.array_equal(np.asarray(idx), np.asarray(idx2))
+        assert np.allclose(np.asarray(mat), np.asarray(mat2), atol=1e-7)
+        # a vector removed below the mirror's last id: not an append, so rebuilt
+        import sqlite3
+
+        other = sqlite3.connect(tmp_path / "c.db")  # another writer
+        with other:
+            other.execute("UPDATE sentences SET embedding=NULL WHERE id=3")
+        other.close()
+        calls = []
+        rebuild = again._rebuild_vectors
+        monkeypatch.setattr(again, "_rebuild_vectors", lambda *a: calls.append(1) or rebuild(*a))
+        mat3, idx3 = again._vectors()
+        assert calls == [1] and len(mat3) == len(mat2) - 1 and 3 not in set(idx3[:, 0].tolist())
+    finally:
+        again.close()
