@@ -295,3 +295,51 @@ def test_vector_mirror_is_extended_after_additions(store, monkeypatch, tmp_path)
         assert calls == [1] and len(mat3) == len(mat2) - 1 and 3 not in set(idx3[:, 0].tolist())
     finally:
         again.close()
+
+
+@needs_numkong
+def test_int8_copy_is_extended_after_additions(store, monkeypatch, tmp_path):
+    """New rows within the copy's scale are appended: the same bytes as a rebuild. A row with
+    a new peak changes the scale: rebuilt."""
+    monkeypatch.setenv("CLAIMMAP_CORPUS_VECTOR_INDEX", "int8")
+    texts = _fill(store, n_docs=20)
+    store.search_vector(EMB.encode([texts[0]])[0], 5)
+    more = _fill(store, n_docs=3, seed=9)
+    built = []
+    real_build = ann.Int8Index.build
+    monkeypatch.setattr(ann.Int8Index, "build",
+                        classmethod(lambda cls, *a: built.append(1) or real_build(*a)))
+    assert store.search_vector(EMB.encode([more[-1]])[0], 1)[0].text == more[-1]
+    assert built == []  # extended, not rebuilt
+    mat, idx = store._vectors()
+    ext = store._int8(mat, idx)
+    fresh = real_build(mat, idx, None)
+    assert len(ext) == len(texts) + len(more) and ext.scale == fresh.scale
+    assert np.array_equal(np.asarray(ext.q), fresh.q)
+    loaded = ann.Int8Index.load(mat, idx, store._vec_paths()[0])  # persisted, metadata last
+    assert loaded is not None and np.array_equal(np.asarray(loaded.q), fresh.q)
+    # a vector pointing along one axis has a larger component than any before: new scale
+    spike = np.zeros(EMB.dim, dtype=np.float32)
+    spike[0] = 1.0
+    store.add_document(DocRecord(text="spike", published="2024-05-05"), [SentenceRecord("spike")],
+                       [], spike[None, :])
+    mat, idx = store._vectors()
+    assert ann.Int8Index.extend(mat, idx, store._vec_paths()[0]) is None
+    assert store._int8(mat, idx).scale == pytest.approx(127.0) and built == [1]
+
+
+@pytest.mark.parametrize("version", [(1, 0), (2, 0)])
+def test_append_rows_to_an_npy_file(tmp_path, version):
+    """The mirror's append: header rewritten in place after a kernel copy (version 1 headers),
+    or a copy through numpy (any other header); either way numpy reads old rows + new rows."""
+    from claimmap.corpus.sqlite import _append_rows
+
+    rng = np.random.default_rng(1)
+    old, new = rng.random((99_999, 3), dtype=np.float32), rng.random((2, 3), dtype=np.float32)
+    src, dst = tmp_path / "m.npy", tmp_path / "m2.npy"
+    with open(src, "wb") as fh:
+        np.lib.format.write_array(fh, old, version=version)
+    _append_rows(src, dst, old.shape, new)  # 99999 -> 100001 rows: one more digit in the header
+    got = np.load(dst)
+    assert got.shape == (100_001, 3) and np.array_equal(got, np.concatenate([old, new]))
+    assert np.array_equal(np.load(src), old)  # the source is untouched

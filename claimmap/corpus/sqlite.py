@@ -115,6 +115,43 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall("".join(c for c in folded if not unicodedata.combining(c)))
 
 
+def _append_rows(src: Path, dst: Path, shape: tuple[int, int], rows: np.ndarray) -> None:
+    """Write ``dst``: the float32 ``.npy`` matrix ``src`` (``shape``) with ``rows`` after its
+    own. The old rows are copied by the kernel (``shutil.copyfile``: 1 s for 1 GB here, against
+    4 s through numpy) and the header rewritten in place when the new one has the same length
+    (numpy pads headers to 64 bytes, so it nearly always has); else copied through numpy."""
+    import io
+    import shutil
+
+    fmt = np.lib.format
+    new_shape = (shape[0] + len(rows), shape[1])
+    header = io.BytesIO()
+    fmt.write_array_header_1_0(header, {"descr": fmt.dtype_to_descr(np.dtype(np.float32)),
+                                        "fortran_order": False, "shape": new_shape})
+    with open(src, "rb") as fh:
+        version = fmt.read_magic(fh)
+        old_shape, fortran, dtype = (fmt.read_array_header_1_0(fh) if version == (1, 0)
+                                     else fmt.read_array_header_2_0(fh))
+        offset = fh.tell()
+    if (version == (1, 0) and len(header.getvalue()) == offset and tuple(old_shape) == shape
+            and not fortran and dtype == np.float32):
+        shutil.copyfile(src, dst)
+        with open(dst, "r+b") as fh:
+            fh.write(header.getvalue())
+            fh.seek(offset + shape[0] * shape[1] * 4)
+            fh.truncate()
+            fh.write(np.ascontiguousarray(rows, dtype=np.float32).tobytes())
+        return
+    old = np.load(src, mmap_mode="r")
+    out = fmt.open_memmap(dst, mode="w+", dtype=np.float32, shape=new_shape)
+    for a in range(0, shape[0], 65_536):
+        b = min(shape[0], a + 65_536)
+        out[a:b] = old[a:b]
+    out[shape[0]:] = rows
+    out.flush()
+    del out
+
+
 def _populate(arr: np.ndarray) -> None:
     """Map every page of a memory-mapped array now (MADV_POPULATE_READ, Linux 5.14+; ~50 ms
     per GB from the page cache) instead of one page fault per row at query time."""
@@ -464,14 +501,7 @@ class SQLiteStore:
         idx = np.concatenate([np.asarray(old_idx), new_idx])
         tmp = mpath.with_name(mpath.name + f".{os.getpid()}.tmp")
         try:
-            out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32,
-                                            shape=(key[0], old_mat.shape[1]))
-            for a in range(0, n_old, 65_536):
-                b = min(n_old, a + 65_536)
-                out[a:b] = old_mat[a:b]
-            out[n_old:] = new_mat
-            out.flush()
-            del out
+            _append_rows(mpath, tmp, old_mat.shape, new_mat)
             os.replace(tmp, mpath)
             # the index file last: until it is replaced the pair does not match (rebuilt)
             itmp = ipath.with_name(ipath.name + f".{os.getpid()}.tmp")
@@ -526,6 +556,8 @@ class SQLiteStore:
             return self._ann_cache[1]
         mpath = self._vec_paths()[0]
         index = ann.Int8Index.load(mat, idx, mpath)
+        if index is None:  # sentences only added since: append them
+            index = ann.Int8Index.extend(mat, idx, mpath)
         if index is None:
             index = ann.Int8Index.build(mat, idx, mpath)
         _populate(mat)  # the exact re-scoring reads scattered rows: map them all once
