@@ -442,3 +442,27 @@ def test_to_dict_is_json_ready(fams):
 def test_registry_is_shared_default():
     assert load_registry() is load_registry()
     assert isinstance(detect_credits("(Reuters) - x")[0], Credit)
+
+
+def test_credits_key_follows_content_not_file_paths(tmp_path, monkeypatch):
+    """Stored credit lines are reused while the patterns and the registry's entries are the
+    same: the same outlets file under another path gives the same key, an edit another."""
+    from claimmap.outlets.families import credits_key
+    from claimmap.outlets.registry import clear_cache, load_registry
+
+    extra = tmp_path / "mine.toml"
+    extra.write_text('[[outlet]]\nid = "harbourwire"\nname = "Harbour Wire"\ncountry = "XX"\n'
+                     'state_affiliation = "none"\ndomains = ["harbourwire.example"]\n'
+                     'owner = "Harbour Media"\nsources = ["written for this test"]\n')
+    other = tmp_path / "sub"
+    other.mkdir()
+    (other / "mine.toml").write_text(extra.read_text())
+    base = credits_key(load_registry(""))
+    key = credits_key(load_registry(str(extra)))
+    assert key != base and key == credits_key(load_registry(str(other / "mine.toml")))
+    (other / "mine.toml").write_text(extra.read_text().replace("Harbour Wire", "Harbor Wire"))
+    clear_cache()  # registries are cached per path list
+    try:
+        assert credits_key(load_registry(str(other / "mine.toml"))) != key
+    finally:
+        clear_cache()

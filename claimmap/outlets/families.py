@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
@@ -191,8 +191,9 @@ def credits_key(registry: Registry | None = None) -> str:
     for p in load_credit_patterns():
         h.update(repr((p.id, p.regex.pattern, p.kind, p.where, p.window, p.anchor,
                        p.outlet)).encode())
-    for oid in sorted(registry.outlets):
-        h.update(repr(registry.outlets[oid]).encode())
+    for oid in sorted(registry.outlets):  # the entries' values, not the files they came from
+        o = registry.outlets[oid]
+        h.update(repr(tuple(getattr(o, f.name) for f in fields(o) if f.compare)).encode())
     h.update(repr(sorted(registry.side_groups.items())).encode())
     return h.hexdigest()[:32]
 
