@@ -34,6 +34,16 @@ STORY = ("Harbour story {run}-{i}. The council of Vellmouth said on Monday that 
          "said they wanted the ferry back.")
 
 
+def copy_store(base: Path, tmp: Path) -> Path:
+    """Copy the store ``base`` and its derived files (not the WAL: a closed store has none) into
+    the folder ``tmp`` as ``corpus.db``; returns its path."""
+    db = tmp / "corpus.db"
+    for p in base.parent.glob(base.name + "*"):
+        if not p.name.endswith((".db-shm", ".db-wal")):
+            shutil.copy(p, tmp / p.name.replace(base.name, db.name, 1))
+    return db
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--base", type=Path, required=True)
@@ -50,10 +60,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="claimmap-add-", dir=args.tmp))
     try:
         t0 = time.perf_counter()
-        db = tmp / "corpus.db"
-        for p in args.base.parent.glob(args.base.name + "*"):
-            if not p.name.endswith((".db-shm", ".db-wal")):
-                shutil.copy(p, tmp / p.name.replace(args.base.name, db.name, 1))
+        db = copy_store(args.base, tmp)
         copy_s = time.perf_counter() - t0
         run = int(time.time())
         src = tmp / "new.jsonl"

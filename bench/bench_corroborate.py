@@ -31,6 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_corpus_add import copy_store  # noqa: E402  (the same copy of a bench store)
 FX = ROOT / "tests" / "fixtures" / "corroboration"
 ARTICLE_DAY = date(2026, 3, 10)
 SHIFT_TO = date(2024, 6, 10)
@@ -60,10 +63,7 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="claimmap-corro-", dir=args.tmp))
     t0 = time.perf_counter()
-    db = tmp / "corpus.db"
-    for p in args.base.parent.glob(args.base.name + "*"):
-        if not p.name.endswith((".db-shm", ".db-wal")):
-            shutil.copy(p, tmp / p.name.replace(args.base.name, db.name, 1))
+    db = copy_store(args.base, tmp)
     copy_s = time.perf_counter() - t0
     delta = SHIFT_TO - ARTICLE_DAY
     rows = []
