@@ -14,7 +14,9 @@ recall@50 = 1.0 at 1M sentences with 400 candidates, bench/RESULTS-corpus-query.
 Like the float32 mirror the copy is derived data: it is written to a temporary file, fsynced
 and renamed, its metadata file last, and on load it is used only when its metadata matches the
 float32 mirror (count, last sentence id, dimension) and spot-checked rows re-quantise to the
-stored bytes; anything else (a crash midway, an older copy) rebuilds it from the mirror.
+stored bytes. When sentences were only added since, the new rows are appended with the stored
+scale if none exceeds it (``Int8Index.extend``: the bytes a rebuild would write); anything else
+(a crash midway, a new peak, other changes) rebuilds it from the mirror.
 
 Without numkong (an optional dependency) the store stays on exact search.
 """
