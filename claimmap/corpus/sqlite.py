@@ -714,13 +714,12 @@ class SQLiteStore:
             (credits_key,))
 
     def set_family_inputs(self, rows) -> None:
+        rows = [(int(d), sig, credits, key) for d, sig, credits, key in rows]
         with self.batch():
-            for doc_id, signature, credits, key in rows:
-                self.conn.execute("INSERT OR REPLACE INTO doc_credits VALUES (?, ?, ?)",
-                                  (int(doc_id), key, credits))
-                if signature is not None:
-                    self.conn.execute("UPDATE documents SET signature=? WHERE id=?",
-                                      (signature, int(doc_id)))
+            self.conn.executemany("INSERT OR REPLACE INTO doc_credits VALUES (?, ?, ?)",
+                                  [(d, key, credits) for d, _sig, credits, key in rows])
+            self.conn.executemany("UPDATE documents SET signature=? WHERE id=?",
+                                  [(sig, d) for d, sig, _c, _k in rows if sig is not None])
 
     def families(self) -> list[dict]:
         return families_from_rows(self.conn.execute(

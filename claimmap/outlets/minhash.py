@@ -93,11 +93,11 @@ class Signature:
         return self.size == 0
 
     def minhash(self):
-        """The datasketch MinHash of this signature."""
-        from datasketch import MinHash
+        """The datasketch MinHash of this signature: a ``LeanMinHash`` (hash values only; a
+        ``MinHash`` would recompute its 128 permutations each time)."""
+        from datasketch import LeanMinHash
 
-        return MinHash(num_perm=self.num_perm, seed=self.seed, hashvalues=self.hashvalues,
-                       scheme=self.scheme)
+        return LeanMinHash(seed=self.seed, hashvalues=self.hashvalues, scheme=self.scheme)
 
     def _check(self, other: Signature) -> None:
         if self.params != other.params:
@@ -213,18 +213,13 @@ class LSHIndex:
             raise ValueError(f"document {doc_id!r} is already indexed")
         sig = self._coerce(text, signature)
         self._sigs[doc_id] = sig
-        if not sig.empty:
-            self._pending.append(doc_id)  # inserted when a query needs the index (``pairs``
-        return sig                        # answers a whole set without it)
+        if not sig.empty:  # inserted when a query needs the index (``pairs`` does not)
+            self._pending.append(doc_id)
+        return sig
 
     def _flush(self) -> None:
-        from datasketch import LeanMinHash
-
         for doc_id in self._pending:
-            sig = self._sigs.get(doc_id)
-            if sig is not None and not sig.empty:
-                self._lsh.insert(doc_id, LeanMinHash(seed=sig.seed, hashvalues=sig.hashvalues,
-                                                     scheme=sig.scheme))
+            self._lsh.insert(doc_id, self._sigs[doc_id].minhash())
         self._pending.clear()
 
     def remove(self, doc_id: str) -> None:
@@ -241,12 +236,9 @@ class LSHIndex:
         if sig.empty:
             return []
         self._flush()
-        from datasketch import LeanMinHash
-
         limit = self.threshold if threshold is None else threshold
         hits = []
-        for cand in self._lsh.query(LeanMinHash(seed=sig.seed, hashvalues=sig.hashvalues,
-                                                scheme=sig.scheme)):
+        for cand in self._lsh.query(sig.minhash()):
             if cand == exclude:
                 continue
             s = sig.similarity(self._sigs[cand], self.min_size_ratio)
@@ -279,10 +271,9 @@ class LSHIndex:
                 continue
             order = shared[np.argsort(bucket[shared], kind="stable")]
             cuts = np.flatnonzero(np.diff(bucket[order])) + 1
-            for group in np.split(order, cuts):
-                if len(group) > 1:
-                    i, j = np.triu_indices(len(group), 1)
-                    found.append(group[i] * len(ids) + group[j])  # group is ascending
+            for group in np.split(order, cuts):  # each of two or more rows, ascending
+                i, j = np.triu_indices(len(group), 1)
+                found.append(group[i] * len(ids) + group[j])
         if not found:
             return []
         out = []
