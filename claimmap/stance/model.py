@@ -65,6 +65,28 @@ def build_classifier(base_dir: str | Path, num_labels: int = len(LABELS)):
     return model
 
 
+def read_meta(path: str | Path) -> dict:
+    """The ``claimmap`` metadata of an artefact made by the training scripts."""
+    from safetensors import safe_open
+
+    with safe_open(str(path), "np") as fh:
+        return json.loads((fh.metadata() or {}).get("claimmap", "{}"))
+
+
+def load_classifier(path: str | Path, base: str | Path | None = None):
+    """(torch model, meta) of a stance artefact: the MiniLM base with the artefact's weights.
+    Shared by inference and the training scripts (which fine-tune a shipped artefact)."""
+    from safetensors.torch import load_file
+
+    meta = read_meta(path)
+    model = build_classifier(base or base_path(), len(meta.get("labels", LABELS)))
+    missing, unexpected = model.load_state_dict({k: v.float() for k, v in load_file(str(path)).items()},
+                                                strict=False)
+    if unexpected or [m for m in missing if m != WORD_EMB and not m.endswith("position_ids")]:
+        raise DataError(f"{path}: does not fit the MiniLM base (missing {missing[:3]}, unexpected {unexpected[:3]})")
+    return model, meta
+
+
 def export(model, path: str | Path, meta: dict) -> None:
     """Write every weight but the frozen word embeddings, float16, with ``meta`` (JSON-able)."""
     from safetensors.torch import save_file
@@ -110,17 +132,8 @@ class StanceModel:
             path = Path(spec) if spec else ARTEFACT
             if not path.exists():
                 raise DataError(f"stance model {path} not found (train it: python train/train_stance.py)")
-            from safetensors import safe_open
-            from safetensors.torch import load_file
-
-            with safe_open(str(path), "pt") as fh:
-                meta = json.loads((fh.metadata() or {}).get("claimmap", "{}"))
             base = base_path()
-            self.model = build_classifier(base, len(meta.get("labels", LABELS)))
-            missing, unexpected = self.model.load_state_dict(
-                {k: v.float() for k, v in load_file(str(path)).items()}, strict=False)
-            if unexpected or [m for m in missing if m != WORD_EMB and not m.endswith("position_ids")]:
-                raise DataError(f"{path}: does not fit the MiniLM base (missing {missing[:3]}, unexpected {unexpected[:3]})")
+            self.model, meta = load_classifier(path, base)
             self.model.eval()
             self.tok = AutoTokenizer.from_pretrained(base)
             self.labels = list(meta.get("labels", LABELS))
