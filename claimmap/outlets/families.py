@@ -14,9 +14,18 @@ Two levels are kept apart:
   state-controlled outlets of the same state/side (``[side_groups]`` in outlets.toml merges
   e.g. Russian government and separatist outlets). A copy counts as its origin outlet's content.
 
-Citations inside a story ("TASS reported", "according to RIA Novosti") are detected and
-returned by ``detect_credits`` with kind "citation" but do not make the document a copy: they
-attribute single claims, which is the claim-level stage's business.
+Citations inside a story ("TASS reported", "according to RIA Novosti", "(TASS)") are detected
+and returned by ``detect_credits`` with kind "citation" but do not make the document a copy: they
+attribute single claims. They do make a **relay** (``Families.relay_of``): a page from an outlet
+that does no reporting of its own (not in the registry, or an aggregator / alternative site) that
+credits wires or state outlets of exactly one independence family is that family's voice, so its
+independence key is the credited outlet's ("state:russia" for a blog retelling TASS). Registered
+newsrooms citing a wire keep their own key (``relay_sentence`` tells the claim-level stage
+which single sentences credit a wire).
+
+The analysed article (``group_families(..., analysed=doc_id)``) never wins a tie for the origin
+of its syndication family: a member dated the same day or earlier is the origin, and when the
+article credits an outlet, that outlet's member is preferred.
 
 Callers pass the body-zone text only; boilerplate left in it is tolerated.
 """
@@ -291,8 +300,11 @@ class Families(list):
     def __init__(self, families: list[Family], *, copy_of: dict[str, str | None],
                  copy_of_outlet: dict[str, str | None], keys: dict[str, str],
                  outlets: dict[str, str | None], credits: dict[str, list[Credit]],
-                 index: LSHIndex):
+                 index: LSHIndex, relays: dict[str, str] | None = None,
+                 own_keys: dict[str, str] | None = None):
         super().__init__(families)
+        self._relays = dict(relays or {})
+        self._own_keys = dict(own_keys or {})
         self._copy_of = copy_of
         self._copy_of_outlet = copy_of_outlet
         self._keys = keys
@@ -315,8 +327,19 @@ class Families(list):
 
     def independence_key(self, doc: str | FamilyInput) -> str:
         """Same key = not independent of each other ("state:russia", "owner:thomson reuters",
-        "syndication:<doc_id>", "site:<host>", "doc:<doc_id>")."""
+        "syndication:<doc_id>", "site:<host>", "doc:<doc_id>"). A relay's key is the key of
+        the outlet it relays (``relay_of``)."""
         return self._keys[self._id(doc)]
+
+    def relay_of(self, doc: str | FamilyInput) -> str | None:
+        """The registry id of the wire/state outlet this page relays (its first credit of
+        that family), else None; see the module doc."""
+        return self._relays.get(self._id(doc))
+
+    def own_key(self, doc: str | FamilyInput) -> str:
+        """The key the document would have without the relay rule (its own outlet's family)."""
+        d = self._id(doc)
+        return self._own_keys.get(d, self._keys[d])
 
     def independent(self, a: str | FamilyInput, b: str | FamilyInput) -> bool:
         return self.independence_key(a) != self.independence_key(b)
@@ -341,6 +364,7 @@ class Families(list):
             "documents": {
                 d: {"outlet": self._outlets[d], "copy_of": self._copy_of[d],
                     "copy_of_outlet": self._copy_of_outlet[d], "independence_key": self._keys[d],
+                    "relay_of": self._relays.get(d),
                     "credits": [asdict(c) for c in self._credits[d]]}
                 for d in self._keys
             },
@@ -361,12 +385,15 @@ def group_families(items: list[FamilyInput], registry: Registry | None = None, *
                    shingle_size: int = SHINGLE_SIZE, lsh_threshold: float = LSH_THRESHOLD,
                    min_size_ratio: float = MIN_SIZE_RATIO,
                    signatures: dict[str, Signature | bytes | list[int]] | None = None,
-                   credits: dict[str, list[Credit]] | None = None) -> Families:
+                   credits: dict[str, list[Credit]] | None = None,
+                   analysed: str | None = None) -> Families:
     """Group documents into syndication and owner/state families (see module doc).
 
     ``signatures`` may supply stored MinHash signatures by doc_id (the text is then not
     re-shingled), ``credits`` stored ``detect_credits`` results by doc_id (valid only for this
-    registry: see ``credits_key``). Returns a ``Families`` list with per-document lookups."""
+    registry: see ``credits_key``). ``analysed`` is the doc_id of the article being analysed
+    (it loses every same-day tie for the origin, and its own credit line names the origin
+    outlet). Returns a ``Families`` list with per-document lookups."""
     registry = registry or load_registry()
     ids = [it.doc_id for it in items]
     if len(set(ids)) != len(ids):
@@ -414,10 +441,12 @@ def group_families(items: list[FamilyInput], registry: Registry | None = None, *
     def sort_key(d: str):
         # earliest day first; on one day a wire outlet first (date-only timestamps and clock
         # skew make times unreliable across sites), then the earlier known time, then input order
+        # the analysed article loses every tie on the day: a stored member of that day (or an
+        # undated one when the article is undated too) is the origin, never the article
         dt, timed = dates[d]
         o = registry.get(outlets[d])
-        return (dt is None, dt.date() if dt else latest.date(), not (o and o.wire),
-                dt if (dt and timed) else latest, pos[d])
+        return (dt is None, dt.date() if dt else latest.date(), d == analysed,
+                not (o and o.wire), dt if (dt and timed) else latest, pos[d])
 
     # 3. syndication families and origins
     families: list[Family] = []
@@ -429,6 +458,8 @@ def group_families(items: list[FamilyInput], registry: Registry | None = None, *
     for members in sorted(clusters.values(), key=lambda m: pos[m[0]]):
         members = sorted(members, key=pos.__getitem__)
         credited_outlets = [credited[d] for d in sorted(members, key=sort_key) if credited[d]]
+        if analysed in members and credited[analysed]:  # the article's own credit line first
+            credited_outlets.insert(0, credited[analysed])
         src = credited_outlets[0] if credited_outlets else None
         if len(members) == 1 and not src:
             continue
@@ -486,6 +517,32 @@ def group_families(items: list[FamilyInput], registry: Registry | None = None, *
             comp_label[root] = pr
     keys = {d: comp_label[iu.find("doc:" + d)][1] for d in ids}
 
+    # 5. relays: a page of an outlet without reporting of its own that credits wires/state
+    #    outlets of one family speaks for that family
+    def outlet_key(oid: str) -> str:
+        o = registry.get(oid)
+        sg = registry.state_group(o) if o else None
+        cands = (["state:" + sg.removeprefix("state:")] if sg else []) + [
+            "owner:" + (registry.owner_group(o) if o else normalize_name(oid))]
+        for lab in cands:
+            if lab in labels:
+                return comp_label[iu.find(lab)][1]
+        return cands[0]
+
+    relays: dict[str, str] = {}
+    own_keys: dict[str, str] = {}
+    for d in ids:
+        o = registry.get(outlets[d])
+        if (o is not None and o.kind not in RELAY_OUTLET_KINDS) or copy_of_outlet[d]:
+            continue
+        wires = [c.outlet for c in credits[d] if is_relayed_outlet(registry, c.outlet)
+                 and not _same_group(registry, c.outlet, outlets[d])]
+        wkeys = {outlet_key(w) for w in wires}
+        if len(wkeys) == 1 and keys[d] not in wkeys:
+            relays[d] = wires[0]
+            own_keys[d] = keys[d]
+            keys[d] = wkeys.pop()
+
     groups: dict[str, list[str]] = {}
     for d in ids:
         groups.setdefault(keys[d], []).append(d)
@@ -496,10 +553,35 @@ def group_families(items: list[FamilyInput], registry: Registry | None = None, *
         kind = "state" if key.startswith("state:") else "owner"
         reason = ("state-affiliated outlets of one state/side" if kind == "state"
                   else "outlets of one owner group")
+        if any(m in relays for m in members):
+            reason += ", and pages relaying them"
         families.append(Family(id=key, kind=kind, members=members, key=key,
                                outlets=[outlets[d] for d in members], reason=reason))
     for f in families:
         if f.kind == "syndication":
             f.key = keys[f.members[0]]
     return Families(families, copy_of=copy_of, copy_of_outlet=copy_of_outlet, keys=keys,
-                    outlets=outlets, credits=credits, index=index)
+                    outlets=outlets, credits=credits, index=index, relays=relays,
+                    own_keys=own_keys)
+
+
+#: registry kinds of outlets whose pages can be relays (no reporting of their own); an outlet
+#: not in the registry can be one too
+RELAY_OUTLET_KINDS: tuple[str, ...] = ("aggregator", "alternative")
+
+
+def is_relayed_outlet(registry: Registry, outlet_id: str | None) -> bool:
+    """A wire or a state-controlled outlet: the sources whose relays are not independent."""
+    o = registry.get(outlet_id)
+    return bool(o and (o.wire or o.state_affiliation == "state"))
+
+
+def relay_sentence(text: str, registry: Registry | None = None) -> str | None:
+    """The registry id of the wire or state outlet a single sentence credits ("…, TASS
+    reported", "according to Sputnik, …", "… (RIA Novosti)"), else None: for evidence read
+    sentence by sentence, where the sentence, not the page, relays the outlet."""
+    registry = registry or load_registry()
+    for c in detect_credits(text, registry):
+        if is_relayed_outlet(registry, c.outlet):
+            return c.outlet
+    return None

@@ -1,0 +1,125 @@
+"""Issue 14 items 6 and 7: the analysed article never wins a same-day tie for ``copy_of``, and
+independence follows the outlet, relays included.
+
+All texts are fictional, written for these tests (invented places, people and events).
+"""
+
+from __future__ import annotations
+
+from claimmap.outlets.families import FamilyInput, group_families, relay_sentence
+from claimmap.outlets.registry import load_registry
+
+STORY = """\
+The harbour authority of the fictional town of Ostrovets said on Tuesday that a fire at the \
+northern grain terminal had been put out after burning for six hours, and that no workers were hurt.
+
+Harbour master Ilona Petrenko told reporters that the cause was still being investigated and \
+that the terminal would stay closed for inspection until Friday at the earliest.
+
+The regional defence office said in a statement that the fire followed an air attack on the \
+port and that two missiles had been shot down over the bay before dawn.
+
+Shipping agents said four grain barges waiting to load had been moved to the southern quay, \
+where loading was expected to resume on Wednesday morning once the cranes had been checked.
+
+Residents of the old quarter reported a strong smell of smoke in the early hours, and the town \
+council opened two schools as shelters for families living closest to the terminal."""
+
+
+def _fams(items, **kw):
+    return group_families(items, load_registry(), **kw)
+
+
+# -- item 6: copy_of ---------------------------------------------------------------------------
+
+def test_analysed_article_loses_same_day_tie():
+    items = [FamilyInput("article", STORY, url="https://copysite.example/a", published="2031-05-06"),
+             FamilyInput("7", STORY, url="https://othersite.example/b", published="2031-05-06")]
+    f = _fams(items, analysed="article")
+    assert f.copy_of("article") == "7"
+    assert f.copy_of("7") is None
+    # without the flag the input order decides (the old behaviour the issue reports)
+    assert _fams(items).copy_of("7") == "article"
+
+
+def test_analysed_article_dated_earlier_stays_origin():
+    items = [FamilyInput("article", STORY, url="https://copysite.example/a", published="2031-05-05"),
+             FamilyInput("7", STORY, url="https://othersite.example/b", published="2031-05-06")]
+    f = _fams(items, analysed="article")
+    assert f.copy_of("article") is None and f.copy_of("7") == "article"
+
+
+def test_undated_article_is_not_the_origin():
+    """Without --published and with no date on the page, a stored copy is the origin."""
+    for stored in (None, "2031-05-06"):
+        items = [FamilyInput("article", STORY, url="https://copysite.example/a"),
+                 FamilyInput("7", STORY, url="https://othersite.example/b", published=stored)]
+        assert _fams(items, analysed="article").copy_of("article") == "7"
+
+
+def test_article_credit_line_picks_the_origin():
+    """The article says where it comes from: that outlet's member wins over an earlier one."""
+    credited = "OSTROVETS, May 6 (Reuters) - " + STORY
+    items = [FamilyInput("article", credited, url="https://copysite.example/a", published="2031-05-06"),
+             FamilyInput("3", STORY, url="https://othersite.example/x", published="2031-05-06"),
+             FamilyInput("9", STORY, url="https://www.reuters.com/world/x", published="2031-05-06")]
+    f = _fams(items, analysed="article")
+    assert f.copy_of("article") == "9"
+    assert f.copy_of_outlet("article") == "reuters"
+
+
+# -- item 7: relays ------------------------------------------------------------------------------
+
+RELAY_CITED = ("Officials in Ostrovets said the fire was caused by a stray flare, TASS reported "
+               "on Tuesday, citing the regional defence office. The agency added that two "
+               "missiles had been shot down over the bay and that no workers were hurt in the "
+               "fire at the northern grain terminal, which burned for six hours.")
+RELAY_PAREN = ("The fire at the northern grain terminal of Ostrovets was caused by a stray "
+               "flare, the regional defence office said (TASS). Two missiles were shot down "
+               "over the bay before dawn and nobody was hurt, it added.")
+OWN_REPORTING = ("A fire at the northern grain terminal of Ostrovets burned for six hours, "
+                 "harbour officials told our correspondent, who saw the damaged cranes on "
+                 "Tuesday. Shipping agents moved four barges to the southern quay.")
+
+
+def test_third_party_pages_relaying_a_state_wire_share_its_key():
+    items = [FamilyInput("tass", "Some fictional text about grain prices on the exchange.",
+                         url="https://tass.com/economy/1", published="2031-05-06"),
+             FamilyInput("blog1", RELAY_CITED, url="https://smallblog.example/p/1"),
+             FamilyInput("blog2", RELAY_PAREN, url="https://otherblog.example/p/2"),
+             FamilyInput("own", OWN_REPORTING, url="https://localpaper.example/s")]
+    f = _fams(items)
+    key = f.independence_key("tass")
+    assert key == "state:russia"
+    assert f.independence_key("blog1") == key and f.relay_of("blog1") == "tass"
+    assert f.independence_key("blog2") == key and f.relay_of("blog2") == "tass"
+    assert f.own_key("blog1").startswith("site:")
+    assert f.independence_key("own") != key and f.relay_of("own") is None
+    fam = [x for x in f if x.key == key]
+    assert fam and {"tass", "blog1", "blog2"} <= set(fam[0].members)
+    assert "relaying" in fam[0].reason
+
+
+def test_relay_key_without_the_wire_in_the_set():
+    f = _fams([FamilyInput("blog", RELAY_CITED, url="https://smallblog.example/p/1")])
+    assert f.independence_key("blog") == "state:russia"
+
+
+def test_registered_newsroom_citing_a_wire_keeps_its_own_key():
+    """Reuters citing TASS reports on TASS; the page is not a relay (the sentence is)."""
+    f = _fams([FamilyInput("r", RELAY_CITED, url="https://www.reuters.com/world/y")])
+    assert f.relay_of("r") is None and f.independence_key("r") != "state:russia"
+
+
+def test_page_crediting_two_families_is_not_a_relay_of_either():
+    text = RELAY_CITED + " Reuters reported that the terminal would stay closed until Friday."
+    f = _fams([FamilyInput("blog", text, url="https://smallblog.example/p/9")])
+    assert f.relay_of("blog") is None and f.independence_key("blog").startswith("site:")
+
+
+def test_relay_sentence():
+    reg = load_registry()
+    assert relay_sentence("The fire was put out, RIA Novosti reported.", reg) == "ria"
+    assert relay_sentence("According to Sputnik, two missiles were shot down.", reg) == "sputnik"
+    assert relay_sentence("Two missiles were shot down, he said (TASS).", reg) == "tass"
+    assert relay_sentence("The harbour master said the terminal would reopen.", reg) is None
