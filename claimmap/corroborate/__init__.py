@@ -251,7 +251,7 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
     for d, sd in {**near, **docs}.items():
         if d not in same and sd is not None:
             items.append(FamilyInput(str(d), sd.text, url=sd.url, outlet=sd.outlet, published=sd.published))
-    fams = group_families(items, registry)
+    fams = group_families(items, registry, analysed=ARTICLE)
     origin = fams.copy_of(ARTICLE)
     odoc = ({**near, **docs}.get(int(origin)) if origin else None)
     doc.copy_of = (odoc.url or f"corpus:{origin}") if odoc is not None else None
