@@ -45,6 +45,7 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
     sentences: list[Sentence] = []
     found: list[tuple[object, Zone, int]] = []  # (Raw in zone coordinates, zone, shift)
     persons: list[tuple[int, int]] = []
+    ents: list[tuple[int, int, str]] = []  # (start, end, label) of every named entity
     chunks = [(zone, start, end) for zone in todo for start, end in nlp.blocks(text, zone.start, zone.end)]
     for (zone, start, _end), sdoc in zip(chunks, nlp.parse_cached([text[a:b] for _z, a, b in chunks])):
         ztext = sdoc.text
@@ -59,9 +60,13 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
                 ca, cb = _strip(ztext, raw.content_start, raw.content_end)
                 if remember and ca < cb:
                     nlp.remember_sentence(sdoc, ca, cb)  # later stages score contents too
-        persons.extend((start + e.start_char, start + e.end_char)
-                       for e in sdoc.ents if e.label_ == "PERSON")
-    return sentences, _build(found, text, reg, persons)
+        ents.extend((start + e.start_char, start + e.end_char, e.label_) for e in sdoc.ents)
+    persons.extend((a, b) for a, b, label in ents if label == "PERSON")
+    statements = _build(found, text, reg, persons)
+    from claimmap.statements import sides
+
+    sides.apply(text, zones, statements, reg, ents)  # a conflict's sides only in its articles
+    return sentences, statements
 
 
 def _strip(text: str, a: int, b: int) -> tuple[int, int]:

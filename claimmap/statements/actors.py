@@ -2,8 +2,16 @@
 
 Format (works for any conflict)::
 
-    [[side]]   id, label, conflict
-    [[actor]]  canonical, side, kind, aliases = [...], roles = [...]
+    [[side]]     id, label, conflict, context (default true: whether naming this side's actors
+                 shows that an article is about its conflict; false for outside parties)
+    [[actor]]    canonical, side, kind, aliases = [...], roles = [...], ambiguous = [...]
+                 (names that also denote something else: "Washington", "White House", "US";
+                 they stand for the actor only written as listed, as a whole mention, and in an
+                 article about the actor's conflict)
+    [[conflict]] id, vocabulary = [...] (words that show an article is about the conflict),
+                 min_evidence (how many mentions of its actors and vocabulary it takes)
+    [mentions]   heads = [...] (words a name may carry after it and still be the speaker:
+                 "Kremlin officials", "Norland's spokesman")
 
 Extra registries are merged over the shipped one with the setting CLAIMMAP_ACTORS
 (os.pathsep-separated TOML files); an actor whose canonical name is already known replaces it.
@@ -48,6 +56,7 @@ class Actor:
     kind: str = "organisation"
     aliases: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
+    ambiguous: list[str] = field(default_factory=list)  # aliases that need context (see module doc)
 
     @property
     def is_person(self) -> bool:
@@ -55,9 +64,18 @@ class Actor:
 
 
 @dataclass
+class Conflict:
+    id: str
+    vocabulary: list[str] = field(default_factory=list)
+    min_evidence: int = 3
+
+
+@dataclass
 class Registry:
     sides: dict[str, dict] = field(default_factory=dict)
     actors: dict[str, Actor] = field(default_factory=dict)  # canonical -> actor
+    conflicts: dict[str, Conflict] = field(default_factory=dict)
+    heads: set[str] = field(default_factory=set)  # [mentions] heads
     _alias_re: re.Pattern | None = None
     _alias_map: dict[str, str] = field(default_factory=dict)
     _role_map: dict[str, str] = field(default_factory=dict)
@@ -103,6 +121,16 @@ class Registry:
         a = self.actors.get(canonical)
         return a.side if a else None
 
+    def conflict_of(self, side: str | None) -> str | None:
+        """The conflict a side belongs to (its own id when the side names none)."""
+        if side is None:
+            return None
+        return (self.sides.get(side) or {}).get("conflict") or side
+
+    def is_ambiguous(self, actor: Actor, alias: str) -> bool:
+        """Whether ``alias`` (normalised) is one of ``actor``'s context-dependent names."""
+        return any(norm(a) == alias for a in actor.ambiguous)
+
 
 def _merge(reg: Registry, data: dict, origin: str) -> None:
     for side in data.get("side") or []:
@@ -112,10 +140,25 @@ def _merge(reg: Registry, data: dict, origin: str) -> None:
     for a in data.get("actor") or []:
         if not a.get("canonical"):
             raise DataError(f"{origin}: an [[actor]] has no canonical name")
+        ambiguous = list(a.get("ambiguous") or [])
+        aliases = list(a.get("aliases") or [])
         reg.actors[a["canonical"]] = Actor(
             canonical=a["canonical"], side=a.get("side"), kind=a.get("kind", "organisation"),
-            aliases=list(a.get("aliases") or []), roles=list(a.get("roles") or []),
+            aliases=aliases + [x for x in ambiguous if x not in aliases],
+            roles=list(a.get("roles") or []), ambiguous=ambiguous,
         )
+    for c in data.get("conflict") or []:
+        if not c.get("id"):
+            raise DataError(f"{origin}: a [[conflict]] has no id")
+        try:
+            min_evidence = int(c.get("min_evidence", 3))
+        except (TypeError, ValueError):
+            raise DataError(f"{origin}: conflict {c['id']!r}: min_evidence must be an integer") from None
+        old = reg.conflicts.get(c["id"])
+        vocab = list(old.vocabulary) if old else []
+        vocab += [v for v in c.get("vocabulary") or [] if v not in vocab]
+        reg.conflicts[c["id"]] = Conflict(id=c["id"], vocabulary=vocab, min_evidence=min_evidence)
+    reg.heads.update(norm(h) for h in (data.get("mentions") or {}).get("heads", []))
     for actor in reg.actors.values():
         if actor.side and actor.side not in reg.sides:
             raise DataError(f"{origin}: actor {actor.canonical!r} has unknown side {actor.side!r}")
