@@ -115,21 +115,38 @@ def _build(found, text, reg, persons) -> list[Statement]:
                           start=shift + raw.sent_start + _lstrip(text[shift + raw.sent_start:shift + raw.sent_end]),
                           end=shift + raw.sent_start + len(text[shift + raw.sent_start:shift + raw.sent_end].rstrip())),
         ))
-    # nesting: the innermost other statement of the same sentence whose content holds the cue
+    nest(out)
+    return out
+
+
+def nest(out: list[Statement]) -> None:
+    """Set ``parent``: the innermost other statement of the same sentence whose content holds the
+    cue. Inner statements (shorter contents) are linked first and a link that would close a loop
+    is never made, so parent links form no cycle (two contents can hold each other's cues: the
+    longer one stays the outer report)."""
     by_sentence: dict[int, list[Statement]] = {}
     for st in out:
+        st.parent = None
         by_sentence.setdefault(st.sentence.start if st.sentence else -1, []).append(st)
-    for st in out:
+    by_id = {st.id: st for st in out}
+    for st in sorted(out, key=lambda s: (s.content.end - s.content.start, s.content.start)):
+        if st.cue is None or st.sentence is None:
+            continue
         best = None
-        for other in by_sentence.get(st.sentence.start if st.sentence else -1, []):
-            if other is st or other.sentence is None or st.sentence is None:
+        for other in by_sentence.get(st.sentence.start, []):
+            if other is st or other.sentence is None:
                 continue
             if other.content.start <= st.cue.start and st.cue.end <= other.content.end:
                 if best is None or (other.content.end - other.content.start) < (best.content.end - best.content.start):
                     best = other
-        if best is not None:
+        if best is None:
+            continue
+        up, seen = best, set()
+        while up is not None and up.id not in seen and up is not st:
+            seen.add(up.id)
+            up = by_id.get(up.parent) if up.parent else None
+        if up is not st:
             st.parent = best.id
-    return out
 
 
 def _author(zone) -> str | None:
