@@ -607,7 +607,7 @@ def test_report_page_with_framing_and_corroboration(client, example):
                                  "documents_searched": 12}
     rid = client.app.state.reports.save(data, source="text")
     html = client.get(f"/reports/{rid}").text
-    assert "norland_government 0.75" in html and "&lt;b&gt;regime&lt;/b&gt;" in html
+    assert "Norland government (fictional) 0.75" in html and "&lt;b&gt;regime&lt;/b&gt;" in html  # registry label
     assert "Narrator leans &lt;i&gt;x&lt;/i&gt;." in html
     # no payload survives as markup
     for bad in ("<script>alert", "<script>window", "<img src=x", '"onmouseover=', 'href="javascript:', "<b>news</b>",
@@ -622,8 +622,11 @@ def test_report_page_with_framing_and_corroboration(client, example):
     assert "outlets independent of the speaker&#39;s side report that it was said" in claim1
     assert "12 corpus documents" in html and "published 2026-03-03 to 2026-03-17" in html
     # evidence: outlet (or host), date, stance, independence, snippet, link only for http(s)
-    assert 'href="https://a.example/1"' in claim1 and "2026-03-10" in claim1 and "not independent" in claim1
-    assert ">independent<" in claim1 and "disagrees" in claim1 and ">d.example<" in claim1
+    assert 'href="https://a.example/1"' in claim1 and "2026-03-10" in claim1
+    assert "the claimant&#39;s side or quoting it: does not count as independent for so" in claim1
+    assert "independent of the claimant: counts for so" in claim1 and "disagrees" in claim1 and ">d.example<" in claim1
+    # a report that the speaker said it counts for said, and says so (not "not independent")
+    assert "independent of the speaker&#39;s side: counts for said" in claim1
     assert "C Daily" in claim1 and "javascript:alert(1)" in claim1   # shown as text, not linked
     assert "reports the speaker saying it" in claim1
     # coverage: distinct families per (claimant's side / independent, stance)

@@ -472,11 +472,14 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
         return RedirectResponse(f"/reports/{report_id}", status_code=303)
 
     @app.get("/reports/{report_id}", response_class=HTMLResponse, include_in_schema=False, name="report_page")
-    async def report_page(report_id: str) -> HTMLResponse:
+    async def report_page(report_id: str, side: str | None = Query(None, max_length=80),
+                          polarity: str | None = Query(None, max_length=20),
+                          verdict: str | None = Query(None, max_length=40)) -> HTMLResponse:
         from claimmap.api.views import report_context
 
         data = await load(report_id)
-        ctx = await anyio.to_thread.run_sync(report_context, data)
+        ctx = await anyio.to_thread.run_sync(
+            lambda: report_context(data, side=side or None, polarity=polarity or None, verdict=verdict or None))
         return render("report.html.j2", report_id=report_id, **ctx)
 
     app.add_middleware(SecurityMiddleware, max_body=max_body)

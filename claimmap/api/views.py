@@ -25,15 +25,19 @@ from claimmap.report.html import (
     run_view,
     verdict_views,
 )
+from claimmap.report.claims import claim_views, comment_views, outlet_label, side_label
 from claimmap.report.load import report_from_dict
 
 __all__ = ["NO_CORPUS", "coverage_bar", "outlet_graph", "report_context"]
 
 
 def _zone(z, report) -> dict[str, Any]:
-    """A ZoneView as a dict whose segments also carry the ids of the statements covering them."""
+    """A ZoneView as a dict whose segments also carry the ids of the statements covering them;
+    the first piece of each statement's content is a link to its claim (``link``), so every
+    highlighted statement is reachable by keyboard and opens without JavaScript too."""
     start = report.zone(z.id).start if report.zone(z.id) else 0
     segments, pos = [], start
+    linked: set[str] = set()
     for seg in z.segments:
         a, b = pos, pos + len(seg.text)
         pos = b
@@ -41,52 +45,54 @@ def _zone(z, report) -> dict[str, Any]:
                if st.content.start <= a and b <= st.content.end
                or (st.speaker and st.speaker.start <= a and b <= st.speaker.end)
                or (st.cue and st.cue.start <= a and b <= st.cue.end)]
+        link = next((st.id for st in report.statements
+                     if st.id not in linked and st.content.start <= a < st.content.end and b <= st.content.end
+                     and seg.text.strip()), None)
+        if link:
+            linked.add(link)
         segments.append({"text": seg.text, "classes": seg.classes, "title": seg.title, "anchor": seg.anchor,
-                         "statements": ids})
+                         "statements": ids, "link": link})
     return {"id": z.id, "kind": z.kind, "label": z.label, "parent": z.parent, "depth": min(z.depth, 6),
-            "flags": z.flags, "side": z.side, "segments": segments}
+            "flags": z.flags, "side": z.side, "side_label": side_label(z.side), "segments": segments}
 
 
-def report_context(data: dict[str, Any]) -> dict[str, Any]:
+def report_context(data: dict[str, Any], *, side: str | None = None, polarity: str | None = None,
+                   verdict: str | None = None) -> dict[str, Any]:
+    """Everything the report page shows. ``side`` / ``polarity`` / ``verdict`` filter the
+    article's claims (see ``claimmap.report.claims.claim_views``)."""
     report = report_from_dict(data)
     view = build_view(report)
-    by_id = {s["id"]: s for s in data.get("statements", [])}
-    partners: dict[str, list[dict[str, Any]]] = {}
-    for d in data.get("disputes", []):
-        ids = d.get("statements") or []
-        for me, other in ((ids[0], ids[1]), (ids[1], ids[0])) if len(ids) == 2 else ():
-            o = by_id.get(other) or {}
-            who = (o.get("speaker") or {}).get("canonical") or "narrator"
-            partners.setdefault(me, []).append({"dispute": d.get("id"), "statement": other, "speaker": who,
-                                                "polarity": o.get("polarity"), "proposition": d.get("proposition")})
-    verdicts = verdict_views(data)
-    claims = []
-    for st in data.get("statements", []):
-        sp = st.get("speaker") or {}
-        claims.append({
-            "id": st["id"], "zone": st.get("zone"), "content": (st.get("content") or {}).get("text", ""),
-            "sentence": (st.get("sentence") or {}).get("text"),
-            "speaker": sp.get("canonical") or "narrator", "mention": sp.get("text"),
-            "side": sp.get("side"), "polarity": st.get("polarity"), "kind": st.get("kind"),
-            "cue": (st.get("cue") or {}).get("lemma"), "disputes": partners.get(st["id"], []),
-            "verdict": verdicts.get(str(st["id"])),
-        })
+    claims = claim_views(data, side=side, polarity=polarity, verdict=verdict)
+    comments = comment_views(data)
     framing = data.get("framing") or {}
-    terms = framing.get("terms") or []
+    terms = [dict(t, side_label=side_label(t.get("side"))) for t in framing.get("terms") or []]
     zones = [_zone(z, report) for z in view["zones"]]
+    zone_by_id = {z["id"]: z for z in zones}
+    comment_claims: dict[str, list[dict[str, Any]]] = {}
+    for c in claims["comments"]:
+        comment_claims.setdefault(c["zone"], []).append(c)
+    for item in comments["entries"]:
+        item["zone"] = zone_by_id.get(item["id"])
+        item["claims"] = comment_claims.get(item["id"], [])
+    doc = data.get("document") or {}
+    copy = copy_view(doc)
+    if copy and copy.get("outlet"):
+        copy["outlet"] = outlet_label(copy["outlet"])
     return {
-        "doc": data.get("document") or {}, "data": data, "zones": zones, "claims": claims,
+        "doc": doc, "site_label": outlet_label(doc.get("site")), "data": data, "zones": zones,
+        "claims": claims["article"], "claims_total": claims["article_total"],
+        "comment_claim_count": len(claims["comments"]), "other_claims": claims["other"],
+        "choices": claims["choices"], "filters": claims["filters"], "filtered": claims["filtered"],
         "disputes": data.get("disputes", []), "warnings": data.get("warnings", []),
-        "framing": framing, "alignment": sorted((framing.get("narrator_alignment") or {}).items(),
+        "framing": framing, "alignment": sorted(((side_label(k), v) for k, v in
+                                                 (framing.get("narrator_alignment") or {}).items()),
                                                 key=lambda kv: -kv[1]),
         "scare_terms": [t for t in terms if t.get("scare_quoted")], "terms": terms,
-        "comments_summary": data.get("comments_summary"),
-        "flagged_comments": [c for c in data.get("comments", []) if c.get("flags")],
-        "comment_zones": [z for z in zones if z["kind"] == "comment"],
+        "comments": comments,
         "article_zones": [z for z in zones if z["kind"] != "comment"],
         "graph": outlet_graph([v for v in data.get("verdicts") or [] if isinstance(v, dict)]),
         "has_corroboration": has_verdicts(data), "no_corpus": NO_CORPUS,
-        "copy": copy_view(data.get("document") or {}), "run": run_view(data),
-        "said_text": SAID_TEXT, "so_text": SO_TEXT, "verdict_labels": VERDICT_LABELS,
-        "zone_labels": ZONE_LABELS,
+        "copy": copy, "run": run_view(data),
+        "said_text": SAID_TEXT, "so_text": SO_TEXT, "verdict_labels": dict(VERDICT_LABELS, not_checked="not checked"),
+        "zone_labels": ZONE_LABELS, "side_label": side_label,
     }

@@ -67,7 +67,9 @@ def safe_url(url: Any) -> str | None:
 
 def _outlet_name(e: dict[str, Any]) -> str:
     if e.get("outlet"):
-        return str(e["outlet"])
+        from claimmap.report.claims import outlet_label
+
+        return str(outlet_label(str(e["outlet"])))
     url = e.get("url")
     if isinstance(url, str) and url:
         host = urlsplit(url).hostname if "://" in url else None
@@ -151,9 +153,24 @@ def evidence_view(e: dict[str, Any], claimant_keys: list[str] | set[str] = ()) -
         role = f"quotes {e['attributed_to']}"
     else:
         role = "in the outlet's own voice"
+    from claimmap.report.claims import family_label
+
+    independent = bool(e.get("independent"))
+    outside = family not in set(claimant_keys or ())
+    if e.get("reports_speaker"):
+        # a report that the speaker said it counts for "said" (outside the speaker's side), never for "so"
+        independence = ("independent of the speaker's side: counts for said" if outside else
+                        "on the speaker's side: counts for said only as the claimant's side")
+    elif independent:
+        independence = "independent of the claimant: counts for so"
+    else:
+        independence = ("the claimant's side or quoting it: does not count as independent for so"
+                        if stance != "disagree" else "the claimant's side: a contradiction still counts for so")
     return {
-        "outlet": _outlet_name(e), "family": str(e.get("family") or ""), "stance": stance,
-        "stance_text": STANCE_TEXT.get(stance, stance), "independent": bool(e.get("independent")),
+        "outlet": _outlet_name(e), "family": str(e.get("family") or ""),
+        "family_label": family_label(e.get("family")) or "", "stance": stance,
+        "stance_text": STANCE_TEXT.get(stance, stance), "independent": independent,
+        "independence_text": independence, "counts_for": "said" if e.get("reports_speaker") else "so",
         "text": str(e.get("text") or ""), "published": str(published)[:10] if published else "",
         "url": str(e.get("url") or ""), "link": safe_url(e.get("url")),
         "attributed_to": e.get("attributed_to"), "reports_speaker": bool(e.get("reports_speaker")),
@@ -176,6 +193,9 @@ def verdict_view(v: dict[str, Any] | None, *, corroborated: bool) -> dict[str, A
         "said_text": SAID_TEXT.get(said, SAID_TEXT["unverified"]) if said or v.get("said") is None else "",
         "so": so, "so_label": VERDICT_LABELS[so], "so_text": SO_TEXT[so],
         "counts": v.get("counts") or {}, "claimant_keys": keys,
+        # optional fields of the verdict (a confidence in 0..1 and a one-line reason), shown when present
+        "confidence": v.get("confidence") if isinstance(v.get("confidence"), (int, float)) else None,
+        "reason": str(v["reason"]) if isinstance(v.get("reason"), str) and v.get("reason") else None,
         "evidence": [evidence_view(e, keys) for e in evidence],
         "coverage": coverage_bar(evidence, keys),
     }
