@@ -84,8 +84,16 @@ def analyze(
     db: Optional[str] = typer.Option(None, "--db", help="Corroborate against this corpus (SQLite file or postgresql:// URL): adds document.copy_of and verdicts."),
     window_days: Optional[int] = typer.Option(None, "--window-days", help="Evidence date window around the article's date, in days (default: setting CLAIMMAP_WINDOW_DAYS)."),
     published: Optional[str] = typer.Option(None, "--published", help="The article's publication date (YYYY-MM-DD) when the source does not carry one."),
+    url: Optional[str] = typer.Option(None, "--url", help="Where a file or stdin article was published (http/https; not fetched): document.url and the ClaimReview appearance."),
 ) -> None:
     """Analyze one article: zones, statements, disputes, framing; with --db, corroboration."""
+    if url is not None:
+        from urllib.parse import urlsplit
+
+        if urlsplit(url.strip()).scheme.lower() not in ("http", "https") or not urlsplit(url.strip()).hostname:
+            _fail(f"--url {url!r}: give the http(s) address the article was published at", 2)
+        if source.lower().startswith(("http://", "https://")):
+            _fail("--url goes with a file or stdin; a fetched URL is its own address", 2)
     from claimmap.pipeline import analyze as run
 
     if allow_private:
@@ -110,6 +118,10 @@ def analyze(
         report = run(source, stdin=stdin)
         if published is not None:
             report.document.published = published.strip()
+        if url is not None:
+            from claimmap.report.claims import set_source_url
+
+            set_source_url(report, url.strip())
         if store is not None:
             from claimmap.corroborate import corroborate
 

@@ -121,9 +121,14 @@ def _feed_items(data: bytes, label: str) -> Iterator[Item]:
         yield _failing(label, "reading RSS/Atom feeds needs feedparser (pip install feedparser)")
         return
     parsed = feedparser.parse(data)
+    broken = _feed_problem(parsed)
     if not parsed.entries:
-        why = f": {parsed.get('bozo_exception')}" if parsed.get("bozo") else ""
-        yield _failing(label, f"not an RSS/Atom feed with entries{why}")
+        if broken:
+            yield _failing(label, f"not a valid RSS/Atom feed: {broken}")
+        elif not parsed.get("version"):
+            yield _failing(label, "not an RSS/Atom feed (no <rss>, <feed> or RDF root element)")
+        else:
+            yield _failing(label, "the feed has no entries")
         return
     for n, entry in enumerate(parsed.entries, 1):
         link = (entry.get("link") or "").strip()
@@ -133,6 +138,25 @@ def _feed_items(data: bytes, label: str) -> Iterator[Item]:
         when = entry.get("published_parsed") or entry.get("updated_parsed")
         published = "%04d-%02d-%02d" % tuple(when[:3]) if when else None
         yield _url_item(link, f"{label}#{n} {link}", published)
+    if broken:  # the entries before the damage were read; the damage is reported once
+        yield _failing(label, f"the feed is malformed after entry {len(parsed.entries)}: {broken}")
+
+
+def _feed_problem(parsed) -> str | None:
+    """What is wrong with a feed feedparser had to recover from ("malformed XML at line 2,
+    column 75: no element found"), or None. An undeclared or mislabelled character encoding,
+    which feedparser also flags, is not damage."""
+    if not parsed.get("bozo"):
+        return None
+    exc = parsed.get("bozo_exception")
+    line = getattr(exc, "getLineNumber", None)
+    if line is not None:
+        msg = exc.getMessage() if hasattr(exc, "getMessage") else str(exc)
+        return f"malformed XML at line {exc.getLineNumber()}, column {exc.getColumnNumber()}: {msg}"
+    name = exc.__class__.__name__ if exc is not None else ""
+    if "Encoding" in name or "encoding" in str(exc):
+        return None
+    return str(exc) or name or None
 
 
 def _remote_feed_items(url: str) -> Iterator[Item]:
@@ -162,21 +186,74 @@ class RawRecord:
 
 
 def jsonl_records(fh: IO[bytes], label: str) -> Iterator[RawRecord]:
-    """One RawRecord per non-empty line of a JSONL stream, labelled ``{label}:{line number}``."""
-    for n, raw in enumerate(fh, 1):
+    """One RawRecord per non-empty line of a JSONL stream, labelled ``{label}:{line number}``.
+    A line over CLAIMMAP_MAX_BYTES is an "error" record, skipped in chunks (never held)."""
+    from claimmap import config
+
+    limit = config.get_int("CLAIMMAP_MAX_BYTES")
+    n = 0
+    while True:
+        raw = fh.readline(limit + 1)
+        if not raw:
+            return
+        n += 1
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while True:  # skip the rest of the line
+                more = fh.readline(1 << 20)
+                if not more or more.endswith(b"\n"):
+                    break
+            yield RawRecord(f"{label}:{n}", "error", error=f"line {n} is over the {limit:,}-byte limit (not analysed)")
+            continue
         if not raw.strip():
             continue
         yield RawRecord(f"{label}:{n}", "jsonl", raw)
 
 
+WARC_TYPES = {"warcinfo", "response", "resource", "request", "metadata", "revisit", "conversion",
+              "continuation"}
+
+
 def warc_records(fh: IO[bytes], label: str) -> Iterator[RawRecord]:
     """One RawRecord per HTML/text ``response`` record of a WARC stream (needs warcio),
     labelled ``{label}#{record number} {url}``; a non-2xx response is an "error" record, and a
-    corrupt archive ends with one "error" record labelled ``label``."""
+    corrupt archive ends with one "error" record labelled ``label`` that says what is wrong
+    (not a WARC, a malformed or truncated record, a truncated or corrupt gzip stream).
+
+    Bounded: a gzip-compressed archive is inflated as a stream (``claimmap.limits``, capped
+    at CLAIMMAP_MAX_RATIO times its compressed size), and each record body is read up to
+    CLAIMMAP_MAX_BYTES (a larger one is an "error" record; the rest of it is skipped, not
+    held), so a decompression bomb is one error line, never an out-of-memory kill."""
     from warcio.archiveiterator import ArchiveIterator
 
+    from claimmap import config
+    from claimmap.limits import CompressedInputError, open_maybe_gzip
+
+    limit = config.get_int("CLAIMMAP_MAX_BYTES")
+    n, last = 0, None
+
+    def truncated(rec) -> bool:
+        left = getattr(rec.raw_stream, "limit", 0) if rec is not None else 0
+        return bool(left)
+
     try:
-        for n, rec in enumerate(ArchiveIterator(fh), 1):
+        stream = open_maybe_gzip(fh, label=label)
+        if not stream.peek(5)[:5].startswith(b"WARC/"):
+            head = stream.peek(5)[:5]
+            if not head:
+                yield RawRecord(label, "error", error=f"{label}: the WARC file is empty")
+            else:
+                yield RawRecord(label, "error", error=(
+                    f"{label}: not a WARC file (it does not start with a 'WARC/1.x' record header)"))
+            return
+        for n, rec in enumerate(ArchiveIterator(stream), 1):
+            if truncated(last):
+                yield RawRecord(label, "error", error=f"{label}: record {n - 1} is truncated (the file ends inside it)")
+                return
+            last = rec
+            if rec.rec_type not in WARC_TYPES or rec.length is None:
+                yield RawRecord(label, "error", error=(
+                    f"{label}: record {n} has a malformed or truncated header (type {rec.rec_type!r})"))
+                return
             if rec.rec_type != "response" or rec.http_headers is None:
                 continue
             ctype = rec.http_headers.get_header("Content-Type") or ""
@@ -184,15 +261,28 @@ def warc_records(fh: IO[bytes], label: str) -> Iterator[RawRecord]:
             if "html" not in ctype and "text/plain" not in ctype:
                 continue
             url = rec.rec_headers.get_header("WARC-Target-URI")
-            data = rec.content_stream().read()
             rlabel = f"{label}#{n} {url}"
+            data = rec.content_stream().read(limit + 1)
+            if len(data) > limit:
+                yield RawRecord(rlabel, "error", url=url, error=(
+                    f"the WARC record's body is over the {limit:,}-byte limit (not analysed)"))
+                continue
+            if truncated(rec):
+                yield RawRecord(label, "error", error=f"{label}: record {n} ({url}) is truncated (the file ends inside it)")
+                return
             if status and not str(status).startswith("2"):
                 yield RawRecord(rlabel, "error", url=url,
                                 error=f"HTTP status {status} in the WARC record")
                 continue
             yield RawRecord(rlabel, "warc", data, url=url, content_type=ctype)
-    except Exception as exc:  # noqa: BLE001 - a corrupt archive is one error line
-        yield RawRecord(label, "error", error=f"cannot read WARC: {exc.__class__.__name__}: {exc}")
+        if truncated(last):
+            yield RawRecord(label, "error", error=f"{label}: record {n} is truncated (the file ends inside it)")
+    except CompressedInputError as exc:
+        yield RawRecord(label, "error", error=str(exc))
+    except Exception:  # noqa: BLE001 - a corrupt archive is one error line, saying where
+        yield RawRecord(label, "error", error=(
+            f"{label}: malformed WARC: the header of record {n + 1} cannot be parsed"
+            + ("" if n else " (is it a WARC file?)")))
 
 
 def load_record(rec: RawRecord) -> tuple[str, Document]:
@@ -264,7 +354,11 @@ def is_url_list(text: str) -> bool:
 
 
 def _is_url_list(path: Path) -> bool:
+    from claimmap import config
+
     try:
+        if path.stat().st_size > config.get_int("CLAIMMAP_MAX_BYTES"):
+            return False  # read_source refuses it with the size in the message
         return is_url_list(path.read_text("utf-8", errors="replace"))
     except OSError:
         return False
@@ -277,10 +371,17 @@ def _path_items(path: Path) -> Iterator[Item]:
     elif name.endswith((".warc", ".warc.gz")):
         yield from _warc_items(path)
     elif name.endswith(FEED_SUFFIXES):
+        from claimmap import config
+
+        limit = config.get_int("CLAIMMAP_MAX_BYTES")
         try:
-            data = path.read_bytes()
+            with path.open("rb") as fh:
+                data = fh.read(limit + 1)
         except OSError as exc:
             yield _failing(str(path), f"cannot read {path}: {exc.strerror or exc}")
+            return
+        if len(data) > limit:
+            yield _failing(str(path), f"{path}: the feed is over the {limit:,}-byte limit")
             return
         yield from _feed_items(data, str(path))
     elif name.endswith(".txt") and _is_url_list(path):
@@ -324,13 +425,59 @@ class Prepared:
 
 
 def prepare(doc: Document, source: str | None = None) -> Prepared:
-    """Analyse a document (framing off) and build what the store keeps."""
+    """Analyse a document (framing off) and build what the store keeps. A document in a
+    language the analysis does not read is kept too (``prepare_unanalysed``)."""
+    from claimmap.errors import UnsupportedLanguageError
+
+    try:
+        return _prepare_analysed(doc, source)
+    except UnsupportedLanguageError:
+        return prepare_unanalysed(doc, source)
+
+
+def prepare_unanalysed(doc: Document, source: str | None = None) -> Prepared:
+    """What the store keeps of a document the (English) analysis refuses for its language:
+    its language, its body zones, their sentences split by rule
+    (``claimmap.corpus.multilingual.split_sentences``), no statements; its date from the
+    page when the source gave none. Full-text indexed and embedded like any other document."""
+    from claimmap.corpus.multilingual import split_sentences
+    from claimmap.outlets import load_registry
+    from claimmap.outlets.minhash import Signature
+    from claimmap.pipeline import detect_language, infer_published
+    from claimmap.zones import zone_document
+
+    outlet_hint = getattr(doc, "_outlet", None)
+    doc, zones = zone_document(doc)
+    text = doc.text
+    body_zones = [z for z in zones if z.kind == "body"]
+    body = "\n".join(text[z.start:z.end] for z in body_zones)
+    if not body.strip():
+        from claimmap.errors import NoArticleTextError
+
+        raise NoArticleTextError("no article text found: the input has no body paragraphs")
+    lang, _prob = detect_language(body)
+    doc = infer_published(doc)
+    sentences = [SentenceRecord(text[z.start + a:z.start + b], z.start + a, z.start + b)
+                 for z in body_zones for a, b in split_sentences(text[z.start:z.end])]
+    registry = load_registry()
+    outlet = registry.get(outlet_hint) if outlet_hint else registry.lookup_url(doc.url)
+    outlet_id = outlet.id if outlet else (outlet_hint or None)
+    rec = DocRecord(text=body, url=doc.url, outlet=outlet_id, published=doc.published,
+                    title=doc.title, source=source, language=lang)
+    return Prepared(rec, sentences, [], Signature.from_text(body).to_bytes())
+
+
+def _prepare_analysed(doc: Document, source: str | None = None) -> Prepared:
+    """``prepare`` for a document the analysis reads (raises UnsupportedLanguageError)."""
     from claimmap.outlets import load_registry
     from claimmap.outlets.minhash import Signature
     from claimmap.pipeline import analyze_document
 
+    from claimmap.limits import time_limit
+
     outlet_hint = getattr(doc, "_outlet", None)
-    report = analyze_document(doc, framing=False, comments=False, disputes=False)
+    with time_limit():  # CLAIMMAP_ANALYSIS_TIMEOUT per article (main thread of a process)
+        report = analyze_document(doc, framing=False, comments=False, disputes=False)
     d = report.document
     text = d.text
     body_zones = {z.id for z in report.zones if z.kind == "body"}
@@ -348,7 +495,7 @@ def prepare(doc: Document, source: str | None = None) -> Prepared:
     outlet = registry.get(outlet_hint) if outlet_hint else registry.lookup_url(d.url)
     outlet_id = outlet.id if outlet else (outlet_hint or None)
     rec = DocRecord(text=body, url=d.url, outlet=outlet_id, published=d.published,
-                    title=d.title, source=source)
+                    title=d.title, source=source, language=d.language)
     return Prepared(rec, sentences, statements, Signature.from_text(body).to_bytes())
 
 
