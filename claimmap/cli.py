@@ -114,18 +114,21 @@ def analyze(
     stdin = None
     if source == "-":
         stdin = sys.stdin.buffer.read() if sys.stdin is not None else b""
+    from claimmap.limits import time_limit
+
     try:
-        report = run(source, stdin=stdin)
-        if published is not None:
-            report.document.published = published.strip()
-        if url is not None:
-            from claimmap.report.claims import set_source_url
+        with time_limit():  # CLAIMMAP_ANALYSIS_TIMEOUT: one error line when the analysis runs over
+            report = run(source, stdin=stdin)
+            if published is not None:
+                report.document.published = published.strip()
+            if url is not None:
+                from claimmap.report.claims import set_source_url
 
-            set_source_url(report, url.strip())
-        if store is not None:
-            from claimmap.corroborate import corroborate
+                set_source_url(report, url.strip())
+            if store is not None:
+                from claimmap.corroborate import corroborate
 
-            corroborate(report, store, window_days=window_days)
+                corroborate(report, store, window_days=window_days)
     finally:
         if store is not None:
             store.close()

@@ -137,10 +137,14 @@ def analyze_document(doc: Document, *, framing: bool = True, techniques: bool = 
     stores statements, not the disputes between them, and finding them re-parses every
     statement's content."""
     from claimmap.claims.disputes import find_disputes
+    from claimmap.limits import check_text_length
     from claimmap.statements import PARSED_KINDS, extract
     from claimmap.zones import zone_document
 
+    if doc.media_type != "html":
+        check_text_length(len(doc.text))  # before any parsing
     doc, zones = zone_document(doc)
+    check_text_length(len(doc.text))  # an HTML page: the text its markup gave, before spaCy
     body_text = " ".join(doc.text[z.start:z.end] for z in zones if z.kind == "body")
     if not _has_prose(body_text):
         raise NoArticleTextError("no article text found: the input has no body paragraphs")

@@ -280,4 +280,7 @@ def from_bytes(
             charset=charset,
             html=text,
         )
+    from claimmap.limits import check_text_length
+
+    check_text_length(len(text))  # before any parsing (an HTML page's text is checked once extracted)
     return Document(text=text, media_type="text", url=url, site=host, charset=charset)
