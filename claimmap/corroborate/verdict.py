@@ -1,22 +1,33 @@
 """Two-level verdicts from stance-labelled evidence (pure functions, no I/O).
 
 Every evidence item carries two keys: ``family`` (its independence key: documents of one
-syndication cluster, owner group or state side share it, see claimmap.outlets.families) and
-``party`` (who asserts its content: the side group of the speaker the sentence quotes, that
-speaker, or for the outlet's own voice the family). A claim has ``claimant_keys``: the speaker's
-side group (``state:russia``), the speaker (``speaker:Dmitry Peskov``) and the family of the
-article's content (a copy of Sputnik's story is Sputnik's).
+syndication cluster, owner group, state side or wire relay share it, see
+claimmap.outlets.families) and ``party`` (who asserts its content: the side group of the
+speaker the sentence quotes, that speaker, or for the outlet's own voice the family). A claim
+has ``claimant_keys``: the speaker's side group (``state:russia``), the speaker
+(``speaker:Dmitry Peskov``) and the family of the article's content (a copy of Sputnik's story
+is Sputnik's). An item is *independent* only if both its family and its party are outside
+the claimant keys.
 
 * ``said``: items that report the claim's speaker making the statement (stance agree or
-  discuss). A family not among the claimant keys confirms it -> ``corroborated``; only
-  claimant-side families -> ``claimant_side_only``; an independent report of the speaker
-  denying it -> ``contradicted`` (``disputed`` with a confirmation too); else ``unverified``.
-* ``so``: items that do not merely report the speaker. ``agree`` from an item whose family and
-  party are both outside the claimant keys corroborates; ``disagree`` from anyone contradicts;
-  ``agree`` only from the claimant's side -> ``claimant_side_only``.
+  discuss), and hedged relays of the claim ("reportedly", "according to", a question): a
+  family outside the claimant keys confirms it -> ``corroborated``; only claimant-side
+  families -> ``claimant_side_only``; an independent report of the speaker denying it ->
+  ``contradicted`` (``disputed`` with a confirmation too); else ``unverified``.
+* ``so``: items that do not merely report the speaker. An unhedged ``agree`` from an
+  independent item confirms; at least ``min_confirm`` confirming families are needed. A
+  ``disagree`` (the stance model abstains below its calibrated threshold, so a ``disagree`` is
+  a confident one) from an item independent of the claimant contradicts; a ``disagree`` from
+  the claimant's own side or family never does (it is a relay of the claimant's own negative
+  claim, or a misreading). Relays are never confirmations, so an independent debunk outweighs
+  any number of them: ``contradicted``. Confirmations and contradictions together ->
+  ``disputed``; agreement only from the claimant's side -> ``claimant_side_only``.
 
 Each family counts once (counts are of distinct family keys), so a syndicated copy never counts
-twice, and "nobody else confirms it" is ``unverified``, never "false".
+twice, and "nobody else confirms it" is ``unverified``, never "false". Every verdict level has
+a ``confidence`` (noisy-OR of the calibrated stance probabilities of the families behind it;
+for ``unverified`` one minus the strongest signal left unused) and the verdict a one-line
+``reason`` a checker can read.
 """
 
 from __future__ import annotations
@@ -24,6 +35,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 VALUES = ("corroborated", "contradicted", "disputed", "claimant_side_only", "unverified")
+#: confidence of an item whose stance came from a rule (a stored denial), not the model
+RULE_CONFIDENCE = 0.9
 
 
 @dataclass
@@ -33,6 +46,10 @@ class Item:
     stance: str                   # agree / disagree / discuss / unrelated
     reports_speaker: bool         # the sentence attributes the statement to the claim's speaker
     speaker_polarity: str | None = None  # polarity of that attributed statement
+    confidence: float | None = None      # calibrated probability of ``stance`` (None: a rule's)
+    hedged: bool = False                 # relays the claim with a hedge or as a question
+    outlet: str | None = None            # display name of the outlet, for the reason
+    who: str | None = None               # display name of the party quoted, for the reason
     extra: dict = field(default_factory=dict)
 
 
@@ -41,10 +58,11 @@ def independent(item: Item, claimant_keys: set[str]) -> bool:
     return not item.reports_speaker and item.family not in claimant_keys and item.party not in claimant_keys
 
 
-def _combine(confirm: set, contradict: set, side_only: set) -> str:
-    if confirm and contradict:
+def _combine(confirm: dict, contradict: dict, side_only: dict, *, min_confirm: int = 1) -> str:
+    ok = len(confirm) >= min_confirm
+    if ok and contradict:
         return "disputed"
-    if confirm:
+    if ok:
         return "corroborated"
     if contradict:
         return "contradicted"
@@ -53,30 +71,125 @@ def _combine(confirm: set, contradict: set, side_only: set) -> str:
     return "unverified"
 
 
-def decide(items: list[Item], claimant_keys: set[str], *, narrated: bool = False) -> dict:
-    """{"said", "so", "counts"} for one claim; ``said`` is None for the narrator's own claims."""
-    said_ok, said_side, said_no = set(), set(), set()
-    so_ok, so_side, so_no = set(), set(), set()
-    for it in items:
+def _noisy_or(ps) -> float:
+    out = 1.0
+    for p in ps:
+        out *= 1.0 - min(0.999, max(0.0, p))
+    return 1.0 - out
+
+
+def _conf(it: Item) -> float:
+    return RULE_CONFIDENCE if it.confidence is None else float(it.confidence)
+
+
+def _add(group: dict, it: Item) -> None:
+    """Keep each family once, with its strongest item."""
+    cur = group.get(it.family)
+    if cur is None or _conf(it) > _conf(cur):
+        group[it.family] = it
+
+
+def _level_confidence(value: str, confirm: dict, contradict: dict, side: dict, rest: list[Item]) -> float:
+    if value == "corroborated":
+        p = _noisy_or(_conf(i) for i in confirm.values())
+    elif value == "contradicted":
+        p = _noisy_or(_conf(i) for i in contradict.values())
+    elif value == "disputed":
+        p = min(_noisy_or(_conf(i) for i in confirm.values()), _noisy_or(_conf(i) for i in contradict.values()))
+    elif value == "claimant_side_only":
+        p = _noisy_or(_conf(i) for i in side.values())
+    else:  # unverified: how sure that nothing left aside would decide it
+        left = [_conf(i) for i in rest if i.stance in ("agree", "disagree")]
+        left += [float(i.extra.get("signal", 0.0)) for i in rest]
+        p = 1.0 - max(left, default=0.0)
+    return round(p, 3)
+
+
+def _names(group: dict, limit: int = 3) -> str:
+    names = list(dict.fromkeys((i.who or i.outlet or "").strip() for i in group.values()))
+    names = [n for n in names if n][:limit]
+    return f" ({', '.join(names)})" if names else ""
+
+
+def _n(k: int, what: str) -> str:
+    return f"{k} {what}{'' if k == 1 else 'ies' if what.endswith('y') else 's'}"
+
+
+def _reason(speaker: str | None, v: dict, g: dict, relays: dict) -> str:
+    parts = []
+    who = speaker or "the claimant"
+    if v["said"] is not None:
+        if g["said_ok"]:
+            parts.append(f"{_n(len(g['said_ok']), 'independent family')} report {who} saying it{_names(g['said_ok'])}")
+        if g["said_no"]:
+            parts.append(f"{_n(len(g['said_no']), 'family')} report {who} denying it{_names(g['said_no'])}")
+        if g["said_side"] and not g["said_ok"]:
+            parts.append(f"only the claimant's side reports it{_names(g['said_side'])}")
+    if g["so_ok"]:
+        parts.append(f"{_n(len(g['so_ok']), 'independent family')} confirm it{_names(g['so_ok'])}")
+    if g["so_no"]:
+        parts.append(f"{_n(len(g['so_no']), 'independent family')} contradict it{_names(g['so_no'])}")
+    if g["so_side"] and not g["so_ok"]:
+        parts.append(f"only the claimant's side confirms it{_names(g['so_side'])}")
+    if relays:
+        parts.append(f"{_n(len(relays), 'relay')} repeat it with a hedge (not a confirmation)")
+    if g["side_no"]:
+        parts.append(f"{_n(len(g['side_no']), 'claimant-side family')} read as disagreeing ignored")
+    if not parts:
+        return "no evidence in the corpus speaks to it"
+    s = "; ".join(parts)
+    return s[0].upper() + s[1:]
+
+
+def decide(items: list[Item], claimant_keys: set[str], *, narrated: bool = False,
+           min_confirm: int = 1, speaker: str | None = None) -> dict:
+    """{"said", "so", "counts", "confidence": {"said", "so"}, "reason"} for one claim;
+    ``said`` is None for the narrator's own claims (see module doc)."""
+    g: dict[str, dict] = {k: {} for k in ("said_ok", "said_side", "said_no", "so_ok", "so_side", "so_no",
+                                          "side_no")}
+    relays: dict = {}
+    used: set[int] = set()
+    for n, it in enumerate(items):
         if it.stance == "unrelated":
             continue
+        side = it.family in claimant_keys
         if it.reports_speaker:
-            if it.family in claimant_keys:
+            if side:
                 if it.stance in ("agree", "discuss"):
-                    said_side.add(it.family)
+                    _add(g["said_side"], it)
+                    used.add(n)
             elif it.speaker_polarity in ("deny", "reject") and it.stance == "disagree":
-                said_no.add(it.family)
+                _add(g["said_no"], it)
+                used.add(n)
             elif it.stance in ("agree", "discuss"):
-                said_ok.add(it.family)
+                _add(g["said_ok"], it)
+                used.add(n)
             continue
         if it.stance == "agree":
-            (so_ok if independent(it, claimant_keys) else so_side).add(it.family)
+            if it.hedged:  # a relay: the claim was said, not that it is so
+                _add(relays, it)
+                _add(g["said_side"] if side else g["said_ok"], it)
+            else:
+                _add(g["so_ok"] if independent(it, claimant_keys) else g["so_side"], it)
+            used.add(n)
         elif it.stance == "disagree":
-            so_no.add(it.family)
-    return {
-        "said": None if narrated else _combine(said_ok, said_no, said_side),
-        "so": _combine(so_ok, so_no, so_side),
-        "counts": {"said_independent": len(said_ok), "said_claimant_side": len(said_side),
-                   "said_denied": len(said_no), "so_agree_independent": len(so_ok),
-                   "so_agree_claimant_side": len(so_side), "so_disagree": len(so_no)},
+            if independent(it, claimant_keys):
+                _add(g["so_no"], it)
+            else:
+                _add(g["side_no"], it)
+            used.add(n)
+    said = None if narrated else _combine(g["said_ok"], g["said_no"], g["said_side"])
+    so = _combine(g["so_ok"], g["so_no"], g["so_side"], min_confirm=min_confirm)
+    rest = [it for n, it in enumerate(items) if n not in used and it.stance != "unrelated"]
+    v = {"said": said, "so": so}
+    return v | {
+        "counts": {"said_independent": len(g["said_ok"]), "said_claimant_side": len(g["said_side"]),
+                   "said_denied": len(g["said_no"]), "so_agree_independent": len(g["so_ok"]),
+                   "so_agree_claimant_side": len(g["so_side"]), "so_disagree": len(g["so_no"]),
+                   "relays": len(relays), "claimant_side_disagree_ignored": len(g["side_no"])},
+        "confidence": {
+            "said": None if said is None else _level_confidence(said, g["said_ok"], g["said_no"], g["said_side"], rest),
+            "so": _level_confidence(so, g["so_ok"] if len(g["so_ok"]) >= min_confirm else {}, g["so_no"],
+                                    g["so_side"], rest)},
+        "reason": _reason(speaker, v, g, relays),
     }

@@ -110,6 +110,8 @@ class StanceModel:
         spec = (spec if spec is not None else _setting()).strip()
         self.nli = False
         self.bias = None
+        self.temperature = 1.0
+        self.abstain: dict[str, float] = {}
         if spec.startswith("hf:"):
             from transformers import AutoModelForSequenceClassification
 
@@ -139,6 +141,8 @@ class StanceModel:
             self.labels = list(meta.get("labels", LABELS))
             self.max_len, self.k = int(meta.get("max_len", 128)), int(meta.get("k", 5))
             self.bias = np.asarray(meta.get("bias") or [0.0] * len(self.labels), dtype=np.float32)
+            self.temperature = float(meta.get("temperature") or 1.0)
+            self.abstain = {k: float(v) for k, v in (meta.get("abstain") or {}).items()}
             self.name = str(path)
             self.meta = meta
         self._torch = torch
@@ -159,6 +163,7 @@ class StanceModel:
                 logits = self.model(**enc).logits.float()
                 if self.bias is not None:  # prior shift tuned on held-out training data (meta "bias")
                     logits = logits + torch.from_numpy(self.bias)
+                logits = logits / self.temperature  # calibration (meta "temperature")
                 out.append((idx, torch.softmax(logits, -1).numpy()))
         probs = np.zeros((len(sel), len(self.labels)), dtype=np.float32)
         for idx, p in out:
@@ -175,13 +180,38 @@ class StanceModel:
     def output_labels(self) -> list[str]:
         return self.labels + (["unrelated"] if self.nli else [])
 
+    def thresholds(self) -> dict[str, float]:
+        """Calibrated probability an ``agree`` / ``disagree`` needs to stand (below it the pair
+        abstains): setting CLAIMMAP_STANCE_MIN_CONFIDENCE, else the artefact's, else 0.5."""
+        from claimmap import config
+
+        s = config.get("CLAIMMAP_STANCE_MIN_CONFIDENCE").strip()
+        if s:
+            try:
+                v = float(s)
+            except ValueError:
+                raise DataError(f"CLAIMMAP_STANCE_MIN_CONFIDENCE={s!r} is not a number") from None
+            return {"agree": v, "disagree": v}
+        return {"agree": 0.5, "disagree": 0.5} | self.abstain
+
     def predict(self, pairs: list[tuple[str, str]]) -> list[dict]:
+        """One ``{"label", "probs", "confidence", "abstained"}`` per pair: an ``agree`` or
+        ``disagree`` below its threshold (:meth:`thresholds`) becomes ``discuss`` (neutral, never
+        ``disagree``) with ``abstained`` true; ``confidence`` is the calibrated probability of the
+        label the model picked."""
         if not pairs:
             return []
         probs = self.predict_proba(pairs)
         labs = self.output_labels
-        return [{"label": labs[int(p.argmax())], "probs": {l: round(float(x), 4) for l, x in zip(labs, p)}}
-                for p in probs]
+        th = self.thresholds()
+        out = []
+        for p in probs:
+            i = int(p.argmax())
+            label, conf = labs[i], float(p[i])
+            abstained = label in th and conf < th[label]
+            out.append({"label": "discuss" if abstained else label, "confidence": round(conf, 4),
+                        "abstained": abstained, "probs": {l: round(float(x), 4) for l, x in zip(labs, p)}})
+        return out
 
 
 def _setting() -> str:
