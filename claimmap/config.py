@@ -26,6 +26,8 @@ SETTINGS: dict[str, Setting] = {
                 "Matrix products of the spaCy pipeline: numpy (numpy's BLAS, faster on the benchmark machines) or blis (thinc's default)."),
         Setting("CLAIMMAP_ACTORS", "",
                 "Extra actors registry (TOML), merged over the shipped one; os.pathsep-separated."),
+        Setting("CLAIMMAP_STATEMENT_THRESHOLD", "0.5",
+                "Statements below this confidence (0..1) stay in the JSON but are left out of reports, disputes, verdicts and ClaimReview."),
         Setting("CLAIMMAP_CUES", "",
                 "Extra cue lexicon (TOML), merged over the shipped one; os.pathsep-separated."),
         Setting("CLAIMMAP_TERMS", "",

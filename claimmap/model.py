@@ -119,6 +119,27 @@ class Statement:
     sentence: Span | None = None
     parent: str | None = None  # id of the statement this one is nested in ("X said Y claimed Z")
     checkworthiness: float | None = None  # 0..1: a factual claim a checker would want verified
+    # 0..1: calibrated probability that this is a real attribution with this speaker and content
+    # (claimmap/statements/confidence.py); reports, disputes, verdicts and ClaimReview use only
+    # statements at or above the setting CLAIMMAP_STATEMENT_THRESHOLD (see ``trusted``)
+    confidence: float | None = None
+    # the quoted pieces when a quotation is interrupted by its attribution ("“A,” he said.
+    # “B.”"): ``content`` is then their envelope, these are what the speaker said
+    content_parts: list[Span] | None = None
+
+    @property
+    def trusted(self) -> bool:
+        """At or above the statement threshold (a statement never scored counts as trusted)."""
+        from claimmap.statements.confidence import threshold
+
+        return self.confidence is None or self.confidence >= threshold()
+
+    @property
+    def said(self) -> str:
+        """What the speaker said: the quoted pieces joined, else the content text."""
+        if self.content_parts:
+            return " … ".join(p.text for p in self.content_parts)
+        return self.content.text
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

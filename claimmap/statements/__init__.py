@@ -49,23 +49,29 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
     chunks = [(zone, start, end) for zone in todo for start, end in nlp.blocks(text, zone.start, zone.end)]
     for (zone, start, _end), sdoc in zip(chunks, nlp.parse_cached([text[a:b] for _z, a, b in chunks])):
         ztext = sdoc.text
+        block: list = []
         for sent in sdoc.sents:
             a, b = _strip(ztext, sent.start_char, sent.end_char)
             if a < b:
                 sentences.append(Sentence(start=start + a, end=start + b, zone=zone.id))
                 if remember:
                     nlp.remember_sentence(sdoc, a, b)
-            for raw in ext.run(sent, ztext):
-                found.append((raw, zone, start))
-                ca, cb = _strip(ztext, raw.content_start, raw.content_end)
-                if remember and ca < cb:
-                    nlp.remember_sentence(sdoc, ca, cb)  # later stages score contents too
+            block.extend(ext.run(sent, ztext))
+        ext.finish(block, ztext)  # whole quotations, across the block's sentences
+        for raw in block:
+            found.append((raw, zone, start))
+            ca, cb = _strip(ztext, raw.content_start, raw.content_end)
+            if remember and ca < cb:
+                nlp.remember_sentence(sdoc, ca, cb)  # later stages score contents too
         ents.extend((start + e.start_char, start + e.end_char, e.label_) for e in sdoc.ents)
     persons.extend((a, b) for a, b, label in ents if label == "PERSON")
     statements = _build(found, text, reg, persons)
     from claimmap.statements import sides
 
     sides.apply(text, zones, statements, reg, ents)  # a conflict's sides only in its articles
+    from claimmap.claims import polarity
+
+    polarity.refine(statements)  # blame and responsibility in the content: accuse / deny
     return sentences, statements
 
 
@@ -107,7 +113,10 @@ def _build(found, text, reg, persons) -> list[Statement]:
                                                author=_author(zone))
             speaker = Speaker(text=text[s:e], start=s, end=e, canonical=canonical, side=side)
         cs, ce = shift + raw.content_start, shift + raw.content_end
+        parts = [Span(text=text[shift + a:shift + b], start=shift + a, end=shift + b)
+                 for a, b in raw.parts] if raw.parts else None
         out.append(Statement(
+            content_parts=parts,
             id=f"s{n}", zone=zone.id, speaker=speaker,
             cue=_cue(text, shift + raw.cue_start, shift + raw.cue_end, raw.lemma),
             content=Span(text=text[cs:ce], start=cs, end=ce), kind=raw.kind, polarity=raw.polarity,
@@ -136,7 +145,8 @@ def nest(out: list[Statement]) -> None:
         for other in by_sentence.get(st.sentence.start, []):
             if other is st or other.sentence is None:
                 continue
-            if other.content.start <= st.cue.start and st.cue.end <= other.content.end:
+            if any(p.start <= st.cue.start and st.cue.end <= p.end
+                   for p in (other.content_parts or [other.content])):
                 if best is None or (other.content.end - other.content.start) < (best.content.end - best.content.start):
                     best = other
         if best is None:

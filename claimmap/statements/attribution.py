@@ -24,6 +24,7 @@ complement, a quotation, or in inverted position.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from claimmap.statements.cues import Lexicon
@@ -48,6 +49,12 @@ AUX_ADVERBS = {"also", "repeatedly", "vehemently", "previously", "already", "lat
                "publicly", "recently", "often", "always", "never", "not", "once", "again", "just",
                "reportedly", "strongly", "firmly", "flatly", "explicitly", "now", "still", "even"}
 SPEECH_NEGATORS = {"not", "n't", "never", "no"}
+# a preposition that opens an object content belongs with the cue ("spoke about X", "warned of X")
+CUE_PREPS = {"about", "of", "for", "on", "against", "over", "to", "with", "from"}
+# a wire dateline at the head of a content: "KYIV, Feb 25 (Reuters) - "
+DATELINE = re.compile(r"^[A-Z][A-Z.'’ -]{1,40}(?:/[A-Z][A-Z.'’ -]{1,40})?(?:,[^\n()–—-]{1,40})?\s*"
+                      r"(?:\([^()\n]{1,30}\))?\s*[-–—]{1,2}\s+")
+LEADING_CC = re.compile(r"^(?:But|And|Yet)\s+")
 
 
 @dataclass
@@ -75,6 +82,9 @@ class Raw:
     content_from: str | None = None                     # "claim-of:<cue_start>" for relcl on claim
     cue_token: int = -1
     extra: dict = field(default_factory=dict)
+    # a quotation interrupted by its attribution ("“A,” he said. “B.”"): the quoted pieces; the
+    # content is then their envelope (first start, last end)
+    parts: list[tuple[int, int]] | None = None
 
 
 def _span_chars(tokens) -> tuple[int, int]:
@@ -428,6 +438,122 @@ class SentenceExtractor:
                     p = prev[-1]
                     r.content_start, r.content_end = p.content_start, p.content_end
         return out
+
+    # ----------------------------------------------------------------------------- block
+    def _quote_run(self, text: str, a: int, b: int) -> tuple[int, int] | None:
+        """(opening mark, closing mark) positions of the one quotation that holds [a, b)."""
+        if a >= b:
+            return None
+        self.in_quote(text, a)  # builds the mask for this text
+        m = self._mask
+        if not all(m[a:b]):
+            return None
+        j = a
+        while j > 0 and m[j - 1]:
+            j -= 1
+        k = b
+        while k < len(text) and m[k]:
+            k += 1
+        if k >= len(text) or not (text[j] in OPEN_QUOTES or text[j:j + 2] == "''"):
+            return None
+        if text[k] not in CLOSE_QUOTES and text[k:k + 2] != "''":
+            return None
+        return j, k
+
+    def finish(self, raws: list[Raw], text: str) -> None:
+        """Block-level fixes over the statements of one parsed block (``text``): whole quotations
+        (every sentence of a quotation next to its cue, and a quotation resumed after the
+        attribution: "“A,” he said. “B.”"), no wire dateline and no leading "But"/"And"."""
+        cues = sorted(r.cue_start for r in raws)
+        for r in raws:
+            if r.speaker_start is not None:
+                m = DATELINE.match(text[r.speaker_start:r.speaker_end])
+                if m and m.end() < r.speaker_end - r.speaker_start:
+                    r.speaker_start += m.end()
+                    r.speaker_text = text[r.speaker_start:r.speaker_end]
+            if r.content_start >= r.content_end:
+                continue
+            a, b = r.content_start, r.content_end
+            while a < b and text[a] in QUOTE_CHARS:
+                a += 1
+            while b > a and text[b - 1] in QUOTE_CHARS or b > a + 1 and text[b - 1] in ".,!?" and text[b - 2] in QUOTE_CHARS:
+                b -= 1
+            run = self._quote_run(text, a, b)
+            if run is not None:
+                j, k = run
+                open_w = 2 if text[j:j + 2] == "''" else 1
+                close_w = 2 if text[k:k + 2] == "''" else 1
+                between_after = text[k + close_w:r.cue_start] if r.cue_start >= k + close_w else None
+                between_before = text[r.cue_end:j] if r.cue_end <= j else None
+                near = (between_after is not None and len(between_after) <= 80
+                        and not re.search(r"[.!?]", between_after)) or (
+                        between_before is not None and len(between_before) <= 12
+                        and not re.search(r"[.!?]", between_before))
+                spk_in = r.speaker_start is not None and j <= r.speaker_start < k
+                if near and not spk_in:
+                    cs, ce = _trim(text, j + open_w, k, strip_quotes=False)
+                    if cs < ce:
+                        r.content_start, r.content_end = cs, ce
+                        r.kind = "direct"
+                        if between_after is not None:
+                            self._continue_quote(r, k + close_w, text, cues)
+                        else:
+                            self._quote_before_cue(r, j, text)
+                continue
+            if r.kind != "direct":
+                m = DATELINE.match(text[r.content_start:r.content_end])
+                if m and m.end() < r.content_end - r.content_start:
+                    r.content_start += m.end()
+                m = LEADING_CC.match(text[r.content_start:r.content_end])
+                if m and m.end() < r.content_end - r.content_start:
+                    r.content_start += m.end()
+
+    def _quote_before_cue(self, r: Raw, b_open: int, text: str) -> None:
+        """“A,” she said, “B.” where the content found is B: the content starts at A."""
+        left = min(r.cue_start, r.speaker_start if r.speaker_start is not None else r.cue_start)
+        q = left
+        while q > 0 and text[q - 1] in " \t":
+            q -= 1
+        k = q - 1
+        if k < 1 or not (text[k] in CLOSE_QUOTES or text[k - 1:k + 1] == "''"):
+            return
+        k = k - 1 if text[k - 1:k + 1] == "''" else k
+        while k > 0 and text[k - 1] in ",.!?":
+            k -= 1
+        run = self._quote_run(text, k - 1, k) if k > 0 else None
+        if run is None or re.search(r"[.!?]", text[left:b_open]):
+            return
+        j, _k = run
+        open_w = 2 if text[j:j + 2] == "''" else 1
+        a_s, a_e = _trim(text, j + open_w, k, strip_quotes=False)
+        if a_s < a_e:
+            r.parts = [(a_s, a_e), (r.content_start, r.content_end)]
+            r.content_start = a_s
+
+    def _continue_quote(self, r: Raw, after_close: int, text: str, cues: list[int]) -> None:
+        """“A,” he said. “B.” -> the content runs on to the end of B (parts A and B), unless B
+        carries an attribution of its own."""
+        end_attr = max(x for x in (r.cue_end, r.speaker_end or 0, after_close))
+        p = end_attr
+        # the attribution clause runs to its sentence end or to a ", “" resuming the quote
+        m = re.compile(r"[^“\"«„.!?\n]*?(?:[.!?]\s+|,\s*|:\s*|\s+—\s*)(?=[“\"«„]|'')").match(text, p)
+        if m is None:
+            return
+        p = m.end()
+        run = self._quote_run(text, p + 1, p + 2) if p + 2 < len(text) else None
+        if run is None or run[0] != p:
+            return
+        j, k = run
+        close_w = 2 if text[k:k + 2] == "''" else 1
+        # an attribution of its own ("“B,” she said") or inside it: not a continuation
+        if any(j < c < k + close_w + 40 for c in cues):
+            return
+        open_w = 2 if text[j:j + 2] == "''" else 1
+        bs, be = _trim(text, j + open_w, k, strip_quotes=False)
+        if bs >= be:
+            return
+        r.parts = (r.parts or [(r.content_start, r.content_end)]) + [(bs, be)]
+        r.content_end = be
 
     def headline(self, sent, text) -> Raw | None:
         """Headline-style "Kremlin: Kiev Broke Off Contact" at the start of a line."""
