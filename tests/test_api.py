@@ -187,8 +187,13 @@ def test_report_claimreview(client, example):
     doc = r.json()
     assert doc["@context"] == "https://schema.org"
     items = doc["@graph"]
-    assert len(items) == len(data["statements"])
-    for item, st in zip(items, data["statements"]):
+    from claimmap.report.claimreview import publishable
+
+    kinds = {z["id"]: z["kind"] for z in data["zones"]}
+    published = publishable(data)   # article claims by named speakers (tests/test_claimreview.py)
+    assert items and len(items) == len(published) < len(data["statements"])
+    assert all(kinds[st["zone"]] in ("header", "body") and st["speaker"] for st in published)
+    for item, st in zip(items, published):
         assert item["@type"] == "ClaimReview"
         assert item["claimReviewed"] == st["content"]["text"]
         claim = item["itemReviewed"]
@@ -206,10 +211,14 @@ def test_report_claimreview(client, example):
 def _verdict_report(**extra):
     return {"document": {"url": "https://news.example/a", "title": "T", "copy_of": "https://orig.example/story",
                          "copy_of_outlet": "orig_news"},
-            "statements": [{"id": "s1", "content": {"text": "the cable was cut"},
+            "zones": [{"id": "z1", "kind": "body"}, {"id": "z2", "kind": "comment"}],
+            "statements": [{"id": "s1", "zone": "z1", "content": {"text": "the cable was cut"},
                             "speaker": {"canonical": "Anna Roskova", "text": "Roskova"}},
-                           {"id": "s2", "content": {"text": "storms broke it"}, "speaker": None},
-                           {"id": "s3", "content": {"text": "a comment"}, "speaker": None}],
+                           {"id": "s2", "zone": "z1", "content": {"text": "storms broke it"}, "speaker": None},
+                           {"id": "s3", "zone": "z1", "content": {"text": "the port reopened"},
+                            "speaker": {"canonical": "Port Authority", "text": "the port authority"}},
+                           {"id": "s4", "zone": "z2", "content": {"text": "a comment"},
+                            "speaker": {"canonical": "Norland", "text": "Norland"}}],
             "verdicts": [
                 {"statement": "s1", "said": "corroborated", "so": "claimant_side_only", "claimant_keys": ["state:velmark"],
                  "evidence": [{"url": "https://b.example/x", "family": "state:velmark", "stance": "agree"},
@@ -237,7 +246,8 @@ def test_claimreview_rating_from_so_verdict(so, rating):
 def test_claimreview_uses_verdicts_and_article_url():
     from claimmap.report.claimreview import to_claimreview
 
-    s1, s2, s3 = to_claimreview(_verdict_report())["@graph"]
+    # s2 (the narrator) and s4 (a comment) are not published
+    s1, s3 = to_claimreview(_verdict_report())["@graph"]
     assert s1["reviewRating"]["alternateName"] == "Only the claimant's side confirms"
     expl = s1["reviewRating"]["ratingExplanation"]
     assert "only outlets on the speaker's side repeat it" in expl           # so, in words
@@ -247,9 +257,6 @@ def test_claimreview_uses_verdicts_and_article_url():
     assert s1["itemReviewed"]["appearance"][0]["url"] == "https://news.example/a"
     assert s1["itemReviewed"]["appearance"][1] == {"@type": "CreativeWork", "url": "https://orig.example/story"}
     assert s1["itemReviewed"]["author"] == {"@type": "Person", "name": "Anna Roskova"}
-    # the narrator's claim: no said level
-    assert s2["reviewRating"]["alternateName"] == "Contradicted"
-    assert "Not applicable" in s2["reviewRating"]["ratingExplanation"] and s2["citation"] == []
     # corroboration ran but did not check this statement
     assert s3["reviewRating"]["alternateName"] == "Unverified"
     assert s3["reviewRating"]["ratingExplanation"].startswith("Not checked")
@@ -554,12 +561,17 @@ def test_cli_claimreview_format(capsys):
 
     path = str(resources.files("claimmap.data.examples").joinpath("harbour_talks.txt"))
     with pytest.raises(SystemExit) as exc:
-        main(["analyze", path, "--format", "claimreview"])
+        main(["analyze", path, "--format", "claimreview", "--url", "https://news.invalid/harbour"])
     out, err = capsys.readouterr()
     assert exc.value.code == 0, err
     doc = json.loads(out)
     assert doc["@context"] == "https://schema.org" and doc["@graph"]
     assert {i["reviewRating"]["alternateName"] for i in doc["@graph"]} == {UNVERIFIED}
+    assert {i["itemReviewed"]["appearance"][0]["url"] for i in doc["@graph"]} == {"https://news.invalid/harbour"}
+    for bad in (["--url", "javascript:alert(1)"], ["--url", "file:///etc/passwd"]):
+        with pytest.raises(SystemExit) as exc:
+            main(["analyze", path, "--format", "claimreview", *bad])
+        assert exc.value.code == 2 and "--url" in capsys.readouterr().err
 
 
 def test_cli_serve_help(capsys):
@@ -650,3 +662,18 @@ def test_report_page_with_framing_and_corroboration(client, example):
     for bad in ("<script>alert", "<script>window", "<img src=x", '"onmouseover=', 'href="javascript:', "<b>news</b>"):
         assert bad not in dl, bad
     assert "said: corroborated" in dl and 'id="copy-of"' in dl
+
+
+def test_source_url_beside_pasted_text(client):
+    """A source url beside pasted text is kept (never fetched: the host does not exist) and is the
+    appearance of every ClaimReview item; it must be http(s), and never goes with url."""
+    r = client.post("/api/analyze", json={"text": EXAMPLE, "source_url": "https://news.invalid/harbour-talks"})
+    assert r.status_code == 201, r.text
+    data = r.json()
+    assert data["document"]["url"] == "https://news.invalid/harbour-talks"
+    items = client.get(f"/api/reports/{data['id']}?format=claimreview").json()["@graph"]
+    assert items and {i["itemReviewed"]["appearance"][0]["url"] for i in items} == {"https://news.invalid/harbour-talks"}
+    for bad in ({"text": "x", "source_url": "javascript:alert(1)"}, {"text": "x", "source_url": "ftp://a.example/"},
+                {"url": "https://a.example/", "source_url": "https://b.example/"}):
+        r = client.post("/api/analyze", json=bad)
+        assert r.status_code == 422 and r.json()["error"] == "invalid_request", bad

@@ -163,11 +163,20 @@ class AnalyzeRequest(BaseModel):
     published: str | None = Field(None, max_length=40,
                                   description="The article's publication date (YYYY-MM-DD) when the source "
                                               "has none: it centres the evidence window.")
+    source_url: str | None = Field(None, max_length=8192,
+                                   description="Where pasted `text` or `html` was published (http/https). Never "
+                                               "fetched: it becomes `document.url`, the `appearance` of each "
+                                               "ClaimReview item.")
 
     @field_validator("published")
     @classmethod
     def _iso_date(cls, v: str | None) -> str | None:
         return _iso_day(v)
+
+    @field_validator("source_url")
+    @classmethod
+    def _http_url(cls, v: str | None) -> str | None:
+        return _source_url(v)
 
     @model_validator(mode="after")
     def _exactly_one(self):
@@ -175,6 +184,8 @@ class AnalyzeRequest(BaseModel):
         if len(given) != 1:
             raise ValueError("give exactly one of url, text or html"
                              + (f" (got {', '.join(given)})" if given else ""))
+        if self.source_url and self.url is not None:
+            raise ValueError("source_url goes with text or html; a fetched url is its own source")
         return self
 
 
@@ -192,6 +203,17 @@ class CorpusDocument(BaseModel):
     @classmethod
     def _iso_date(cls, v: str | None) -> str | None:
         return _iso_day(v)
+
+
+def _source_url(v: str | None) -> str | None:
+    """An http(s) url with a host, stripped (None for blank); never fetched."""
+    if v is None or not v.strip():
+        return None
+    v = v.strip()
+    parts = urlsplit(v)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError("source_url must be an http(s) url")
+    return v
 
 
 def _iso_day(v: str | None) -> str | None:
@@ -320,13 +342,18 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
         return corpus
 
     async def run_analysis(kind: str, value: str, *, corroborate: bool | None = None,
-                           window_days: int | None = None, published: str | None = None) -> tuple[str, dict[str, Any]]:
+                           window_days: int | None = None, published: str | None = None,
+                           source_url: str | None = None) -> tuple[str, dict[str, Any]]:
         corpus = corpus_for(corroborate)  # before the work: a request that cannot be served fails fast
 
         def work() -> dict[str, Any]:
             report = _analyze(kind, value, app.state.allow_private)
             if published:
                 report.document.published = published
+            if source_url:
+                from claimmap.report.claims import set_source_url
+
+                set_source_url(report, source_url)
             if corpus is not None:
                 _corroborate(report, corpus, window_days=window_days, explicit=bool(corroborate),
                              options=app.state.corroborate_options)
@@ -362,7 +389,8 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
         the corpus (see `corroborate`); the report is stored under its id."""
         kind = next(k for k in ("url", "text", "html") if getattr(body, k) is not None)
         report_id, data = await run_analysis(kind, getattr(body, kind), corroborate=body.corroborate,
-                                             window_days=body.window_days, published=body.published)
+                                             window_days=body.window_days, published=body.published,
+                                             source_url=body.source_url)
         return JSONResponse(data, status_code=201, headers={"Location": f"/api/reports/{report_id}"})
 
     @app.get("/api/reports/{report_id}", tags=["api"])
@@ -462,10 +490,16 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
         if bool(url) == bool(text.strip()):
             return render("index.html.j2", status=422, text=text, url=url,
                           error="give either a link or the article text (not both)")
+        try:
+            source_url = None if url else _source_url(form.get("source_url", ""))
+        except ValueError:
+            return render("index.html.j2", status=422, text=text, url=url,
+                          error="the article's address must be an http(s) link")
         # pasted text is always read as plain text: markup in it is shown, never interpreted
         kind, value = ("url", url) if url else ("text", text)
         try:
-            report_id, _ = await run_analysis(kind, value, corroborate=corroborate, published=published)
+            report_id, _ = await run_analysis(kind, value, corroborate=corroborate, published=published,
+                                              source_url=source_url)
         except ClaimmapError as exc:
             status, _code = classify(exc)
             return render("index.html.j2", status=status, text=text, url=url, error=str(exc))

@@ -1,8 +1,16 @@
-"""Report -> schema.org ClaimReview JSON-LD: one ``ClaimReview`` per attributed statement.
+"""Report -> schema.org ClaimReview JSON-LD, only for claims worth publishing.
+
+One ``ClaimReview`` per *article* claim (header and body statements; never a reader comment's)
+made by a *named* speaker: no narrator, pronoun or relative pronoun as an author
+(``claimmap.report.claims.named_speaker``), and, where the statements stage gives a
+``confidence``, none below its threshold (CLAIMMAP_STATEMENT_THRESHOLD).
 
 Each item reviews the statement's content (``claimReviewed``) as a ``Claim`` made by its speaker
-(``itemReviewed.author``: a Person or an Organization, from the actors registry's ``kind`` or
-the name's wording) that appears in the analysed article (``itemReviewed.appearance``).
+(``itemReviewed.author``: ``Person`` or ``Organization`` from the actors registry's kind, else
+spaCy's entity label of the mention) that appears in the analysed article
+(``itemReviewed.appearance``: the article's url, from the source or given beside pasted text
+with ``analyze --url`` / ``"source_url"``). The reviewing organisation (``author`` and
+``publisher``) is the one named by the settings CLAIMMAP_PUBLISHER_NAME / CLAIMMAP_PUBLISHER_URL.
 
 The rating comes from corroboration (``claimmap.corroborate``): the report's ``verdicts`` (in
 ``report.extras`` or the JSON). ``reviewRating.alternateName`` is the *so*-level verdict (is the
@@ -11,18 +19,17 @@ content so?) in words (``RATINGS``: "Corroborated by independent sources", "Cont
 and the *said*-level verdict (was the statement made?), and ``citation`` lists the http(s) URLs
 of the evidence (never another scheme). Without corroboration the rating is
 ``"Unverified: no corpus evidence"`` and the explanation says that no corroboration was run; a
-statement that corroboration did not check (a comment, a narrated sentence below the
-check-worthiness bar) is ``Unverified`` and says so.
+statement that corroboration did not check is ``Unverified`` and says so.
 
 Accepts a ``Report`` or its JSON dict (``report.to_dict()``, or a stored report).
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from functools import lru_cache
 from typing import Any
+
+from claimmap.report.claims import ARTICLE_ZONES, author_type, confident, confidence_threshold, named_speaker
 
 UNVERIFIED = "Unverified: no corpus evidence"
 NOT_RUN = "No corroboration was run: no corpus of other coverage was searched."
@@ -34,38 +41,22 @@ RATINGS = {
     "claimant_side_only": "Only the claimant's side confirms",
     "unverified": "Unverified",
 }
-REVIEWER = {"@type": "Organization", "name": "claimmap (automated claim map, not a human fact-check)"}
-
-_ORG_WORDS = re.compile(
-    r"\b(ministry|ministries|government|navy|army|military|forces|police|agency|office|council|"
-    r"committee|commission|authority|authorities|department|company|corporation|inc|ltd|plc|"
-    r"group|union|party|bank|court|parliament|kremlin|white house|pentagon|un|nato|eu|"
-    r"officials|spokes(?:man|woman|person) for|association|institute|university|newspaper|agency|"
-    r"embassy|administration|service|services|coast guard|operator|port)\b", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
-def _actor_kinds() -> dict[str, str]:
-    """canonical name (lower-case) -> kind, from the shipped actors registry (best effort)."""
-    try:
-        import tomllib
-        from importlib import resources
+def reviewer() -> dict[str, str]:
+    """The reviewing organisation, from the settings CLAIMMAP_PUBLISHER_NAME / _URL."""
+    from claimmap import config
 
-        data = tomllib.loads(resources.files("claimmap.data").joinpath("actors.toml").read_text("utf-8"))
-    except Exception:  # noqa: BLE001 - the registry is optional for this export
-        return {}
-    return {str(a.get("canonical", "")).lower(): str(a.get("kind", "")) for a in data.get("actor", [])}
+    org = {"@type": "Organization", "name": config.get("CLAIMMAP_PUBLISHER_NAME").strip()
+           or "claimmap (automated claim map, not a human fact-check)"}
+    url = config.get("CLAIMMAP_PUBLISHER_URL").strip()
+    if url.lower().startswith(("http://", "https://")):
+        org["url"] = url
+    return org
 
 
-def _author(name: str) -> dict[str, str]:
-    kind = _actor_kinds().get(name.lower(), "")
-    if kind == "person":
-        typ = "Person"
-    elif kind in ("organisation", "organization", "state"):
-        typ = "Organization"
-    else:
-        typ = "Organization" if _ORG_WORDS.search(name) else "Person"
-    return {"@type": typ, "name": name}
+def _http(url: Any) -> str | None:
+    return url.strip() if isinstance(url, str) and url.strip().lower().startswith(("http://", "https://")) else None
 
 
 def _verdicts(data: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
@@ -93,22 +84,30 @@ def _explanation(v: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+def publishable(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The statements of report JSON ``data`` that ClaimReview publishes: article zones, a
+    named speaker, and (when given) a confidence at or above the threshold."""
+    kinds = {z.get("id"): z.get("kind") for z in data.get("zones", [])}
+    threshold = confidence_threshold()
+    return [st for st in data.get("statements", [])
+            if kinds.get(st.get("zone")) in ARTICLE_ZONES and named_speaker(st) and confident(st, threshold)]
+
+
 def to_claimreview(report: Any, *, report_url: str | None = None) -> dict[str, Any]:
-    """The JSON-LD document: ``{"@context": "https://schema.org", "@graph": [ClaimReview, …]}``."""
+    """The JSON-LD document: ``{"@context": "https://schema.org", "@graph": [ClaimReview, …]}``.
+    ``report_url``: the page the reviews live on (each item's ``url`` is its claim's anchor)."""
     data = report if isinstance(report, dict) else report.to_dict()
     doc = data.get("document") or {}
-    article_url = doc.get("url")
+    article_url = _http(doc.get("url"))
     verdicts = _verdicts(data)
     today = date.today().isoformat()
+    org = reviewer()
     graph = []
-    for st in data.get("statements", []):
-        speaker = st.get("speaker") or None
-        if speaker:
-            author = _author(speaker.get("canonical") or speaker.get("text") or "unknown")
-        elif doc.get("authors"):
-            author = _author(doc["authors"][0])
-        else:
-            author = {"@type": "Organization", "name": doc.get("site") or "the article's publisher"}
+    for st in publishable(data):
+        speaker = st.get("speaker") or {}
+        name = named_speaker(st)
+        author = {"@type": author_type(name, speaker.get("text"), (st.get("sentence") or {}).get("text")),
+                  "name": name}
         appearance: dict[str, Any] = {"@type": "CreativeWork"}
         if article_url:
             appearance["url"] = article_url
@@ -117,17 +116,18 @@ def to_claimreview(report: Any, *, report_url: str | None = None) -> dict[str, A
         if doc.get("published"):
             appearance["datePublished"] = doc["published"]
         appearances = [appearance]
-        copy_of = doc.get("copy_of")
-        if isinstance(copy_of, str) and copy_of.strip().lower().startswith(("http://", "https://")):
-            appearances.append({"@type": "CreativeWork", "url": copy_of.strip()})  # the story it copies
+        copy_of = _http(doc.get("copy_of"))
+        if copy_of:
+            appearances.append({"@type": "CreativeWork", "url": copy_of})  # the story it copies
         claim: dict[str, Any] = {"@type": "Claim", "author": author, "appearance": appearances}
+        if copy_of:
+            claim["firstAppearance"] = {"@type": "CreativeWork", "url": copy_of}
         if doc.get("published"):
             claim["datePublished"] = doc["published"]
         v = verdicts.get(str(st.get("id"))) if verdicts is not None else None
         evidence = list(dict.fromkeys(
-            e["url"].strip() for e in (v or {}).get("evidence", []) or []
-            if isinstance(e, dict) and isinstance(e.get("url"), str)
-            and e["url"].strip().lower().startswith(("http://", "https://"))))
+            u for u in (_http((e or {}).get("url")) for e in (v or {}).get("evidence", []) or []
+                        if isinstance(e, dict)) if u))
         if verdicts is None:
             rating = {"@type": "Rating", "alternateName": UNVERIFIED, "ratingExplanation": NOT_RUN}
         elif v is None:
@@ -142,7 +142,8 @@ def to_claimreview(report: Any, *, report_url: str | None = None) -> dict[str, A
             "identifier": st.get("id"),
             "claimReviewed": (st.get("content") or {}).get("text", ""),
             "datePublished": today,
-            "author": REVIEWER,
+            "author": org,
+            "publisher": org,
             "itemReviewed": claim,
             "reviewRating": rating,
             "citation": evidence,

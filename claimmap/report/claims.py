@@ -115,6 +115,17 @@ def family_label(family: str | None) -> str | None:
     return str(family)
 
 
+def set_source_url(report, url: str) -> None:
+    """The url a pasted article was published at (given, never fetched): ``document.url``, and
+    the outlet from the registry when the text named none."""
+    report.document.url = url
+    if not report.document.site:
+        reg = _outlets()
+        outlet = reg.lookup_url(url) if reg is not None else None
+        if outlet is not None:
+            report.document.site = outlet.id
+
+
 # ----------------------------------------------------------------------------- speakers
 def _norm(name: str) -> str:
     return " ".join(name.lower().replace("’", "'").split()).strip(" .,;:'\"")
@@ -131,8 +142,10 @@ def is_pronoun(name: str | None) -> bool:
 
 def named_speaker(st: dict[str, Any]) -> str | None:
     """The name to publish as ``st``'s author, or None when the statement has no named speaker:
-    no speaker (the narrator), or one that is a pronoun or relative pronoun the reader did not
-    resolve to a registry actor (a resolved "he" is published under the actor's name)."""
+    no speaker (the narrator), or a speaker mentioned by a pronoun or relative pronoun. A
+    pronoun the reader resolved to a registry actor ("who" -> Vladimir Putin) is published only
+    when the statements stage vouches for the reading with a ``confidence`` (checked against
+    its threshold by ``confident``); without one, a resolution is not trusted enough to publish."""
     sp = st.get("speaker") or None
     if not sp:
         return None
@@ -142,8 +155,8 @@ def named_speaker(st: dict[str, Any]) -> str | None:
         return None
     if is_pronoun(mention):
         reg = _actors()
-        if reg is None or canonical not in reg.actors:
-            return None  # a pronoun "resolved" to something that is not a known actor
+        if confidence_of(st) is None or reg is None or canonical not in reg.actors:
+            return None
     return name
 
 
@@ -151,6 +164,27 @@ def confidence_of(st: dict[str, Any]) -> float | None:
     """The statement's reading confidence (0..1) when the statements stage gave one."""
     c = st.get("confidence")
     return float(c) if isinstance(c, (int, float)) and not isinstance(c, bool) else None
+
+
+def confidence_threshold() -> float | None:
+    """The statements stage's confidence threshold (setting CLAIMMAP_STATEMENT_THRESHOLD, where
+    declared), or None."""
+    from claimmap import config
+
+    if "CLAIMMAP_STATEMENT_THRESHOLD" not in config.SETTINGS:
+        return None
+    raw = config.get("CLAIMMAP_STATEMENT_THRESHOLD").strip()
+    try:
+        return float(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def confident(st: dict[str, Any], threshold: float | None = None) -> bool:
+    """False only when the statement carries a ``confidence`` below the threshold."""
+    c = confidence_of(st)
+    t = confidence_threshold() if threshold is None else threshold
+    return c is None or t is None or c >= t
 
 
 @lru_cache(maxsize=4096)
@@ -280,7 +314,10 @@ def claim_views(data: dict[str, Any], *, side: str | None = None, polarity: str 
     partners = _partners(data)
     verdicts = verdict_views(data)
     article, comments, other = [], [], []
+    threshold = confidence_threshold()
     for st in data.get("statements", []):
+        if not confident(st, threshold):
+            continue  # a reading the statements stage itself doubts
         kind = kinds.get(st.get("zone"))
         c = _claim(st, kind, partners, verdicts)
         (article if kind in ARTICLE_ZONES else comments if kind == "comment" else other).append(c)
