@@ -36,7 +36,7 @@ SETTINGS: dict[str, Setting] = {
                 "Extra outlet registry (TOML), merged over the shipped one by id; os.pathsep-separated."),
         Setting("CLAIMMAP_MAX_BYTES", str(10 * 1024 * 1024),
                 "Largest input accepted, in bytes (files, stdin and URL bodies)."),
-        Setting("CLAIMMAP_MAX_CHARS", "300000",
+        Setting("CLAIMMAP_MAX_CHARS", "200000",
                 "Longest text analysed, in characters (after decoding, before any parsing; 0 = no cap): longer inputs are refused with 'too long to analyse'."),
         Setting("CLAIMMAP_ANALYSIS_TIMEOUT", "120",
                 "Wall-clock budget of one analysis, in seconds (web app, analyze, corpus add, batch; 0 = none): an analysis over it is stopped with an error."),
