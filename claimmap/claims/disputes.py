@@ -5,11 +5,16 @@ A pair qualifies when
   assertion, accusation, proposal, appeal or promise),
 - the speakers are on different sides (an unknown side counts as the speaker's own identity),
 - the asserting statement is reported speech (a narrated action such as "X threw its support
-  behind Y" is not a claim anyone can deny),
+  behind Y" is not a claim anyone can deny), or an accusation, which is a speech act even
+  without a content clause ("X blamed a Y air strike for the blast");
 - and the contents are about the same thing: lemma overlap of content words, helped by
   closeness in the text (a denial usually follows the claim it answers). A denial whose content
   is only an anaphor ("denied it", "rejected that explanation") is paired with the nearest
-  preceding opposed statement.
+  preceding opposed statement; one that names whose account it rejects ("rejected Norland's
+  account as a lie") only with that party's statements; a denial of responsibility ("denied
+  responsibility", "denied any involvement") only with an accusation.
+
+Speakers need not be in the actors registry: an unregistered speaker is its own party.
 
 Each dispute names the asserting statement first, the denying one second, and the disputed
 proposition (the asserted content).
@@ -30,7 +35,13 @@ OPPOSED: dict[str, frozenset[str]] = {
 # Words that carry no topic. Kept tiny and generic on purpose; spaCy's stop list does the rest.
 _ANAPHORS = {"it", "this", "that", "these", "those", "claim", "claims", "accusation", "accusations",
              "allegation", "allegations", "report", "reports", "explanation", "charge", "charges",
-             "statement", "statements", "suggestion", "idea", "proposal", "version", "story"}
+             "statement", "statements", "suggestion", "idea", "proposal", "version", "story",
+             "account", "accounts", "responsibility", "involvement", "role", "blame", "part",
+             "assertion", "assertions", "narrative", "figure", "figures", "claim", "description"}
+# a denial whose content starts with one of these denies having done what it is accused of
+_RESPONSIBILITY = {"responsibility", "involvement", "any", "blame", "culpability", "guilt"}
+_POSSESSIVE_ANAPHOR = re.compile(r"^\s*(?:the\s+)?(?P<owner>\w[\w.\- ]{0,60}?)['’]s?\s+(?:own\s+|latest\s+|new\s+)?"
+                                 r"(?P<noun>[a-z]+)\b")
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,41 @@ def _is_anaphoric(lemmas: set[str], text: str) -> bool:
             and (len(words) == 2 or words[2] not in _COMPLEMENT))
 
 
+def _topic_text(st: Statement) -> str:
+    """What a statement is about: its content; for a narrated accusation, whose content is only
+    the accused ("blamed a Norland air strike"), the rest of its sentence too ("… for the blast")."""
+    if st.kind == "narrated" and st.polarity == "accuse" and st.sentence is not None and st.cue is not None:
+        rest = st.sentence.text[max(0, st.cue.end - st.sentence.start):]
+        return f"{st.content.text} {rest}"
+    return st.content.text
+
+
+def _owner(den: Statement) -> str | None:
+    """"Norland's account as a lie" -> "Norland": the party whose statement is rejected."""
+    m = _POSSESSIVE_ANAPHOR.match(den.content.text)
+    if m and m.group("noun") in _ANAPHORS:
+        return m.group("owner").strip()
+    return None
+
+
+def _spoken_by(st: Statement, owner: str) -> bool:
+    """Whether ``owner`` (a name in a denial) is ``st``'s speaker or the speaker's party."""
+    if st.speaker is None:
+        return False
+    o = owner.lower()
+    if o in (st.speaker.canonical.lower(), st.speaker.text.lower()) or o in st.speaker.text.lower().split():
+        return True
+    from claimmap.statements import actors
+
+    actor = actors.load().by_alias(owner)
+    return actor is not None and st.speaker.side is not None and actor.side == st.speaker.side
+
+
+def _responsibility_denial(den: Statement) -> bool:
+    words = re.findall(r"[a-z]+", den.content.text.lower())
+    return bool(words) and words[0] in _RESPONSIBILITY and (words[0] != "any" or (len(words) > 1 and words[1] in _ANAPHORS))
+
+
 def find_disputes(statements: list[Statement], sentences: list[Sentence] | None = None,
                   settings: DisputeSettings | None = None) -> list[Dispute]:
     """Pair opposed statements of different sides, best-scoring pairs first."""
@@ -90,7 +136,7 @@ def find_disputes(statements: list[Statement], sentences: list[Sentence] | None 
     sentences = sentences or []
     if not statements:
         return []
-    lemmas = _content_lemmas([s.content.text for s in statements])
+    lemmas = _content_lemmas([_topic_text(s) for s in statements])
     sent_idx = [_sentence_index(sentences, s.content.start if s.sentence is None else s.sentence.start)
                 for s in statements]
 
@@ -100,8 +146,18 @@ def find_disputes(statements: list[Statement], sentences: list[Sentence] | None 
         if not opposed:
             continue
         anaphoric = _is_anaphoric(lemmas[j], den.content.text)
+        owner = _owner(den)
+        responsibility = den.polarity == "deny" and _responsibility_denial(den)
+        if owner or responsibility:
+            anaphoric = True
         for i, asr in enumerate(statements):
-            if i == j or asr.polarity not in opposed or asr.zone != den.zone or asr.kind == "narrated":
+            if i == j or asr.polarity not in opposed or asr.zone != den.zone:
+                continue
+            if asr.kind == "narrated" and asr.polarity != "accuse":
+                continue
+            if owner and not _spoken_by(asr, owner):
+                continue
+            if responsibility and asr.polarity != "accuse":
                 continue
             # "X rejected statements by Y that Z": the nested report is exactly what is disputed;
             # but a denial nested inside an assertion ("Y said X denied Z") is Y's report, not a dispute

@@ -1,0 +1,112 @@
+"""Blame and responsibility as polarity (claimmap.claims.polarity), measured per class on a
+labelled sample of fictional sentences, and the blame story's disputes."""
+
+from pathlib import Path
+
+import pytest
+
+import claimmap
+from claimmap.claims.polarity import polarity_of
+from claimmap.evaluate.polarity import evaluate
+from claimmap.model import Cue, Span, Statement
+
+HERE = Path(__file__).parent
+SAMPLE = HERE / "fixtures" / "polarity_sample.tsv"
+
+
+def _st(content, lemma="say", polarity="assert"):
+    return Statement(id="s1", zone="z1", speaker=None, cue=Cue(lemma, 0, 0, lemma),
+                     content=Span(content, 0, len(content)), kind="indirect", polarity=polarity)
+
+
+@pytest.mark.parametrize("content,lemma,want", [
+    ("it a massacre", "call", "accuse"),
+    ("the strike as a war crime", "describe", "accuse"),
+    ("the report a fabrication", "call", "deny"),
+    ("the accusation \"a fantasy\"", "call", "deny"),
+    ("the talks difficult but useful", "describe", "assert"),
+    ("a misfired Velmark rocket had caused the explosion", "say", "accuse"),
+    ("Norland was responsible for the deaths", "say", "accuse"),
+    ("Velmark was behind the attack", "say", "accuse"),
+    ("it was not responsible for the fire", "say", "deny"),
+    ("the storm had caused the outage", "say", "assert"),
+    ("the government was committed to the reform", "say", "assert"),
+    ("a massacre had taken place", "say", "assert"),   # only naming cues turn crime words into blame
+])
+def test_content_rules(content, lemma, want):
+    assert polarity_of(_st(content, lemma)) == want
+
+
+def test_other_polarities_are_kept():
+    assert polarity_of(_st("Norland was responsible", "deny", "deny")) == "deny"
+    assert polarity_of(_st("to call it a massacre", "urge", "appeal")) == "appeal"
+
+
+@pytest.fixture(scope="module")
+def measured():
+    return evaluate(SAMPLE)
+
+
+def test_polarity_per_class(measured):
+    pc = measured["per_class"]
+    assert measured["accuracy"] >= 0.9
+    for c in ("assert", "deny", "accuse", "appeal", "propose", "promise", "reject"):
+        assert pc[c]["support"] >= 4, c
+        assert pc[c]["recall"] >= 0.8 and pc[c]["precision"] >= 0.8, (c, pc[c])
+    assert pc["accuse"]["precision"] == 1.0  # no plain report is taken for blame
+
+
+def test_rules_improve_blame_recall(measured):
+    before = evaluate(SAMPLE, refine=False)["per_class"]
+    assert measured["per_class"]["accuse"]["recall"] > before["accuse"]["recall"] + 0.3
+    assert measured["per_class"]["assert"]["precision"] > before["assert"]["precision"]
+
+
+@pytest.fixture(scope="module")
+def blame():
+    return claimmap.analyze(str(HERE / "fixtures" / "articles" / "blame_strike.txt"), framing=False)
+
+
+def test_blame_story_disputes(blame):
+    by_id = {s.id: s for s in blame.statements}
+    pairs = [(by_id[a], by_id[b]) for a, b in (d.statements for d in blame.disputes)]
+    # Velmark blames a Norland strike; Norland denies any strike
+    assert any(a.polarity == "accuse" and "strike" in a.content.text and a.speaker.canonical == "Velmark"
+               and b.speaker.canonical == "Norland" and b.polarity == "deny" for a, b in pairs), pairs
+    # Norland blames a misfired Velmark rocket; Roskova rejects Norland's account
+    assert any(a.polarity == "accuse" and "rocket" in a.content.text and a.speaker.side == "norland_government"
+               and b.speaker.canonical == "Anna Roskova" and b.polarity == "reject" for a, b in pairs), pairs
+    for a, b in pairs:
+        assert a.speaker.side != b.speaker.side
+        # the commission, who asserts nothing either side rejects, is in no dispute
+        assert "oster_commission" not in (a.speaker.side, b.speaker.side)
+    massacre = [s for s in blame.statements if "massacre" in s.content.text]
+    assert massacre and massacre[0].polarity == "accuse"
+
+
+def test_disputes_between_unregistered_parties():
+    r = claimmap.analyze_text(
+        "Harbour Workers Union and Port Board Clash Over Crane Collapse\n\n"
+        "The Harbour Workers Union blamed the port board's cost cuts for the collapse of crane 4 "
+        "on Monday. The port board denied cutting maintenance budgets and said the crane had "
+        "passed its last inspection.\n\n"
+        "The union said the board had ignored three warnings about the crane's brakes. A board "
+        "spokeswoman rejected the union's account as untrue.", framing=False)
+    assert all(s.speaker is None or s.speaker.side is None for s in r.statements)
+    by_id = {s.id: s for s in r.statements}
+    pairs = [(by_id[a], by_id[b]) for a, b in (d.statements for d in r.disputes)]
+    assert any("union" in a.speaker.canonical.lower() and "board" in b.speaker.canonical.lower()
+               for a, b in pairs), [(a.speaker.canonical, b.speaker.canonical) for a, b in pairs]
+    assert any("warnings" in a.content.text and b.polarity == "reject" for a, b in pairs), pairs
+    for a, b in pairs:
+        assert a.speaker.canonical.lower() != b.speaker.canonical.lower()
+
+
+def test_no_parent_cycles_in_fixtures(blame):
+    by_id = {s.id: s for s in blame.statements}
+    for s in blame.statements:
+        seen = set()
+        while s.parent:
+            assert s.id not in seen
+            seen.add(s.id)
+            s = by_id[s.parent]
