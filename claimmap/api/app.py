@@ -263,7 +263,7 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
                 await anyio.to_thread.run_sync(_warm_up_corroboration)
         yield
 
-    app = FastAPI(title="claimmap", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="claimmap", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Map a news article's claims: who said what, who disputes it, how it is framed.")
     app.state.reports = ReportStore(db)
     app.state.corpus = Corpus.configure(corpus_db, db)
@@ -277,6 +277,9 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
         trim_blocks=True, lstrip_blocks=True,
     )
     static_dir = Path(str(resources.files("claimmap.api").joinpath("static")))
+    from claimmap.api.docs import install_docs
+
+    install_docs(app)  # /docs and /redoc from packaged assets (before /static: it mounts /static/docs)
     app.mount("/static", StaticFiles(directory=static_dir), name="static")
 
     # ------------------------------------------------------------------ errors
