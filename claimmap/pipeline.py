@@ -47,6 +47,19 @@ def check_language(doc: Document, zones: list[Zone]) -> Document:
     return replace(doc, language=lang if lang in SUPPORTED_LANGUAGES or prob >= 0.9 else (lang or None))
 
 
+def infer_published(doc: Document) -> Document:
+    """The page's date from its URL or the top of its text when the source gave none
+    (``claimmap.corpus.dates``); the document unchanged otherwise."""
+    if doc.published:
+        return doc
+    from dataclasses import replace
+
+    from claimmap.corpus.dates import infer_date
+
+    guess = infer_date(doc.text, doc.url)
+    return replace(doc, published=guess.day) if guess else doc
+
+
 def _has_prose(text: str) -> bool:
     """At least one sentence-like run of words: a lone menu item or link label is not an article."""
     words = re.findall(r"[^\W\d_]{2,}", text)
@@ -149,6 +162,7 @@ def analyze_document(doc: Document, *, framing: bool = True, techniques: bool = 
     if not _has_prose(body_text):
         raise NoArticleTextError("no article text found: the input has no body paragraphs")
     doc = check_language(doc, zones)
+    doc = infer_published(doc)
     # the sentences' tags are kept for check-worthiness, which runs only with framing
     sentences, statements = extract(doc, zones, PARSED_KINDS if comments else ARTICLE_ZONES,
                                     remember=framing)

@@ -312,19 +312,24 @@ def test_corpus_add_stats_search(client, monkeypatch):
     assert {h["id"] for h in client.get("/api/corpus/search", params={"q": "cable"}).json()["results"]} >= {
         body["id"], body["id"] + 1}
     window = client.get("/api/corpus/search", params={"q": "cable", "date_from": "2026-03-01"}).json()
-    assert {h["id"] for h in window["results"]} == {body["id"]}
+    # the undated STORM document is a candidate in every window (issue 14 item 5)
+    assert {h["id"] for h in window["results"]} == {body["id"], body["id"] + 1}
     # FTS5 syntax in the query is not interpreted
     for q in ['cable"', "NEAR(cable", "cable OR", "*", "title:cable", "-"]:
         r = client.get("/api/corpus/search", params={"q": q})
         assert r.status_code == 200, (q, r.text)
 
 
-def test_corpus_errors(client):
+def test_corpus_errors(client, monkeypatch):
+    monkeypatch.setenv("CLAIMMAP_EMBEDDER", "hashing")  # fast, no model
     assert_error(client.post("/api/corpus/documents", json={"title": "no text"}), 422, "invalid_request")
     assert_error(client.post("/api/corpus/documents", json={"text": ""}), 422, "invalid_request")
     assert_error(client.post("/api/corpus/documents", json={"text": CABLE, "published": "last week"}),
                  422, "invalid_request")
-    assert_error(client.post("/api/corpus/documents", json={"text": GERMAN}), 422, "unsupported_language")
+    # non-English coverage is stored with its language, not refused (issue 14 item 10)
+    r = client.post("/api/corpus/documents", json={"text": GERMAN})
+    assert r.status_code == 201, r.text
+    assert r.json()["language"] == "de" and r.json()["statements"] == 0 and r.json()["sentences"] >= 2
     assert_error(client.get("/api/corpus/search"), 422, "invalid_request")
     assert_error(client.get("/api/corpus/search", params={"q": "x", "limit": 0}), 422, "invalid_request")
     assert_error(client.get("/api/corpus/search", params={"q": "x", "date_from": "March"}), 422, "invalid_request")

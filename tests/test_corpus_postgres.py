@@ -103,12 +103,15 @@ def test_missing_migrations_are_applied_in_order(pg):
     pg.conn.execute("DELETE FROM schema_version WHERE version >= 2")
     pg.conn.execute("ALTER TABLE sentences DROP COLUMN tsv")
     pg.conn.execute("DROP TABLE doc_credits")  # migration 3
+    pg.conn.execute("ALTER TABLE documents DROP COLUMN language")  # migration 4
     pg.close()
     again = PostgresStore(pg.url, schema=pg.schema)
     try:
         assert again.schema_version() == len(MIGRATIONS)
         assert again.search_text("upgraded", 3)[0].text == "Older corpora get upgraded."
         assert [r[2] for r in again.family_inputs("k")] == [None]  # doc_credits is back
+        doc_id = again.search_text("upgraded", 3)[0].document_id
+        assert again.get_document(doc_id).language is None  # the language column is back
     finally:
         again.close()
 

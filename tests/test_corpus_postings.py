@@ -41,7 +41,9 @@ def _reference(texts, days, terms, k, lo=None, hi=None):
     out = []
     for r, tk in enumerate(toks):
         if lo is not None or hi is not None:
-            if days[r] < 0 or (lo is not None and days[r] < lo) or (hi is not None and days[r] > hi):
+            # an undated row (-1) is in every window
+            if days[r] >= 0 and ((lo is not None and days[r] < lo)
+                                 or (hi is not None and days[r] > hi)):
                 continue
         tf = Counter(tk)
         norm = 1.2 * (1 - 0.75 + 0.75 * len(tk) / avgdl)

@@ -141,6 +141,44 @@ def test_add_get_and_has(store):
     assert store.get_document(doc_id + 999) is None
 
 
+def test_language_is_stored_and_searchable(store):
+    """Issue 14 item 10: a non-English document keeps its language (add_document and the bulk
+    add_many path) and is full-text indexed like any other."""
+    de = ["Die Hafenbehörde von Ostrovets meldete am Dienstag einen Brand.",
+          "Der Getreideterminal bleibt bis Freitag geschlossen."]
+    doc_id, _ = store.add_document(DocRecord(text=" ".join(de), language="de"),
+                                   [SentenceRecord(t) for t in de], [], EMB.encode(de))
+    assert store.get_document(doc_id).language == "de"
+    hits = store.search_text("Getreideterminal geschlossen", 3)
+    assert hits and hits[0].document_id == doc_id
+    (bulk_id, added), = store.add_many([{"doc": DocRecord(text="Пожар в порту.", language="ru"),
+                                         "sentences": [SentenceRecord("Пожар в порту.")]}])
+    assert added and store.get_document(bulk_id).language == "ru"
+    assert store.search_text("порту", 3)[0].document_id == bulk_id
+    english, _ = _add(store, None, None, ["An English note without a language code."])
+    assert store.get_document(english).language is None
+
+
+def test_sqlite_corpus_from_before_languages_is_migrated(tmp_path):
+    import sqlite3
+
+    from claimmap.corpus.sqlite import SQLiteStore
+
+    path = tmp_path / "old.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, url"
+                " TEXT, outlet TEXT, published TEXT, day TEXT, title TEXT, source TEXT, text TEXT"
+                " NOT NULL, signature BLOB, family TEXT, added TEXT)")
+    con.execute("INSERT INTO documents (hash, text) VALUES ('h', 'An old document.')")
+    con.commit()
+    con.close()
+    with SQLiteStore(path) as s:
+        assert s.get_document(1).language is None
+        doc_id, _ = s.add_document(DocRecord(text="Ein neues Dokument.", language="de"),
+                                   [SentenceRecord("Ein neues Dokument.")], [])
+        assert s.get_document(doc_id).language == "de"
+
+
 def test_content_hash_normalises_whitespace_and_case():
     assert content_hash("A  b\nC") == content_hash("a b c")
     assert content_hash("a b") != content_hash("a c")
@@ -187,9 +225,11 @@ def test_search_text_date_window(filled):
     assert all_hits == set(ids)
     march = {h.document_id for h in store.search_text("harbour", 10, date_from="2024-03-01",
                                                      date_to="2024-03-31")}
-    assert march == {ids[0], ids[1]}
+    assert march == {ids[0], ids[1], ids[3]}  # the undated document is in every window
     after = {h.document_id for h in store.search_text("harbour", 10, date_from="2024-04-01")}
-    assert after == {ids[2]}  # undated documents are outside every window
+    assert after == {ids[2], ids[3]}
+    before = {h.document_id for h in store.search_text("harbour", 10, date_to="2024-03-10")}
+    assert before == {ids[0], ids[3]}
 
 
 def test_search_vector(filled):
@@ -200,7 +240,7 @@ def test_search_vector(filled):
     assert hits[0].score == pytest.approx(1.0, abs=1e-5)
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     windowed = store.search_vector(q, 10, date_from="2024-03-01", date_to="2024-03-31")
-    assert {h.document_id for h in windowed} == {ids[0], ids[1]}
+    assert {h.document_id for h in windowed} == {ids[0], ids[1], ids[3]}  # undated: in
     with pytest.raises(ClaimmapError):
         store.search_vector(np.ones(3, dtype=np.float32), 3)
 
@@ -237,7 +277,8 @@ def test_hybrid_ordering(filled):
     assert text_only[0].text == hits[0].text
     assert hits[0].score > text_only[0].score
     windowed = store.hybrid(query, q, 5, date_from="2024-04-01")
-    assert all(h.published and h.published >= "2024-04-01" for h in windowed)
+    assert all(h.published is None or h.published >= "2024-04-01" for h in windowed)
+    assert any(h.published is None for h in windowed)  # the undated note mentions the quay
 
 
 def test_documents_without_embeddings_are_text_searchable(store):

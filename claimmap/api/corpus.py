@@ -77,8 +77,10 @@ class Corpus:
     def add(self, *, text: str, title: str | None = None, url: str | None = None, site: str | None = None,
             published: str | None = None) -> dict[str, Any]:
         """Analyse and store one document (as one ``claimmap corpus add`` JSONL line). Returns
-        ``{"id", "added", "sentences", "statements", "embedded"}``; ``added`` is False when the
-        same body text is already stored (nothing changes)."""
+        ``{"id", "added", "sentences", "statements", "embedded", "language"}``; ``added`` is False
+        when the same body text is already stored (nothing changes). A document in a language
+        the analysis does not read is stored too, with its language and no statements
+        (``claimmap.corpus.multilingual``)."""
         from claimmap.corpus.ingest import RawRecord, process
 
         line = {"text": text, "url": url, "title": title, "published": published, "outlet": site}
@@ -90,7 +92,8 @@ class Corpus:
                 store.set_embedder(embedder.name)  # refuses vectors of another model
             doc_id, added = store.add_document(*processed[:5], statement_embeddings=processed.statement_embeddings)
         return {"id": int(doc_id), "added": bool(added), "sentences": len(processed.sentences),
-                "statements": len(processed.statements), "embedded": embedder is not None}
+                "statements": len(processed.statements), "embedded": embedder is not None,
+                "language": processed.record.language}
 
     def stats(self) -> dict[str, Any]:
         """{"documents", "sentences", "statements", "families", "store", "corroborates"}."""

@@ -91,6 +91,10 @@ MIGRATIONS: list[str] = [
     """
     CREATE TABLE doc_credits (doc_id bigint PRIMARY KEY, key text, credits text);
     """,
+    # 4: each document's language (non-English coverage is stored, not refused)
+    """
+    ALTER TABLE documents ADD COLUMN IF NOT EXISTS language text;
+    """,
 ]
 
 #: search_vector is exact (no HNSW) in a date window of at most this many sentences
@@ -108,8 +112,9 @@ HNSW_MAX_DIM = 2000
 REBUILD_MIN_ROWS = 50_000
 
 _DOC_COLS = ("id", "hash", "url", "outlet", "published", "day", "title", "source", "text",
-             "signature")
-_DOC_TYPES = ("int8", "text", "text", "text", "text", "date", "text", "text", "text", "bytea")
+             "signature", "language")
+_DOC_TYPES = ("int8", "text", "text", "text", "text", "date", "text", "text", "text", "bytea",
+              "text")
 
 
 def redact(url: str) -> str:
@@ -360,9 +365,11 @@ class PostgresStore:
             day = _as_date(day_of(doc.published))
             doc_id = int(c.execute(
                 "INSERT INTO documents (hash, url, outlet, published, day, title, source, text,"
-                " signature) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                " signature, language) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                " RETURNING id",
                 (doc.hash, _txt(doc.url), _txt(doc.outlet), _txt(doc.published), day,
-                 _txt(doc.title), _txt(doc.source), _txt(doc.text), signature)).fetchone()[0])
+                 _txt(doc.title), _txt(doc.source), _txt(doc.text), signature,
+                 _txt(doc.language))).fetchone()[0])
             if sentences:
                 cols = 'doc_id, idx, start, "end", text, day' + (", embedding" if emb else "")
                 ph = "%s, %s, %s, %s, %s, %s" + (", %b" if emb else "")
@@ -495,7 +502,7 @@ class PostgresStore:
                     d, sig = rows[i][0], rows[i][4]
                     cp.write_row((doc_id, d.hash, _txt(d.url), _txt(d.outlet), _txt(d.published),
                                   _as_date(day_of(d.published)), _txt(d.title), _txt(d.source),
-                                  _txt(d.text), sig))
+                                  _txt(d.text), sig, _txt(d.language)))
             vec = [self._vector_oid] if dim is not None else []
             with cur.copy('COPY sentences (doc_id, idx, start, "end", text, day'
                           + (", embedding" if dim is not None else "")
@@ -561,8 +568,8 @@ class PostgresStore:
     def get_document(self, doc_id: int) -> StoredDocument | None:
         c = self.conn
         row = c.execute(
-            "SELECT id, hash, text, url, outlet, published, title, source, family FROM documents"
-            " WHERE id = %s", (int(doc_id),)).fetchone()
+            "SELECT id, hash, text, url, outlet, published, title, source, family, language"
+            " FROM documents WHERE id = %s", (int(doc_id),)).fetchone()
         if row is None:
             return None
         d = StoredDocument(*row)
@@ -579,13 +586,15 @@ class PostgresStore:
         lo, hi = day_of(date_from), day_of(date_to)
         if date_from is not None and lo is None or date_to is not None and hi is None:
             raise ClaimmapError("date window: use ISO dates (YYYY-MM-DD)")
+        # an undated document is a candidate in every window (``Candidate.undated`` says so)
         sql, args = "", []
-        if lo:
-            sql += " AND s.day >= %s"
-            args.append(date.fromisoformat(lo))
-        if hi:
-            sql += " AND s.day <= %s"
-            args.append(date.fromisoformat(hi))
+        if lo and hi:
+            sql, args = " AND (s.day IS NULL OR s.day BETWEEN %s AND %s)", [
+                date.fromisoformat(lo), date.fromisoformat(hi)]
+        elif lo:
+            sql, args = " AND (s.day IS NULL OR s.day >= %s)", [date.fromisoformat(lo)]
+        elif hi:
+            sql, args = " AND (s.day IS NULL OR s.day <= %s)", [date.fromisoformat(hi)]
         return sql, args
 
     def _lexeme_freqs(self) -> dict[str, float]:

@@ -17,7 +17,7 @@ within a term), ``w.npy`` (float32 BM25 term-frequency part of each posting), ``
 (uint16 term frequency of each posting), ``dl.npy`` (int32 tokens per row),
 ``ptr.npy`` (int64 offsets of each term's postings), ``max.npy`` (float32 largest ``w`` per
 term), ``ids.npy`` (int64 sentence id per row, ascending), ``days.npy`` (int32 day ordinal per
-row, -1 unknown) and ``json`` (n, max_id, avgdl and the terms, written last). Like the vector
+row, -1 unknown: in every window) and ``json`` (n, max_id, avgdl and the terms, written last). Like the vector
 mirror they are derived data: written to temporary files and renamed, used only when the
 metadata matches the database (sentence count and last id) and the arrays their sizes. When
 sentences were only added since (the copy is a prefix of the table), only the new ones are
@@ -220,8 +220,8 @@ class PostingsIndex:
     def search(self, terms: list[str], k: int, day_lo: int | None = None,
                day_hi: int | None = None) -> list[tuple[int, float]]:
         """(sentence id, BM25) of the best ``k`` rows holding any of ``terms`` (and dated
-        within [day_lo, day_hi] when either is given; undated rows are then left out), best
-        first, ties by sentence id."""
+        within [day_lo, day_hi] when either is given, or undated: a row without a day is in
+        every window), best first, ties by sentence id."""
         n = len(self)
         tids = sorted({self.terms[t] for t in terms if t in self.terms})
         if k <= 0 or n == 0 or not tids:
@@ -237,6 +237,7 @@ class PostingsIndex:
             inwin = days >= (day_lo if day_lo is not None else 0)
             if day_hi is not None:
                 inwin &= days <= day_hi
+            inwin |= days < 0
         acc, inbest = self._buffers(n)
         best = np.zeros(0, dtype=np.int64)  # rows of the k best partial scores so far
         margin = 1 + 1e-5  # float32 sums: compare bounds with some slack, never too little

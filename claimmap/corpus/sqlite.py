@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS documents (
     id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE, url TEXT, outlet TEXT, published TEXT,
     day TEXT, title TEXT, source TEXT, text TEXT NOT NULL, signature BLOB, family TEXT,
-    added TEXT DEFAULT CURRENT_TIMESTAMP);
+    added TEXT DEFAULT CURRENT_TIMESTAMP, language TEXT);
 CREATE INDEX IF NOT EXISTS documents_day ON documents(day);
 CREATE TABLE IF NOT EXISTS sentences (
     id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id), idx INTEGER,
@@ -176,6 +176,7 @@ class SQLiteStore:
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA busy_timeout=10000")
             self.conn.executescript(SCHEMA)
+            self._migrate()
         except sqlite3.DatabaseError as exc:
             raise ClaimmapError(f"cannot open corpus database {self.path}: {exc}") from None
         self._in_batch = False
@@ -184,6 +185,12 @@ class SQLiteStore:
         self._day_cache: tuple | None = None   # (idx it belongs to, row order by day, days)
         self._post_cache: tuple | None = None  # ((count, max id), data_version, index or None)
         self._pool: ThreadPoolExecutor | None = None
+
+    def _migrate(self) -> None:
+        """Bring a corpus file written by an older version up to the current tables."""
+        cols = {r[1] for r in self.conn.execute("PRAGMA table_info(documents)")}
+        if "language" not in cols:  # the documents' language (non-English coverage is kept)
+            self.conn.execute("ALTER TABLE documents ADD COLUMN language TEXT")
 
     # -- transactions -------------------------------------------------------------------------
     @contextmanager
@@ -241,9 +248,9 @@ class SQLiteStore:
                     self._check_dim(int(np.asarray(m).shape[1]))
             cur = self.conn.execute(
                 "INSERT INTO documents (hash, url, outlet, published, day, title, source, text,"
-                " signature) VALUES (?,?,?,?,?,?,?,?,?)",
+                " signature, language) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (doc.hash, doc.url, doc.outlet, doc.published, day_of(doc.published), doc.title,
-                 doc.source, doc.text, signature))
+                 doc.source, doc.text, signature, doc.language))
             doc_id = int(cur.lastrowid)
             emb = None if embeddings is None else np.asarray(embeddings, dtype=np.float32)
             for i, s in enumerate(sentences):
@@ -310,8 +317,8 @@ class SQLiteStore:
 
     def get_document(self, doc_id: int) -> StoredDocument | None:
         row = self.conn.execute(
-            "SELECT id, hash, text, url, outlet, published, title, source, family FROM documents"
-            " WHERE id=?", (doc_id,)).fetchone()
+            "SELECT id, hash, text, url, outlet, published, title, source, family, language"
+            " FROM documents WHERE id=?", (doc_id,)).fetchone()
         if row is None:
             return None
         d = StoredDocument(*row)
@@ -327,12 +334,13 @@ class SQLiteStore:
         lo, hi = day_of(date_from), day_of(date_to)
         if date_from is not None and lo is None or date_to is not None and hi is None:
             raise ClaimmapError("date window: use ISO dates (YYYY-MM-DD)")
-        if lo:
-            sql += " AND d.day >= ?"
-            args.append(lo)
-        if hi:
-            sql += " AND d.day <= ?"
-            args.append(hi)
+        # an undated document is a candidate in every window (``Candidate.undated`` says so)
+        if lo and hi:
+            sql, args = " AND (d.day IS NULL OR d.day BETWEEN ? AND ?)", [lo, hi]
+        elif lo:
+            sql, args = " AND (d.day IS NULL OR d.day >= ?)", [lo]
+        elif hi:
+            sql, args = " AND (d.day IS NULL OR d.day <= ?)", [hi]
         return sql, args
 
     def search_text(self, query: str, k: int = 10, date_from: DateLike = None,
@@ -592,9 +600,10 @@ class SQLiteStore:
         rows = None
         if lo or hi:
             order, days = self._day_order(idx)
-            a = int(np.searchsorted(days, _day_ordinal(lo) if lo else 0, "left"))
+            u = int(np.searchsorted(days, 0, "left"))  # undated rows (day -1) sort first
+            a = max(u, int(np.searchsorted(days, _day_ordinal(lo) if lo else 0, "left")))
             b = int(np.searchsorted(days, _day_ordinal(hi), "right")) if hi else len(days)
-            rows = np.sort(order[a:max(a, b)])
+            rows = np.sort(np.concatenate((order[:u], order[a:max(a, b)])))
         return mat, idx, v, mode, index, rows
 
     @staticmethod
@@ -610,12 +619,12 @@ class SQLiteStore:
             scores = mat @ v
             if lo or hi:
                 days = np.asarray(idx[:, 1])
-                mask = days >= 0
+                mask = np.ones(len(days), dtype=bool)
                 if lo:
                     mask &= days >= _day_ordinal(lo)
                 if hi:
                     mask &= days <= _day_ordinal(hi)
-                scores = np.where(mask, scores, -np.inf)
+                scores = np.where(mask | (days < 0), scores, -np.inf)  # undated: always in
             k = min(k, len(scores))
             if k <= 0:
                 return []

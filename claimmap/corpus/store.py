@@ -45,6 +45,7 @@ class DocRecord:
     title: str | None = None
     source: str | None = None      # where it was read from (path, path:line, WARC record, URL)
     hash: str = ""
+    language: str | None = None    # ISO 639-1 code of the body text ("en", "de"), None = unknown
 
     def __post_init__(self) -> None:
         if not self.hash:
@@ -80,6 +81,7 @@ class StoredDocument:
     title: str | None
     source: str | None
     family: str | None
+    language: str | None = None
     sentences: list[SentenceRecord] = field(default_factory=list)
     statements: list[StatementRecord] = field(default_factory=list)
 

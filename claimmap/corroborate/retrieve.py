@@ -5,6 +5,10 @@ a date window, then reads each hit's document once and returns ``Candidate`` row
 its neighbours as context, its offsets in the stored body text, the document's outlet, date
 and url, and the stored statement whose content the sentence carries (speaker, side, polarity),
 which is how "Reuters: Peskov said X" is told apart from "Reuters: X".
+
+A document without a date (none in its metadata, URL or first lines: ``claimmap.corpus.dates``)
+is a candidate in every window; its candidates carry ``undated=True`` ("date unknown"), and
+``count_undated`` counts the documents among a claim's or a run's candidates.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from claimmap.corpus.store import Hit, StatementRecord, Store, StoredDocument
+from claimmap.corpus.store import Hit, StatementRecord, Store, StoredDocument, day_of
 
 
 @dataclass
@@ -33,6 +37,11 @@ class Candidate:
     doc_text: str = ""
     statement: StatementRecord | None = None  # the stored statement this sentence carries
     extra: dict = field(default_factory=dict)
+    undated: bool = False     # the document has no known date: it is in every window
+
+    def __post_init__(self) -> None:
+        if self.published is None or day_of(self.published) is None:
+            self.undated = True
 
 
 def window(published: str | None, days: int | None) -> tuple[str | None, str | None]:
@@ -62,6 +71,16 @@ def carried_statement(sentence: str, statements: list[StatementRecord]) -> State
         if len(c) >= 8 and c in ns and (best is None or len(c) > len(_norm(best.content))):
             best = st
     return best
+
+
+def count_undated(cands) -> int:
+    """How many distinct documents among ``cands`` (Candidates, or lists of them) are undated."""
+    docs: set[int] = set()
+    for c in cands:
+        for x in (c if isinstance(c, (list, tuple)) else (c,)):
+            if x.undated:
+                docs.add(x.doc_id)
+    return len(docs)
 
 
 def _locate(doc: StoredDocument, text: str) -> tuple[int, int, str]:
