@@ -214,6 +214,19 @@ def eval_attribution(path: Path = typer.Argument(..., help="Folder laid out like
     _write(json.dumps(evaluate_attribution(path), indent=2), None)
 
 
+@eval_app.command("statements")
+def eval_statements(
+    path: Path = typer.Argument(..., help="Folder laid out like article-extraction-benchmark (ground-truth.json)."),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="Gold statements (JSONL); default: the audit set shipped in claimmap/data/audit."),
+    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", help="Score only statements with at least this confidence (when statements carry one)."),
+    per_page: bool = typer.Option(False, "--per-page", help="Add each page's counts and errors."),
+) -> None:
+    """Statements on the hand-annotated audit set: precision, recall, speaker and polarity accuracy, wrong sides."""
+    from claimmap.evaluate.statements import evaluate_statements
+
+    _write(json.dumps(evaluate_statements(path, gold, min_confidence=min_confidence, per_page=per_page), indent=2), None)
+
+
 @eval_app.command("checkworthiness")
 def eval_checkworthiness(path: Path = typer.Argument(..., help="Folder laid out like CLEF-2019 CheckThat! task 1 (one tsv per debate).")) -> None:
     """Check-worthiness ranking: MAP, R-precision, P@5 over debates."""
