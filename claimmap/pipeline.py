@@ -171,7 +171,9 @@ def analyze_document(doc: Document, *, framing: bool = True, techniques: bool = 
         disputes = find_disputes([s for s in statements if s.zone in article_zones], sentences)
     else:
         disputes = []
-    warnings = []
+    from claimmap.zones.genre import page_warnings
+
+    warnings = page_warnings(doc.text, zones)  # several articles in one input; not news
     if not statements:
         warnings.append("no attributed statements found in the article")
     report = Report(document=doc, zones=zones, sentences=sentences, statements=statements,

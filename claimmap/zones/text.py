@@ -52,7 +52,8 @@ _DATE = re.compile(
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b"
 )
 _BYLINE = re.compile(r"^by\s+(\S.*)$", re.IGNORECASE)
-_AUTHOR_LINE = re.compile(r"^(?P<who>\S.{0,60}?)\s+(?:says|said|wrote|writes|replied|replies)\s*:?$",
+_AUTHOR_LINE = re.compile(r"^(?P<who>\S.{0,60}?)(?:\s+(?:on|at)\s+.{0,40}?)?\s+"
+                          r"(?:says|said|wrote|writes|replied|replies|commented|comments)\s*(?::|\.{2,}|…)?$",
                           re.IGNORECASE)
 _HEADING_COUNT = re.compile(r"^(?:(?P<n>\d[\d,.]*k?)\s+)?(?P<h>.*?)(?:\s*[(\[]\s*\d[\d,]*\s*[)\]])?\s*:?$")
 _COPYRIGHT = re.compile(r"(?i)(?:©|\(c\)\s*\d{4}|\bcopyright\s+(?:©\s*)?\d{4})")
@@ -319,6 +320,50 @@ def _dateline(ln: _Line) -> bool:
     return len(re.findall(r"[^\W\d_]{3,}", rest)) <= 3
 
 
+def _caption_line(ln: _Line) -> bool:
+    """A photo caption or credit line: "Photo: …", "… (Photo credit: Jana Ruiz)", "… Reuters/X"."""
+    if ln.words > 45:
+        return False
+    n = _norm(_strip_marker(ln.content))
+    if any(_starts_with(n, ph) is not None for ph in cue_list("captions", "prefixes")):
+        return True
+    credits = cue_list("captions", "credits")
+    tail = re.search(r"\(([^()]{2,80})\)\s*\.?$", n)
+    if tail and any(c in tail.group(1) for c in credits):
+        return True
+    last = n.rsplit("/", 1)
+    return len(last) == 2 and len(last[1].split()) <= 4 and any(c.rstrip("/") in last[0][-30:] for c in credits if "/" in c)
+
+
+def _posted_by(ln: _Line) -> bool:
+    """A blog post's attribution line ("Posted by Gareth Lune on March 3, 2025 at 9:14 am")."""
+    if ln.words > 16 or _final_char(ln.content) in "!?":
+        return False
+    n = _norm(ln.content)
+    return any(_starts_with(n, ph) for ph in cue_list("posted_by", "prefixes"))
+
+
+_QUANTITY = re.compile(r"^(?:\d|[½⅓⅔¼¾⅛]|(?:a|one|two|three|four|half)\s+(?:cup|pinch|handful|tablespoon|teaspoon|clove)s?\b)", re.I)
+
+
+def _list_paragraph(p: list[_Line]) -> bool:
+    """A list of items rather than prose: three or more short lines without sentence
+    punctuation, most of them starting with a quantity (an ingredient list, a spec sheet)."""
+    if len(p) < 3 or any(ln.words > 12 for ln in p):
+        return False
+    if sum(_final_char(ln.content) in ".!?" for ln in p) > 1:
+        return False
+    return sum(bool(_QUANTITY.match(_strip_marker(ln.content))) for ln in p) >= 0.6 * len(p)
+
+
+def _about_heading(ln: _Line) -> str | None:
+    """"About Brightwell Water" -> "Brightwell Water" (a press release's company boilerplate)."""
+    m = re.match(r"^about\s+(?:the\s+)?(\S.{1,60})$", ln.content, re.IGNORECASE)
+    if not m or ln.words > 7 or _final_char(ln.content) in _FINAL_PUNCT:
+        return None
+    return m.group(1).strip()
+
+
 def _author_line(ln: _Line) -> str | None:
     if ln.words > 10:
         return None
@@ -382,8 +427,10 @@ class _Zoner:
                 title = True
             elif _header_marker(ln):
                 self.emit("header", [ln], "update")
-            elif _byline(ln):
+            elif _byline(ln) or _posted_by(ln):
                 self.emit("header", [ln], "byline")
+            elif _caption_line(ln) and ln.first and nxt.para != ln.para:
+                self.emit("boilerplate", [ln], "caption")
             elif _dateline(ln):
                 self.emit("header", [ln], "date")
             elif not title and not wrapped and _titleish(ln, TITLE_MAX_WORDS, "?!"):
@@ -424,6 +471,33 @@ class _Zoner:
             return k + 1
         if _related_marker(fl):
             return self.related(paras, k)
+        if len(p) <= 2 and all(_caption_line(ln) for ln in p):
+            self.emit("boilerplate", p, "caption")  # a photo caption / credit
+            return k + 1
+        if len(p) == 1 and _posted_by(fl):
+            self.emit("boilerplate", p, "byline")  # "Posted by X at 9:14 AM" under a blog post
+            if self.body_started:
+                self.after_chrome = True
+            return k + 1
+        about = _about_heading(fl)
+        if about and self.body_started:
+            # a press release's "About Acme" boilerplate: the heading and the description of the
+            # company that follows it (starting with its name)
+            desc = p[1:] if len(p) > 1 else (paras[k + 1] if k + 1 < len(paras) else [])
+            if desc and _norm(desc[0].content).startswith(_norm(about)):
+                self.emit("boilerplate", p if len(p) > 1 else p + desc, "about")
+                self.after_chrome = True
+                return k + 1 if len(p) > 1 else k + 2
+        if _list_paragraph(p):
+            self.emit("boilerplate", p, "list")  # ingredients, specifications: no claims
+            return k + 1
+        if self.body_started and not self.body_closed and self.new_article(paras, k):
+            self.emit("header", p, "title")  # a second article in the same dump
+            nxt = paras[k + 1]
+            self.emit("header", nxt[:1], "byline" if (_byline(nxt[0]) or _posted_by(nxt[0])) else "date")
+            if len(nxt) > 1:
+                paras.insert(k + 2, nxt[1:])
+            return k + 2
         if _boilerplate_line(fl):
             n = 1
             while n < len(p) and (_boilerplate_line(p[n]) or (p[n].words <= 6 and _link_like(p[n]))):
@@ -469,6 +543,20 @@ class _Zoner:
         ind = min(ln.indent for ln in p)
         self.base_indent = ind if self.base_indent is None else min(self.base_indent, ind)
         return k + 1
+
+    def new_article(self, paras: list[list[_Line]], k: int) -> bool:
+        """Whether paragraph ``k`` is the title of another article: one title-like line, then a
+        byline or dateline line, then prose."""
+        p = paras[k]
+        if len(p) != 1 or k + 2 >= len(paras) or not _titleish(p[0], TITLE_MAX_WORDS, "?!"):
+            return False
+        if _marker(p[0]) or _header_marker(p[0]) or _comment_heading(p[0]) or _boilerplate_line(p[0]):
+            return False
+        nl = paras[k + 1][0]
+        if not (_byline(nl) or _posted_by(nl) or _dateline(nl)):
+            return False
+        rest = paras[k + 1][1:] or paras[k + 2]
+        return sum(ln.words for ln in rest) >= 12 and _final_char(rest[-1].content) in ".!?…\"”"
 
     def body_follows(self, paras: list[list[_Line]], k: int) -> bool:
         """Whether paragraph ``k`` reads as more article prose (so a weak disclaimer hit before
