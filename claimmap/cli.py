@@ -27,6 +27,7 @@ app.add_typer(corpus_app, name="corpus")
 
 EXAMPLE = "harbour_talks.txt"
 INTERNAL_ERROR_EXIT = 70
+SHUTDOWN_GRACE = 3  # seconds `serve` lets requests finish after SIGTERM
 
 
 class Format(str, Enum):
@@ -178,8 +179,10 @@ def serve(
     application = create_app(db_path=db, allow_private=True if allow_private else None, corpus_db=corpus)
     typer.echo(f"claimmap: serving on http://{'[' + host + ']' if ':' in host else host}:{port}/ "
                f"(reports in {application.state.reports.path})", err=True)
+    # SIGTERM: in-flight requests get SHUTDOWN_GRACE seconds, then are cancelled and the analysis
+    # workers killed (claimmap.api.workers), so the server stops within seconds, never waits on one
     uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False,
-                server_header=False)
+                server_header=False, timeout_graceful_shutdown=SHUTDOWN_GRACE)
 
 
 @app.command()

@@ -4,6 +4,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# the web app's analyses run in this process's threads during tests (tests patch functions
+# in-process); tests/test_api_limits.py starts servers with worker processes explicitly
+os.environ.setdefault("CLAIMMAP_API_ISOLATION", "thread")
 SEED = ROOT.parent / "shared" / "seed" / "000_c6feb76e32d311d8.txt"
 
 

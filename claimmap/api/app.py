@@ -10,9 +10,9 @@ logged and answered with a generic 500 JSON, never a traceback.
 
 from __future__ import annotations
 
-import hmac
 import logging
 from contextlib import asynccontextmanager
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claimmap import config
+from claimmap.api import auth
 from claimmap.errors import (
     BlockedURLError,
     ClaimmapError,
@@ -36,6 +37,9 @@ from claimmap.errors import (
     InputTooLargeError,
     UnsupportedLanguageError,
 )
+
+from claimmap.api.workers import ProcessRunner, ThreadRunner, WorkerCrashedError
+from claimmap.limits import AnalysisTimeoutError, TextTooLongError, check_text_length
 
 log = logging.getLogger("claimmap.api")
 
@@ -73,6 +77,12 @@ def classify(exc: ClaimmapError) -> tuple[int, str]:
         return 422, "unsupported_language"
     if isinstance(exc, InputTooLargeError):
         return 413, "input_too_large"
+    if isinstance(exc, TextTooLongError):
+        return 422, "text_too_long"
+    if isinstance(exc, AnalysisTimeoutError):
+        return 422, "analysis_timeout"
+    if isinstance(exc, WorkerCrashedError):
+        return 500, "analysis_failed"
     if isinstance(exc, InputError):
         return 422, "invalid_input"
     if isinstance(exc, FetchError):
@@ -232,7 +242,7 @@ def _iso_day(v: str | None) -> str | None:
 def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple | None = None,
                token: str | None = None, max_body: int | None = None, workers: int | None = None,
                warm: bool = True, corpus_db: str | Path | None = None,
-               corroborate_options: dict[str, Any] | None = None) -> FastAPI:
+               corroborate_options: dict[str, Any] | None = None, isolation: str | None = None) -> FastAPI:
     """Build the app. ``None`` arguments read the settings: CLAIMMAP_DB, CLAIMMAP_ALLOW_PRIVATE_URLS,
     CLAIMMAP_API_TOKEN, CLAIMMAP_API_MAX_BODY, CLAIMMAP_API_WORKERS, CLAIMMAP_CORPUS_DB (a configured
     corpus, when it exists, corroborates every analysis by default; without one, ``corpus.db``
@@ -253,15 +263,28 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
     token = token if token is not None else (config.get("CLAIMMAP_API_TOKEN") or None)
     max_body = max_body if max_body is not None else config.get_int("CLAIMMAP_API_MAX_BODY")
     workers = workers if workers is not None else max(1, config.get_int("CLAIMMAP_API_WORKERS"))
+    isolation = (isolation or config.get("CLAIMMAP_API_ISOLATION") or "process").strip().lower()
+    if isolation not in ("process", "thread"):
+        raise ClaimmapError(f"API isolation {isolation!r}: use process or thread")
+
+    def make_runner():
+        """Analyses run in worker processes that can be stopped (see ``claimmap.api.workers``)."""
+        corpus = app.state.corpus
+        warm_job = partial(_warm_worker, corroboration=bool(
+            corpus.auto and corpus.exists() and not app.state.corroborate_options)) if warm else None
+        if isolation == "thread":
+            return ThreadRunner(workers, warm_job)
+        from claimmap.limits import budget_seconds
+
+        return ProcessRunner(workers, budget_seconds(), warm_job)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.limiter = anyio.CapacityLimiter(workers)
-        if warm:
-            await anyio.to_thread.run_sync(_warm_up)
-            if app.state.corpus.auto and app.state.corpus.exists() and not app.state.corroborate_options:
-                await anyio.to_thread.run_sync(_warm_up_corroboration)
-        yield
+        await app.state.runner.start()
+        try:
+            yield
+        finally:
+            app.state.runner.stop()  # kills running analyses: the server stops now
 
     app = FastAPI(title="claimmap", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Map a news article's claims: who said what, who disputes it, how it is framed.")
@@ -270,7 +293,8 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
     app.state.corroborate_options = dict(corroborate_options or {})
     app.state.allow_private = allow_private
     app.state.token = token
-    app.state.limiter = anyio.CapacityLimiter(workers)
+    app.state.runner = make_runner()  # started (workers loaded) at startup, stopped at shutdown
+    app.state.limiter = app.state.runner.limiter
     templates = jinja2.Environment(
         loader=jinja2.PackageLoader("claimmap.api", "templates"),
         autoescape=True,  # every piece of article, comment and evidence text is untrusted
@@ -316,12 +340,13 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
 
     @app.middleware("http")
     async def _auth(request: Request, call_next):
-        if app.state.token and request.url.path.startswith("/api"):
-            given = request.headers.get("authorization", "")
-            scheme, _, value = given.partition(" ")
-            if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), app.state.token.encode()):
+        # token mode (claimmap.api.auth): the API, report pages, job pages and downloads
+        if app.state.token and auth.needs_token(request.url.path) and not auth.authorised(request, app.state.token):
+            if request.url.path.startswith("/api"):
                 return JSONResponse(error_body(401, "unauthorized", "this server needs 'Authorization: Bearer <token>'"),
                                     status_code=401, headers={"WWW-Authenticate": "Bearer"})
+            nxt = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return render_page("signin.html.j2", 401, next=nxt, error=None)
         return await call_next(request)
 
     def _wants_html(request: Request) -> bool:
@@ -348,21 +373,12 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
                            window_days: int | None = None, published: str | None = None,
                            source_url: str | None = None) -> tuple[str, dict[str, Any]]:
         corpus = corpus_for(corroborate)  # before the work: a request that cannot be served fails fast
-
-        def work() -> dict[str, Any]:
-            report = _analyze(kind, value, app.state.allow_private)
-            if published:
-                report.document.published = published
-            if source_url:
-                from claimmap.report.claims import set_source_url
-
-                set_source_url(report, source_url)
-            if corpus is not None:
-                _corroborate(report, corpus, window_days=window_days, explicit=bool(corroborate),
-                             options=app.state.corroborate_options)
-            return report.to_dict()
-
-        data = await anyio.to_thread.run_sync(work, limiter=app.state.limiter)
+        if kind == "text":
+            check_text_length(len(value))  # before any parsing, and before a worker is taken
+        work = partial(_analysis_job, kind, value, app.state.allow_private, published=published,
+                       source_url=source_url, corpus=corpus, window_days=window_days,
+                       explicit=bool(corroborate), options=app.state.corroborate_options)
+        data = await app.state.runner.run(work)
         report_id = await anyio.to_thread.run_sync(lambda: app.state.reports.save(data, source=kind))
         return report_id, {"id": report_id, **data}
 
@@ -420,11 +436,13 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
     async def corpus_add(doc: CorpusDocument) -> JSONResponse:
         """Add an article to the corpus: analysed and stored as `claimmap corpus add` stores it (body
         sentences for full-text and vector search, statements, MinHash signature)."""
-        if len(doc.text.encode("utf-8")) > config.get_int("CLAIMMAP_MAX_BYTES"):
-            raise InputTooLargeError("document text is over the CLAIMMAP_MAX_BYTES limit")
-        result = await anyio.to_thread.run_sync(
-            lambda: app.state.corpus.add(text=doc.text, title=doc.title, url=doc.url, site=doc.site,
-                                         published=doc.published), limiter=app.state.limiter)
+        limit = config.get_int("CLAIMMAP_MAX_BYTES")
+        if len(doc.text.encode("utf-8")) > limit:
+            raise InputTooLargeError(f"the document text is over the {limit}-byte limit")
+        check_text_length(len(doc.text))
+        result = await app.state.runner.run(partial(
+            app.state.corpus.add, text=doc.text, title=doc.title, url=doc.url, site=doc.site,
+            published=doc.published))
         return JSONResponse(result, status_code=201 if result["added"] else 200)
 
     @app.get("/api/corpus/stats", tags=["corpus"])
@@ -450,26 +468,64 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
     def render(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         return render_page(name, status, **ctx)
 
-    def render_page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    def render_page(name: str, status: int = 200, *, request: Request | None = None, **ctx: Any) -> HTMLResponse:
         ctx.setdefault("version", __version__)
-        ctx.setdefault("token_required", bool(app.state.token))
+        signed_in = bool(app.state.token) and request is not None and auth.authorised(request, app.state.token)
+        ctx.setdefault("signed_in", signed_in)
+        ctx.setdefault("token_required", bool(app.state.token) and not signed_in)
         return HTMLResponse(templates.get_template(name).render(**ctx), status_code=status)
+
+    def same_origin(request: Request) -> bool:
+        origin = request.headers.get("origin")
+        return not (origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host", ""))
+
+    async def form_fields(request: Request) -> dict[str, list[str]] | None:
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype != "application/x-www-form-urlencoded":
+            return None
+        return parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+
+    @app.get("/signin", response_class=HTMLResponse, include_in_schema=False)
+    async def signin_page(request: Request, next: str = "/") -> HTMLResponse:
+        return render_page("signin.html.j2", request=request, next=auth.safe_next(next), error=None)
+
+    @app.post("/signin", include_in_schema=False)
+    async def signin(request: Request) -> Response:
+        fields = await form_fields(request) or {}
+        nxt = auth.safe_next((fields.get("next") or ["/"])[0])
+        if not same_origin(request):
+            return render_page("signin.html.j2", 403, next=nxt, error="cross-site sign-in refused")
+        if not app.state.token:
+            return RedirectResponse(nxt, status_code=303)
+        if not auth.token_matches(app.state.token, (fields.get("token") or [""])[0]):
+            return render_page("signin.html.j2", 401, next=nxt, error="that is not this server's access token")
+        response = RedirectResponse(nxt, status_code=303)
+        auth.set_session_cookie(response, request, app.state.token)
+        return response
+
+    @app.post("/signout", include_in_schema=False)
+    async def signout(request: Request) -> Response:
+        if not same_origin(request):
+            return render_page("error.html.j2", 403, status=403, message="cross-site sign-out refused")
+        response = RedirectResponse("/", status_code=303)
+        auth.clear_session_cookie(response, request)
+        return response
 
     def corpus_ui() -> dict[str, bool]:
         corpus = app.state.corpus
         return {"available": corpus.exists(), "default": corpus.auto and corpus.exists()}
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def index(example: int = 0) -> HTMLResponse:
+    async def index(request: Request, example: int = 0) -> HTMLResponse:
         text = _example_text() if example else ""
-        return render("index.html.j2", text=text, url="", error=None, corpus=corpus_ui())
+        return render_page("index.html.j2", request=request, text=text, url="", error=None, corpus=corpus_ui())
 
     @app.post("/analyze", include_in_schema=False)
     async def ui_analyze(request: Request) -> Response:
         ctx = {"corpus": corpus_ui()}
 
         def render(name: str, status: int = 200, **kw: Any) -> HTMLResponse:
-            return render_page(name, status, **ctx, **kw)
+            return render_page(name, status, request=request, **ctx, **kw)
 
         origin = request.headers.get("origin")
         if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host", ""):
@@ -488,7 +544,8 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
         except ValueError:
             return render("index.html.j2", status=422, text=text, url=url,
                           error="the publication date must be YYYY-MM-DD")
-        if app.state.token and not hmac.compare_digest(form.get("token", "").encode(), app.state.token.encode()):
+        session = bool(app.state.token) and auth.authorised(request, app.state.token)
+        if app.state.token and not session and not auth.token_matches(app.state.token, form.get("token", "")):
             return render("index.html.j2", status=401, text=text, url=url, error="this server needs its access token")
         if bool(url) == bool(text.strip()):
             return render("index.html.j2", status=422, text=text, url=url,
@@ -506,10 +563,13 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
         except ClaimmapError as exc:
             status, _code = classify(exc)
             return render("index.html.j2", status=status, text=text, url=url, error=str(exc))
-        return RedirectResponse(f"/reports/{report_id}", status_code=303)
+        response = RedirectResponse(f"/reports/{report_id}", status_code=303)
+        if app.state.token and not session:  # the token was typed: keep it for this browser session
+            auth.set_session_cookie(response, request, app.state.token)
+        return response
 
     @app.get("/reports/{report_id}", response_class=HTMLResponse, include_in_schema=False, name="report_page")
-    async def report_page(report_id: str, side: str | None = Query(None, max_length=80),
+    async def report_page(request: Request, report_id: str, side: str | None = Query(None, max_length=80),
                           polarity: str | None = Query(None, max_length=20),
                           verdict: str | None = Query(None, max_length=40)) -> HTMLResponse:
         from claimmap.api.views import report_context
@@ -517,7 +577,7 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
         data = await load(report_id)
         ctx = await anyio.to_thread.run_sync(
             lambda: report_context(data, side=side or None, polarity=polarity or None, verdict=verdict or None))
-        return render("report.html.j2", report_id=report_id, **ctx)
+        return render_page("report.html.j2", request=request, report_id=report_id, **ctx)
 
     app.add_middleware(SecurityMiddleware, max_body=max_body)
     return app
@@ -526,6 +586,28 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
 # ----------------------------------------------------------------------------- helpers
 def _example_text() -> str:
     return resources.files("claimmap.data.examples").joinpath("harbour_talks.txt").read_text("utf-8")
+
+
+def _analysis_job(kind: str, value: str, allow_private, *, published: str | None, source_url: str | None,
+                  corpus, window_days: int | None, explicit: bool, options: dict[str, Any]) -> dict[str, Any]:
+    """One analysis as the API runs it (in a worker process or thread): the report's dict."""
+    report = _analyze(kind, value, allow_private)
+    if published:
+        report.document.published = published
+    if source_url:
+        from claimmap.report.claims import set_source_url
+
+        set_source_url(report, source_url)
+    if corpus is not None:
+        _corroborate(report, corpus, window_days=window_days, explicit=explicit, options=options)
+    return report.to_dict()
+
+
+def _warm_worker(corroboration: bool = False) -> None:
+    """Load what analyses need, once per worker (process or server)."""
+    _warm_up()
+    if corroboration:
+        _warm_up_corroboration()
 
 
 def _analyze(kind: str, value: str, allow_private):
