@@ -311,6 +311,8 @@ def claim_views(data: dict[str, Any], *, side: str | None = None, polarity: str 
     from claimmap.report.html import verdict_views
 
     kinds = {z["id"]: z.get("kind") for z in data.get("zones", [])}
+    zone_of = {z["id"]: z for z in data.get("zones", [])}
+    by_id = {st["id"]: st for st in data.get("statements", [])}
     partners = _partners(data)
     verdicts = verdict_views(data)
     article, comments, other = [], [], []
@@ -322,7 +324,10 @@ def claim_views(data: dict[str, Any], *, side: str | None = None, polarity: str 
         c = _claim(st, kind, partners, verdicts)
         (article if kind in ARTICLE_ZONES else comments if kind == "comment" else other).append(c)
     order = {st["id"]: i for i, st in enumerate(data.get("statements", []))}
-    article.sort(key=lambda c: (-(c["score"] if isinstance(c["score"], (int, float)) else -1.0), order[c["id"]]))
+    from claimmap.checkworthiness.rank import rank_key
+
+    # check-worthiness weighted by confidence; headline fragments after every full claim
+    article.sort(key=lambda c: rank_key(by_id[c["id"]], zone_of.get(c["zone"]), order[c["id"]]))
     for rank, c in enumerate(article, 1):
         c["rank"] = rank
     choices = {

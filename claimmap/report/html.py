@@ -315,10 +315,12 @@ def build_view(report: "Report") -> dict:
         for d in report.disputes
     ]
     article = {z.id for z in report.zones if z.kind in ("header", "body")}
+    from claimmap.checkworthiness.rank import rank_key
+
+    zone_of = {z.id: z for z in report.zones}
     ranked = sorted(report.statements, key=lambda st: (
         st.zone not in article,                       # the article's claims before the comments'
-        -(st.checkworthiness if st.checkworthiness is not None else -1.0),
-        st.content.start))
+        *rank_key(st, zone_of.get(st.zone), st.content.start)))
     return {"zones": zones, "disputes": disputes, "statements": ranked}
 
 

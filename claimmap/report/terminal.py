@@ -88,9 +88,9 @@ def print_report(report: "Report", console: "Console | None" = None) -> None:
         line.append(_clip(st.content.text, 160))
         console.print(line)
 
-    article = {z.id for z in report.zones if z.kind in ("header", "body")}
-    ranked = sorted((s for s in report.statements if s.checkworthiness is not None and s.zone in article),
-                    key=lambda s: -s.checkworthiness)[:5]
+    from claimmap.checkworthiness.rank import rank
+
+    ranked = [s for s in rank(report) if s.checkworthiness is not None][:5]
     if ranked:
         console.print("[bold]Most check-worthy claims[/bold]")
         for st in ranked:
