@@ -217,3 +217,11 @@ def test_audit_set_on_the_real_pages(shared_data):
     res = evaluate_statements(root, limit=6)
     assert res["pages"] == 6 and not res["drifted_pages"] and not res["missing_pages"]
     print({k: res[k] for k in ("precision", "recall", "speaker_accuracy", "polarity_accuracy", "wrong_sides")})
+
+
+def test_whole_content_needs_the_whole_quotation():
+    preds = [_pred("We checked it", "Anna Kowalska")]        # the longer half of the split quotation
+    row = score_page(TEXT, _gold(), preds)
+    assert row["found"] == 1 and row["whole"] == 0
+    preds.append(_pred("It is safe", "Anna Kowalska"))
+    assert score_page(TEXT, _gold(), preds)["whole"] == 1

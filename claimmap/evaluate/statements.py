@@ -35,7 +35,10 @@ span's edges):
   a prediction assigned to no gold statement is a false positive. Several predictions may share one gold statement (a quotation split in two);
 * a gold statement is found when the predicted contents assigned to it together cover at
   least half of its characters (``GOLD_COVERED = 0.5``);
-* precision = assigned predictions / predictions; recall = found gold / gold statements.
+* precision = assigned predictions / predictions; recall = found gold / gold statements;
+  ``recall_whole_content`` = gold statements found whose assigned contents, together, have a
+  Dice overlap of at least 0.8 with the gold content (whole quotations, no attribution or
+  dateline swallowed).
 
 Over assigned (prediction, gold) pairs:
 
@@ -74,6 +77,7 @@ from claimmap.model import POLARITIES
 
 PRED_IN_GOLD = 0.5
 GOLD_COVERED = 0.5
+WHOLE_CONTENT = 0.8
 SCORED_ZONES = ("header", "body")
 _EDGE = set(" \t\n\r,;:.!?-–—\"'“”‘’«»…")
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "who", "which", "that", "this",
@@ -244,7 +248,7 @@ def score_page(text: str, gold: dict[str, Any], preds: list[dict[str, Any]]) -> 
     gchars = [_chars(text, g["content"]) for g in golds]
     neg = [_chars(text, [n["span"]]) for n in gold.get("not_statements", [])]
     assigned: dict[int, list[int]] = defaultdict(list)
-    out: dict[str, Any] = {"pred": len(preds), "gold": len(golds), "tp_pred": 0, "found": 0,
+    out: dict[str, Any] = {"pred": len(preds), "gold": len(golds), "tp_pred": 0, "found": 0, "whole": 0,
                            "speaker_ok": 0, "pairs": 0, "wrong_sides": 0, "missed_sides": 0,
                            "sides_on_false_positives": 0, "hits_on_non_statements": 0,
                            "polarity": Counter(), "errors": []}
@@ -281,6 +285,7 @@ def score_page(text: str, gold: dict[str, Any], preds: list[dict[str, Any]]) -> 
         if pside and pside != gside:
             out["wrong_sides"] += 1
             out["errors"].append({"type": "wrong_side", "pred": pi, "gold": best,
+                                  "speaker": p.get("speaker") or p.get("speaker_text"),
                                   "predicted": pside, "expected": gside})
         elif gside and not pside:
             out["missed_sides"] += 1
@@ -290,6 +295,8 @@ def score_page(text: str, gold: dict[str, Any], preds: list[dict[str, Any]]) -> 
             covered |= _chars(text, preds[pi]["content"])
         if gc and len(covered & gc) >= GOLD_COVERED * len(gc):
             out["found"] += 1
+            if 2 * len(covered & gc) >= WHOLE_CONTENT * (len(covered) + len(gc)):
+                out["whole"] += 1
         else:
             out["errors"].append({"type": "missed", "gold": gi, "text": _snippet(text, golds[gi]["content"])})
     return out
@@ -304,7 +311,7 @@ def summarise(pages: list[dict[str, Any]]) -> dict[str, Any]:
     tot = Counter()
     pol: Counter = Counter()
     for r in pages:
-        for k in ("pred", "gold", "tp_pred", "found", "speaker_ok", "pairs", "wrong_sides",
+        for k in ("pred", "gold", "tp_pred", "found", "whole", "speaker_ok", "pairs", "wrong_sides",
                   "missed_sides", "sides_on_false_positives", "hits_on_non_statements"):
             tot[k] += r[k]
         pol.update(r["polarity"])
@@ -318,6 +325,7 @@ def summarise(pages: list[dict[str, Any]]) -> dict[str, Any]:
         per_class[cls] = {"n": n, "accuracy": _ratio(pol[(cls, cls)], n), "predicted": dict(sorted(row.items()))}
     return {
         "precision": p, "recall": rec, "f1": f1,
+        "recall_whole_content": _ratio(tot["whole"], tot["gold"]),
         "speaker_accuracy": _ratio(tot["speaker_ok"], tot["pairs"]),
         "polarity_accuracy": _ratio(sum(v for k, v in pol.items() if k[0] == k[1]), tot["pairs"]),
         "polarity_per_class": per_class,
@@ -361,7 +369,7 @@ def evaluate_statements(root: str | Path, gold_path: str | Path | None = None, *
     gold = load_gold(gold_path)
     if limit is not None:
         gold = gold[:limit]
-    rows, drifted, missing, failed, details = [], [], [], [], {}
+    rows, scored, drifted, missing, failed, details = [], [], [], [], [], {}
     for page in gold:
         key = page["page"]
         if key not in truth:
@@ -382,6 +390,7 @@ def evaluate_statements(root: str | Path, gold_path: str | Path | None = None, *
             p["content"] = [seg for s, e in p["content"] for seg in align.span(s, e)]
         row = score_page(text, page, preds)
         rows.append(row)
+        scored.append(key)
         if per_page:
             details.setdefault(key, {}).update(
                 {k: row[k] for k in ("pred", "gold", "tp_pred", "found", "speaker_ok", "wrong_sides")}
@@ -390,6 +399,9 @@ def evaluate_statements(root: str | Path, gold_path: str | Path | None = None, *
         raise AuditError(f"none of the {len(gold)} gold pages could be scored against {root} "
                          f"({len(missing)} missing, {len(drifted)} with a changed text)")
     result = summarise(rows)
+    result["wrong_side_cases"] = [
+        {"page": key[:10], "speaker": e["speaker"], "predicted": e["predicted"], "expected": e["expected"]}
+        for key, row in zip(scored, rows) for e in row["errors"] if e["type"] == "wrong_side"]
     result |= {"pages": len(rows), "missing_pages": missing, "drifted_pages": drifted,
                "failed_pages": failed, "min_confidence": min_confidence}
     if per_page or failed:
