@@ -214,6 +214,17 @@ class CorpusDocument(BaseModel):
     def _iso_date(cls, v: str | None) -> str | None:
         return _iso_day(v)
 
+    @field_validator("url", "site")
+    @classmethod
+    def _stored_as_given(cls, v: str | None, info) -> str | None:
+        """url: http(s) only; site: plain text (both end up in reports and evidence links)."""
+        from claimmap.corpus.ingest import check_doc_url, check_site
+
+        try:
+            return (check_doc_url if info.field_name == "url" else check_site)(v)
+        except ClaimmapError as exc:
+            raise ValueError(str(exc).split(": ", 1)[-1]) from None
+
 
 def _source_url(v: str | None) -> str | None:
     """An http(s) url with a host, stripped (None for blank); never fetched."""

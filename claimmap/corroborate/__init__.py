@@ -25,7 +25,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from claimmap.corpus.store import Store, content_hash
-from claimmap.corroborate.retrieve import Candidate, retrieve, window
+from claimmap.corroborate.retrieve import Candidate, count_undated, retrieve, window
 from claimmap.corroborate.verdict import VALUES, Item, decide, independent
 
 __all__ = ["VALUES", "corroborate"]
@@ -83,6 +83,32 @@ def _claims(report) -> list:
         out.append(st)
     out.sort(key=lambda s: -(s.checkworthiness or 0))
     return out[:MAX_CLAIMS]
+
+
+#: words added to the denial query form
+DENIAL_WORDS = "denied rejected false"
+
+
+def query_forms(content: str, speaker: str = "") -> list[str]:
+    """The retrieval queries of one claim (recall: one query per claim found a fifth of the
+    relevant pages): the content with the speaker; the content alone; its named entities and
+    nouns (the event, however it is worded); and a denial form (those terms with "denied")."""
+    from claimmap.nlp import parse_cached
+
+    forms = [content + (" " + speaker if speaker else "")]
+    if speaker:
+        forms.append(content)
+    try:
+        doc = parse_cached([content])[0]
+        terms = list(dict.fromkeys([e.text for e in doc.ents if e.label_ not in ("CARDINAL", "ORDINAL")]
+                                   + [t.lemma_ for t in doc if t.pos_ in ("NOUN", "PROPN") and not t.is_stop]))
+    except Exception:  # noqa: BLE001  no parser: the word forms are enough
+        terms = []
+    key = " ".join(terms)
+    if len(terms) >= 2 and key.casefold() != content.casefold():
+        forms.append(key)
+        forms.append(key + " " + DENIAL_WORDS)
+    return list(dict.fromkeys(forms))
 
 
 def _side_key(registry, side: str | None) -> str | None:
@@ -190,22 +216,28 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
             gate = None
     timings["embed"] = clock() - t0
 
-    # 1. retrieval, per distinct (content, speaker)
+    # 1. retrieval, per distinct (content, speaker): several query forms, one pool
     t0 = clock()
     docs: dict = {}
     found: dict[tuple[str, str], list[Candidate]] = {}
     for q, spk in queries:
-        query = q + (" " + spk if spk else "")
-        try:
-            found[(q, spk)] = retrieve(store, query, vecs.get(q), k=k, date_from=date_from,
-                                       date_to=date_to, exclude_docs=same, docs=docs)
-        except ClaimmapError as exc:  # e.g. a corpus embedded with another model
-            report.warnings.append(f"corroboration: vector search off ({exc})")
-            if gate is embedder:
-                gate, gate_vecs = None, {}
-            vecs, embedder = {}, None
-            found[(q, spk)] = retrieve(store, query, None, k=k, date_from=date_from,
-                                       date_to=date_to, exclude_docs=same, docs=docs)
+        pool: dict[int, Candidate] = {}
+        for n, query in enumerate(query_forms(q, spk)):
+            vec = vecs.get(q) if n == 0 else None
+            kk = k if n == 0 else max(4, k // 2)
+            try:
+                hits = retrieve(store, query, vec, k=kk, date_from=date_from, date_to=date_to,
+                                exclude_docs=same, docs=docs)
+            except ClaimmapError as exc:  # e.g. a corpus embedded with another model
+                report.warnings.append(f"corroboration: vector search off ({exc})")
+                if gate is embedder:
+                    gate, gate_vecs = None, {}
+                vecs, embedder = {}, None
+                hits = retrieve(store, query, None, k=kk, date_from=date_from, date_to=date_to,
+                                exclude_docs=same, docs=docs)
+            for c in hits:
+                pool.setdefault(c.sentence_id, c)
+        found[(q, spk)] = list(pool.values())
     timings["retrieve"] = clock() - t0
 
     # 2. relevance gate: cosine of sentence embeddings (sentences sharing a content word with
@@ -260,7 +292,7 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
 
     # 5. verdicts
     t0 = clock()
-    verdicts = [_verdict(st, found[(st.content.text, speaker_of(st))], labels, rel, fams, registry)
+    verdicts = [_verdict(st, found[(st.content.text, speaker_of(st))], labels, rel, fams, registry, docs)
                 for st in claims]
     timings["verdicts"] = clock() - t0
     report.extras["verdicts"] = verdicts
@@ -268,6 +300,8 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
         "window": [date_from, date_to], "window_days": window_days if date_from else None,
         "claims": len(verdicts), "documents_searched": store.stats()["documents"],
         "stance_pairs": len(todo), "seconds": {k: round(v, 4) for k, v in timings.items()},
+        # documents without a known date are searched in every window and shown "date unknown"
+        "undated_documents": count_undated(list(found.values())),
     }
     return report
 
@@ -288,23 +322,50 @@ def _negated(text: str, words: tuple[str, ...]) -> bool:
 
 
 def adjust_stance(label: str, claim: str, evidence: str, polarity: str | None,
-                  reports_speaker: bool) -> tuple[str, str]:
+                  reports_speaker: bool, claimant_side: bool = False) -> tuple[str, str]:
     """(label, source): the model's label, overridden by the evidence statement's polarity
-    (deny/reject -> disagree) or by a negation mismatch between claim and evidence
-    (agree -> disagree); see claimmap/data/stance_cues.toml."""
+    (a deny / reject statement of a party outside the claimant's side -> disagree) or by a
+    negation of the very predicate the claim asserts (:mod:`claimmap.corroborate.negation`:
+    agree -> disagree). Neither applies when the evidence reports the claimant or comes from the
+    claimant's side: that is the claimant repeating the claim, negations and all."""
     if label == "unrelated":
         return label, "model"
-    if not reports_speaker and polarity in ("deny", "reject"):
+    if reports_speaker or claimant_side:
+        return label, "model"
+    if polarity in ("deny", "reject"):
         return "disagree", "polarity"
     if label == "agree":
-        cues = _cues()
-        neg = cues.get("negation", ()) + cues.get("refuting", ())
-        if _negated(evidence, neg) != _negated(claim, neg):
+        from claimmap.corroborate.negation import negation_mismatch
+
+        if negation_mismatch(claim, evidence):
             return "disagree", "negation"
     return label, "model"
 
 
-def _verdict(st, cands: list[Candidate], labels: dict, rel: dict, fams, registry) -> dict:
+def _party(registry, fam: str, sst) -> tuple[str, str | None]:
+    """(party key, display name) of an evidence sentence: the quoted speaker's side or name, else
+    the outlet's own voice (its family)."""
+    if sst is not None and (sst.side or sst.canonical) and sst.kind != "narrated":
+        return (_side_key(registry, sst.side) or "speaker:" + (sst.canonical or "")), (sst.canonical or sst.speaker)
+    return fam, None
+
+
+def _outlet_name(registry, outlet_id: str | None, url: str | None) -> str | None:
+    o = registry.get(outlet_id) if outlet_id else None
+    if o is None and url:
+        o = registry.lookup_url(url)
+    if o is not None:
+        return o.name
+    from claimmap.outlets.registry import url_host
+
+    return url_host(url) if url else None
+
+
+def _verdict(st, cands: list[Candidate], labels: dict, rel: dict, fams, registry, docs=None) -> dict:
+    from claimmap.corroborate.context import denials_near
+    from claimmap.corroborate.hedge import hedged
+    from claimmap.stance.select import content_words
+
     narrated = st.kind == "narrated"
     q = st.content.text
     claimant = {fams.independence_key(ARTICLE)}
@@ -314,34 +375,65 @@ def _verdict(st, cands: list[Candidate], labels: dict, rel: dict, fams, registry
             claimant.add("speaker:" + speaker.canonical)
         if (sk := _side_key(registry, speaker.side)):
             claimant.add(sk)
-    evidence, vitems = [], []
+    speaker_name = (speaker.canonical or speaker.text) if speaker is not None and not narrated else None
+    qwords = content_words(q)
+    evidence, vitems, seen_denials = [], [], set()
     for c in cands:
         score, relevant = rel[(q, c.text)]
         lab = labels.get((q, c.text)) if relevant else None
         fam = fams.independence_key(str(c.doc_id))
         sst = c.statement
         reports_speaker = not narrated and _speaker_match(speaker, sst, c.text)
+        party, who = _party(registry, fam, sst)
+        claimant_side = fam in claimant or party in claimant
         label, source = adjust_stance(lab["label"] if lab else "unrelated", q, c.text,
-                                      sst.polarity if sst else None, reports_speaker)
-        if sst is not None and (sst.side or sst.canonical) and sst.kind != "narrated":
-            party = _side_key(registry, sst.side) or "speaker:" + (sst.canonical or "")
-        else:
-            party = fam
-        item = Item(fam, party, label, reports_speaker, sst.polarity if reports_speaker and sst else None)
+                                      sst.polarity if sst else None, reports_speaker, claimant_side)
+        conf = (lab or {}).get("confidence") if source == "model" else None
+        outlet = _outlet_name(registry, c.outlet, c.url)
+        is_hedged = label == "agree" and not reports_speaker and hedged(c.text)
+        item = Item(fam, party, label, reports_speaker, sst.polarity if reports_speaker and sst else None,
+                    confidence=conf, hedged=is_hedged, outlet=outlet, who=who)
         vitems.append(item)
         if label == "unrelated":
             continue
         origin = fams.copy_of(str(c.doc_id))
         evidence.append({
-            "url": c.url, "outlet": c.outlet, "family": fam, "stance": label,
+            "url": c.url, "outlet": c.outlet, "outlet_name": outlet, "family": fam, "stance": label,
             "independent": independent(item, claimant), "text": c.text, "published": c.published,
+            "undated": bool(getattr(c, "undated", False)),
             "start": c.start, "end": c.end, "document": c.doc_id,
             "copy_of": int(origin) if origin not in (None, ARTICLE) else None,
             "attributed_to": sst.canonical or sst.speaker if sst and sst.kind != "narrated" else None,
             "reports_speaker": reports_speaker, "relevance": round(score, 3), "stance_source": source,
+            "stance_confidence": conf, "hedged": is_hedged,
             "stance_probs": (lab or {}).get("probs", {}),
         })
-    v = decide(vitems, claimant, narrated=narrated)
+        # 8. the answer in the next sentences: "He denied it." / "The office rejected the claim."
+        doc = (docs or {}).get(c.doc_id)
+        if doc is None or label not in ("agree", "discuss"):
+            continue
+        for d in denials_near(doc, c.text, qwords, claim_speaker=speaker_name):
+            if (c.doc_id, d.text) in seen_denials:
+                continue
+            seen_denials.add((c.doc_id, d.text))
+            dparty = _side_key(registry, d.side) or ("speaker:" + d.speaker if d.speaker else fam)
+            is_claimant = d.speaker is not None and d.speaker == speaker_name
+            ditem = Item(fam, dparty, "disagree", is_claimant, d.polarity if is_claimant else None,
+                         confidence=None, outlet=outlet, who=d.speaker)
+            vitems.append(ditem)
+            pos = c.doc_text.find(d.text) if c.doc_text else -1
+            evidence.append({
+                "url": c.url, "outlet": c.outlet, "outlet_name": outlet, "family": fam, "stance": "disagree",
+                "independent": independent(ditem, claimant), "text": d.text, "published": c.published,
+                "undated": bool(getattr(c, "undated", False)),
+                "start": max(pos, 0), "end": max(pos, 0) + len(d.text) if pos >= 0 else 0, "document": c.doc_id,
+                "copy_of": int(origin) if origin not in (None, ARTICLE) else None,
+                "attributed_to": d.speaker, "reports_speaker": is_claimant, "relevance": round(score, 3),
+                "stance_source": "context:" + d.source, "stance_confidence": None, "hedged": False,
+                "stance_probs": {}, "answers": c.text,
+            })
+    v = decide(vitems, claimant, narrated=narrated, speaker=speaker_name)
     return {"statement": st.id, "said": v["said"], "so": v["so"], "counts": v["counts"],
+            "confidence": v["confidence"], "reason": v["reason"],
             "claim": q, "speaker": (speaker.canonical or speaker.text) if speaker else None,
             "claimant_keys": sorted(claimant), "evidence": evidence}

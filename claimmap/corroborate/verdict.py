@@ -136,7 +136,7 @@ def _reason(speaker: str | None, v: dict, g: dict, relays: dict) -> str:
     if g["side_no"]:
         parts.append(f"{_n(len(g['side_no']), 'claimant-side family')} read as disagreeing ignored")
     if not parts:
-        return "no evidence in the corpus speaks to it"
+        return "No evidence in the corpus speaks to it"
     s = "; ".join(parts)
     return s[0].upper() + s[1:]
 
