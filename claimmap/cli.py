@@ -95,6 +95,10 @@ def analyze(
             _fail(f"--url {url!r}: give the http(s) address the article was published at", 2)
         if source.lower().startswith(("http://", "https://")):
             _fail("--url goes with a file or stdin; a fetched URL is its own address", 2)
+    if not db:  # the analysis runs on spaCy, numpy and onnxruntime: keep spaCy's import from loading torch
+        from claimmap.nlp import import_spacy_without_torch
+
+        import_spacy_without_torch()
     from claimmap.pipeline import analyze as run
 
     if allow_private:
@@ -221,7 +225,7 @@ def eval_attribution(path: Path = typer.Argument(..., help="Folder laid out like
 def eval_statements(
     path: Path = typer.Argument(..., help="Folder laid out like article-extraction-benchmark (ground-truth.json)."),
     gold: Optional[Path] = typer.Option(None, "--gold", help="Gold statements (JSONL); default: the audit set shipped in claimmap/data/audit."),
-    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", help="Score only statements with at least this confidence (when statements carry one)."),
+    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", help="Score statements with at least this confidence (0: every statement); default: those reports use (CLAIMMAP_STATEMENT_THRESHOLD)."),
     per_page: bool = typer.Option(False, "--per-page", help="Add each page's counts and errors."),
 ) -> None:
     """Statements on the hand-annotated audit set: precision, recall, speaker and polarity accuracy, wrong sides."""
@@ -261,6 +265,24 @@ def eval_stance(
     from claimmap.evaluate.stance import evaluate_stance
 
     _write(json.dumps(evaluate_stance(bodies, stances, limit=limit or None), indent=2), None)
+
+
+@eval_app.command("verdicts")
+def eval_verdicts(
+    path: Path = typer.Argument(..., help="Claims JSONL in Climate-FEVER's layout (or Emergent's CSV)."),
+    split: str = typer.Option("", "--split", help="Score only one split of the fixed 60/20/20 train/cal/test split by claim id (test = never trained or calibrated on)."),
+    limit: int = typer.Option(0, "--limit", help="Score only the first N claims (0 = all)."),
+    to_jsonl: Optional[Path] = typer.Option(None, "--to-jsonl", help="Only convert the input (e.g. Emergent's CSV) to the JSONL layout at this path."),
+) -> None:
+    """Claim-level verdicts: stance on every pair, each evidence its own family, the verdict rule."""
+    from claimmap.evaluate.verdicts import evaluate_verdicts, read_claims
+
+    if to_jsonl is not None:
+        claims = read_claims(path)
+        to_jsonl.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in claims), encoding="utf-8")
+        typer.echo(f"claimmap: wrote {len(claims)} claims to {to_jsonl}", err=True)
+        return
+    _write(json.dumps(evaluate_verdicts(path, split=split or None, limit=limit or None), indent=2), None)
 
 
 class CorpusFormat(str, Enum):

@@ -1,0 +1,375 @@
+"""Fine-tune the stance cross-encoder on a mixture that looks like the world, calibrate it and
+choose its abstention thresholds (claimmap/data/models/stance.safetensors).
+
+    python train/train_stance_mix.py [--data DIR] [--init PATH] [--out PATH] [--epochs 2]
+                                     [--fnc 6000] [--lr 2e-5] [--batch 32] [--seed 0]
+
+Why: the FNC-1-only model (``train/train_stance.py``) calls most related-but-different text
+``disagree`` outside FNC-1 (Climate-FEVER: 80% of supporting pairs). This script starts from
+that model (``--init``, default the shipped artefact made by train_stance.py) and fine-tunes it
+on:
+
+* Climate-FEVER dev claims of the ``train`` split (``claimmap.evaluate.verdicts.split_of``:
+  60 / 20 / 20 train / cal / test by a hash of the claim id): claim vs one Wikipedia sentence,
+  SUPPORTS / REFUTES / NOT_ENOUGH_INFO -> agree / disagree / discuss, each pair twice (it is
+  the smallest and the most out-of-domain part), plus one ``unrelated`` pair per claim (the
+  claim against another claim's evidence);
+* Emergent dev claims of the ``train`` split: claim headline vs one outlet's headline,
+  for / against / observing -> agree / disagree / discuss;
+* ``--fnc`` pairs drawn at random from FNC-1 train part 1 + ARC train (so it keeps what it
+  knew: headline vs the ``k`` body sentences sharing most words with it).
+
+Held out, never trained on: the ``cal`` and ``test`` splits of Climate-FEVER and Emergent and
+FNC-1 train part 2. On the ``cal`` splits + 1,500 pairs of part 2 the script fits a softmax
+temperature (NLL) and then, per class, the smallest probability at which ``agree`` and
+``disagree`` reach the precision floor (``--agree-precision``, ``--disagree-precision``) on
+*every* dataset: below it a pair abstains (``discuss``, never ``disagree``). Both are stored in
+the artefact's metadata and applied by :class:`claimmap.stance.model.StanceModel`. The
+``test`` splits are scored once at the end (``--test``) with ``claimmap eval verdicts --split
+test``; the FNC-1 competition test with ``claimmap eval stance``.
+
+Runs on CUDA when available (bf16), else CPU: about 25 minutes on 2 cores for the defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from claimmap.evaluate.verdicts import (  # noqa: E402
+    PAIR_TO_STANCE, emergent_to_jsonl, read_claims, split_of)
+from claimmap.stance import fnc  # noqa: E402
+from claimmap.stance.model import ARTEFACT, export, load_classifier  # noqa: E402
+from claimmap.stance.select import select  # noqa: E402
+
+LABELS = list(fnc.LABELS)
+
+
+def claim_pairs(rows, split, name):
+    return [(r["claim"], e["evidence"], PAIR_TO_STANCE[e["evidence_label"]], r["claim_id"], name)
+            for r in rows if split_of(r["claim_id"]) == split for e in r["evidences"]
+            if e.get("evidence_label")]
+
+
+def load_mixture(data: Path, n_fnc: int, rng: random.Random, cf_times: int = 2):
+    cf = read_claims(data / "climate-fever" / "climate-fever-dev.jsonl")
+    em_path = Path(os.environ.get("TMPDIR", "/tmp")) / "emergent-dev.jsonl"
+    emergent_to_jsonl(data / "emergent" / "emergent-dev.csv", em_path)
+    em = read_claims(em_path)
+    sets = {}
+    for name, rows in (("climate-fever", cf), ("emergent", em)):
+        sets[name] = {s: claim_pairs(rows, s, name) for s in ("train", "cal", "test")}
+    # unrelated: each training claim of Climate-FEVER against another training claim's evidence
+    tr = [r for r in cf if split_of(r["claim_id"]) == "train"]
+    unrel = []
+    for r in tr:
+        o = rng.choice(tr)
+        if o is not r and o["evidences"]:
+            unrel.append((r["claim"], rng.choice(o["evidences"])["evidence"], "unrelated", r["claim_id"],
+                          "climate-fever"))
+    d = data / "fnc-1"
+    bodies = fnc.read_bodies(d / "train_bodies.csv")
+    arc_b = fnc.read_bodies(d / "arc" / "arc_bodies.csv")
+    fnc_tr = [(r["headline"], bodies[r["body_id"]], r["stance"], None, "fnc-1")
+              for r in fnc.read_stances(d / "train_stances.part1_of_2.csv")]
+    fnc_tr += [(r["headline"], arc_b[r["body_id"]], r["stance"], None, "fnc-1")
+               for r in fnc.read_stances(d / "arc" / "arc_stances_train.csv")]
+    part2 = [(r["headline"], bodies[r["body_id"]], r["stance"], None, "fnc-1")
+             for r in fnc.read_stances(d / "train_stances.part2_of_2.csv")]
+    rng.shuffle(part2)
+    sets["fnc-1"] = {"train": rng.sample(fnc_tr, min(n_fnc, len(fnc_tr))), "cal": part2[:1500], "test": []}
+    train = (sets["climate-fever"]["train"] * cf_times + unrel + sets["emergent"]["train"] + sets["fnc-1"]["train"])
+    rng.shuffle(train)
+    return train, sets
+
+
+def encode(tok, pairs, k, max_len):
+    sel = [(a, select(a, b, k)) for a, b, *_ in pairs]
+    return tok([a for a, _ in sel], [b for _, b in sel], truncation="only_second", max_length=max_len)
+
+
+def batches(enc, idx, size):
+    """Length-bucketed batches of ``idx`` (shuffled order in, similar lengths per batch)."""
+    chunks = [idx[i:i + size * 20] for i in range(0, len(idx), size * 20)]
+    out = []
+    for ch in chunks:
+        ch = sorted(ch, key=lambda i: len(enc["input_ids"][i]))
+        out.extend(ch[i:i + size] for i in range(0, len(ch), size))
+    return out
+
+
+def collate(tok, enc, ids):
+    import torch
+
+    feats = [{k: enc[k][i] for k in enc.keys()} for i in ids]
+    return {k: torch.as_tensor(v) for k, v in tok.pad(feats, return_tensors="np").items()}
+
+
+def logits_of(model, tok, pairs, k, max_len, device, batch=128):
+    import numpy as np
+    import torch
+
+    model.eval()
+    enc = encode(tok, pairs, k, max_len)
+    out = np.zeros((len(pairs), len(LABELS)), np.float32)
+    with torch.inference_mode(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+        for ids in batches(enc, list(range(len(pairs))), batch):
+            b = {n: t.to(device) for n, t in collate(tok, enc, ids).items()}
+            out[ids] = model(**b).logits.float().cpu().numpy()
+    return out
+
+
+def pooled_of(model, tok, pairs, k, max_len, device, batch=64):
+    """The classifier's input (BERT pooler output) for each pair: what a new head is fitted on."""
+    import numpy as np
+    import torch
+
+    model.eval()
+    enc = encode(tok, pairs, k, max_len)
+    out = np.zeros((len(pairs), model.config.hidden_size), np.float32)
+    with torch.inference_mode():
+        for n, ids in enumerate(batches(enc, list(range(len(pairs))), batch)):
+            b = {name: t.to(device) for name, t in collate(tok, enc, ids).items()}
+            out[ids] = model.bert(**b).pooler_output.float().cpu().numpy()
+            if n % 20 == 0:
+                print(f"  pooled {n * batch}/{len(pairs)}", flush=True)
+    return out
+
+
+def cached_pooled(model, tok, pairs, args, device, name):
+    """Pooled features of ``pairs``, cached in ``--cache`` by the pairs and the initial model."""
+    import hashlib
+
+    import numpy as np
+
+    key = hashlib.sha1(json.dumps([[a, b] for a, b, *_ in pairs]).encode()
+                       + str(args.init.stat().st_mtime_ns if args.init.exists() else 0).encode()
+                       + f"{args.k}/{args.max_len}".encode()).hexdigest()[:16]
+    path = args.cache / f"{name}-{key}.npy" if args.cache else None
+    if path is not None and path.exists():
+        return np.load(path)
+    t = time.time()
+    x = pooled_of(model, tok, pairs, args.k, args.max_len, device)
+    print(f"{name}: {len(pairs)} pairs encoded in {time.time() - t:.0f} s", flush=True)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, x)
+    return x
+
+
+def fit_head(model, tok, train, sets, args, device):
+    """Linear probe: a new classification layer fitted on the mixture's pooled features
+    (multinomial logistic regression, each dataset weighted to the same total), written into
+    ``model.classifier``. Returns the cal logits by dataset."""
+    import numpy as np
+    import torch
+    from sklearn.linear_model import LogisticRegression
+
+    x = cached_pooled(model, tok, train, args, device, "train")
+    y = np.array([LABELS.index(p[2]) for p in train])
+    src = np.array([p[4] if len(p) > 4 else "fnc-1" for p in train])
+    w = np.ones(len(train))
+    for s_ in set(src):
+        w[src == s_] = len(train) / (len(set(src)) * (src == s_).sum())
+    cal = {n: (cached_pooled(model, tok, s["cal"], args, device, "cal-" + n),
+               np.array([LABELS.index(p[2]) for p in s["cal"]])) for n, s in sets.items() if s["cal"]}
+    best = None
+    for c in (0.01, 0.03, 0.1, 0.3, 1.0):
+        lr = LogisticRegression(C=c, max_iter=2000)
+        lr.fit(x, y, sample_weight=w)
+        nll = 0.0
+        for n, (xc, yc) in cal.items():
+            pr = lr.predict_proba(xc)
+            nll += -np.log(np.clip(pr[np.arange(len(yc)), yc], 1e-9, 1)).mean()
+        print(f"  head C={c}: summed cal NLL {nll:.4f}", flush=True)
+        if best is None or nll < best[0]:
+            best = (nll, c, lr)
+    lr = best[2]
+    with torch.no_grad():
+        model.classifier.weight.copy_(torch.from_numpy(lr.coef_.astype(np.float32)))
+        model.classifier.bias.copy_(torch.from_numpy(lr.intercept_.astype(np.float32)))
+    return {n: (xc @ lr.coef_.T + lr.intercept_, yc) for n, (xc, yc) in cal.items()}, best[1]
+
+
+def fit_temperature(logits, y):
+    import numpy as np
+
+    best = (1e9, 1.0)
+    for t in np.arange(0.5, 4.01, 0.05):
+        z = logits / t
+        z = z - z.max(1, keepdims=True)
+        nll = -(z[np.arange(len(y)), y] - np.log(np.exp(z).sum(1))).mean()
+        best = min(best, (float(nll), float(t)))
+    return round(best[1], 3), round(best[0], 4)
+
+
+def threshold(probs_by_set, label, floor):
+    """Smallest probability of ``label`` (as the argmax) at which its precision is >= floor on
+    every dataset that predicts it; 1.0 (never) if none reaches the floor."""
+    import numpy as np
+
+    li = LABELS.index(label)
+    for t in np.arange(0.34, 1.0, 0.01):
+        ok = True
+        for probs, y in probs_by_set:
+            pick = (probs.argmax(1) == li) & (probs[:, li] >= t)
+            if pick.sum() >= 5 and (y[pick] == li).mean() < floor:
+                ok = False
+                break
+        if ok:
+            return round(float(t), 2)
+    return 1.0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=Path(os.environ.get("CLAIMMAP_DATA", "../shared/data")))
+    ap.add_argument("--init", type=Path, default=ARTEFACT)
+    ap.add_argument("--out", type=Path, default=ARTEFACT)
+    ap.add_argument("--epochs", type=float, default=2)
+    ap.add_argument("--fnc", type=int, default=6000)
+    ap.add_argument("--lr", type=float, default=2e-5)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--k", type=int, default=5)
+    ap.add_argument("--max-len", type=int, default=128)
+    ap.add_argument("--agree-precision", type=float, default=0.75)
+    ap.add_argument("--disagree-precision", type=float, default=0.75)
+    ap.add_argument("--limit", type=int, default=0, help="smoke test: only N training pairs")
+    ap.add_argument("--mode", choices=("finetune", "head"), default="finetune",
+                    help="finetune every layer (GPU) or fit only a new classification layer on the "
+                         "model's pooled features (a linear probe: minutes on a CPU)")
+    ap.add_argument("--cache", type=Path, default=None, help="cache pooled features here (--mode head)")
+    ap.add_argument("--report", type=Path, default=None, help="append a JSON line of results here")
+    args = ap.parse_args(argv)
+
+    import numpy as np
+    import torch
+    from transformers import AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    from claimmap.stance.model import base_path
+
+    hf_logging.set_verbosity_error()
+    rng = random.Random(args.seed)
+    torch.manual_seed(args.seed)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    t0 = time.time()
+    train, sets = load_mixture(args.data, args.fnc, rng, 1 if args.mode == "head" else 2)
+    if args.limit:
+        train = train[:args.limit]
+    base = base_path()
+    tok = AutoTokenizer.from_pretrained(base)
+    model, init_meta = load_classifier(args.init, base)
+    model.to(device)
+    enc = encode(tok, train, args.k, args.max_len) if args.mode == "finetune" else None
+    y = torch.tensor([LABELS.index(p[2]) for p in train])
+    print(f"{len(train)} training pairs encoded in {time.time() - t0:.0f} s on {device}", flush=True)
+
+    cal_logits_by_set, head_c = None, None
+    if args.mode == "head":
+        t1 = time.time()
+        cal_logits_by_set, head_c = fit_head(model, tok, train, sets, args, device)
+        total = 0
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    if args.mode == "finetune":
+        total = int(math.ceil(len(train) / args.batch) * args.epochs)
+    warm = max(1, total // 10)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    lossf = torch.nn.CrossEntropyLoss()
+    step = 0
+    if args.mode == "finetune":
+        t1 = time.time()
+        model.train()
+    while step < total:
+        order = list(range(len(train)))
+        rng.shuffle(order)
+        bl = batches(enc, order, args.batch)
+        rng.shuffle(bl)
+        for ids in bl:
+            if step >= total:
+                break
+            model.train()
+            b = {n: t.to(device) for n, t in collate(tok, enc, ids).items()}
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+                logits = model(**b).logits
+            loss = lossf(logits.float(), y[ids].to(device))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad(set_to_none=True)
+            step += 1
+            if step % 50 == 0:
+                print(f"step {step}/{total} loss {loss.item():.4f} {time.time() - t1:.0f} s", flush=True)
+    train_s = time.time() - t1
+
+    # calibration on the held-out cal splits
+    cal_logits, cal_y, per_set = [], [], []
+    for name, s in sets.items():
+        if not s["cal"]:
+            continue
+        if cal_logits_by_set is not None:
+            lg, yy = cal_logits_by_set[name]
+        else:
+            lg = logits_of(model, tok, s["cal"], args.k, args.max_len, device)
+            yy = np.array([LABELS.index(p[2]) for p in s["cal"]])
+        cal_logits.append(lg)
+        cal_y.append(yy)
+        per_set.append((name, lg, yy))
+    temp, nll = fit_temperature(np.concatenate(cal_logits), np.concatenate(cal_y))
+
+    def softmax(z):
+        z = z / temp
+        z = np.exp(z - z.max(1, keepdims=True))
+        return z / z.sum(1, keepdims=True)
+
+    probs = [(softmax(lg), yy) for _, lg, yy in per_set]
+    thresholds = {"agree": threshold(probs, "agree", args.agree_precision),
+                  "disagree": threshold(probs, "disagree", args.disagree_precision)}
+    cal_report = {}
+    for (name, lg, yy), (p, _) in zip(per_set, probs):
+        pred = p.argmax(1)
+        row = {"n": int(len(yy)), "accuracy": round(float((pred == yy).mean()), 4)}
+        for lab in ("agree", "disagree"):
+            li = LABELS.index(lab)
+            pick = (pred == li) & (p[:, li] >= thresholds[lab])
+            row[f"{lab}_precision"] = round(float((yy[pick] == li).mean()), 4) if pick.any() else None
+            row[f"{lab}_recall"] = round(float(pick[yy == li].mean()), 4) if (yy == li).any() else None
+        cal_report[name] = row
+    meta = dict(init_meta)
+    meta.update({
+        "labels": LABELS, "max_len": args.max_len, "k": args.k, "temperature": temp,
+        "abstain": thresholds, "bias": [0.0] * len(LABELS),
+        "mix": {"mode": args.mode, "head_c": head_c, "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "fnc_pairs": args.fnc,
+                "seed": args.seed, "train_pairs": len(train),
+                "train": "Climate-FEVER dev (train split, x2) + 1 unrelated pair per claim + Emergent dev "
+                         "(train split) + FNC-1 part1/ARC sample, from the FNC-1/ARC model",
+                "init": init_meta.get("command", str(args.init))},
+        "command": "python train/train_stance_mix.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+    })
+    result = {"train_seconds": round(train_s, 1), "device": str(device), "temperature": temp, "cal_nll": nll,
+              "abstain": thresholds, "cal": cal_report}
+    print(json.dumps(result, indent=2), flush=True)
+    if args.out and str(args.out) != "-":
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        export(model.cpu(), args.out, meta)
+        print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
+    if args.report:
+        with open(args.report, "a") as fh:
+            fh.write(json.dumps(result | {"meta": meta}) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
