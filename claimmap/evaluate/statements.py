@@ -22,8 +22,10 @@ on it. Should claimmap ever rewrite the text it reads, predicted offsets are map
 the analysed text through a character alignment (``difflib``).
 
 **What is scored**: the statements the report lists as the article's claims, i.e. those in
-``header`` and ``body`` zones (and, with ``min_confidence``, only those whose ``confidence``
-is at least that). A gold statement's content may be several segments (a quotation split by
+``header`` and ``body`` zones that are ``trusted`` (confidence at or above the setting
+``CLAIMMAP_STATEMENT_THRESHOLD``); with ``min_confidence`` those whose confidence is at least
+that instead (``0`` scores every statement of the JSON). A statement's content is its
+``content_parts`` when the quotation is interrupted by its attribution, else ``content``. A gold statement's content may be several segments (a quotation split by
 its attribution, a quotation continued in the next paragraph); it counts as one statement.
 
 **Matching** (by characters, after trimming spaces, quote marks and end punctuation off each
@@ -351,14 +353,29 @@ def predict(text: str, min_confidence: float | None = None) -> tuple[str, list[d
         if zones.get(st.zone) not in SCORED_ZONES:
             continue
         conf = getattr(st, "confidence", None)
-        if min_confidence is not None and conf is not None and conf < min_confidence:
+        if min_confidence is None:
+            if not getattr(st, "trusted", True):  # below CLAIMMAP_STATEMENT_THRESHOLD: not in reports
+                continue
+        elif conf is not None and conf < min_confidence:
             continue
+        parts = getattr(st, "content_parts", None)  # a quotation interrupted by its attribution
+        segments = [(x.start, x.end) for x in parts] if parts else [(st.content.start, st.content.end)]
         sp = st.speaker
-        preds.append({"id": st.id, "content": [(st.content.start, st.content.end)],
+        preds.append({"id": st.id, "content": segments,
                       "speaker": sp.canonical if sp else None, "speaker_text": sp.text if sp else None,
                       "side": sp.side if sp else None, "polarity": st.polarity, "kind": st.kind,
                       "confidence": conf})
     return report.document.text, preds
+
+
+def _effective_threshold(min_confidence: float | None) -> float | None:
+    if min_confidence is not None:
+        return min_confidence
+    try:
+        from claimmap.statements.confidence import threshold
+    except ImportError:
+        return None
+    return threshold()
 
 
 def evaluate_statements(root: str | Path, gold_path: str | Path | None = None, *,
@@ -403,7 +420,7 @@ def evaluate_statements(root: str | Path, gold_path: str | Path | None = None, *
         {"page": key[:10], "speaker": e["speaker"], "predicted": e["predicted"], "expected": e["expected"]}
         for key, row in zip(scored, rows) for e in row["errors"] if e["type"] == "wrong_side"]
     result |= {"pages": len(rows), "missing_pages": missing, "drifted_pages": drifted,
-               "failed_pages": failed, "min_confidence": min_confidence}
+               "failed_pages": failed, "min_confidence": _effective_threshold(min_confidence)}
     if per_page or failed:
         result["per_page"] = details
     return result
