@@ -3,12 +3,14 @@
 
     nice .venv/bin/python bench/bench_corpus_query.py [--sentences 1000000] [--queries 200]
                                                       [--dir /tmp/cmbench] [--vectors text|random]
+                                                      [--undated 0.33]
 
 The store (kept in ``--dir`` and reused when it already holds the requested corpus) holds
 ``--sentences`` generated sentences in documents of 20-30 sentences (40k documents at 1M),
 12-25 words each from a Zipf-distributed vocabulary of 20k pseudo-words (as ``bench_corpus.py``),
 published over 2024 in ingest order (ids grow with the day) except 10% back-filled documents
-with a random day. Vectors (``--dim``: 384 dimensions, MiniLM's size, by default; 256 is the
+with a random day; with ``--undated F`` a share F of the documents has no date (they are
+candidates in every window, as a third of real coverage is). Vectors (``--dim``: 384 dimensions, MiniLM's size, by default; 256 is the
 static corpus embedder's):
 
 - ``text`` (default): a stand-in for a sentence embedding with the structure ANN indexes
@@ -89,7 +91,7 @@ def unit_rows(rng: np.random.Generator, n: int, dim: int = DIM) -> np.ndarray:
 DAY0 = date(2024, 1, 1)
 
 
-def fill(db: Path, n_sent: int, gen: Gen) -> dict:
+def fill(db: Path, n_sent: int, gen: Gen, undated: float = 0.0) -> dict:
     from claimmap.corpus.sqlite import SQLiteStore
     from claimmap.corpus.store import DocRecord, SentenceRecord
 
@@ -99,6 +101,7 @@ def fill(db: Path, n_sent: int, gen: Gen) -> dict:
         sizes.append(int(rng.integers(20, 31)))
     sizes[-1] -= sum(sizes) - n_sent
     n_docs = len(sizes)
+    urng = np.random.default_rng(13)  # its own stream: --undated 0 gives the same corpus
     t0 = time.perf_counter()
     with SQLiteStore(db) as store:
         for start in range(0, n_docs, 500):
@@ -113,7 +116,8 @@ def fill(db: Path, n_sent: int, gen: Gen) -> dict:
                     topic = unit_rows(rng, 1, gen.dim)
                     vecs = gen.embed(rng, ids, topic)
                     store.add_document(
-                        DocRecord(text=f"doc {d} " + " ".join(sents), published=day.isoformat(),
+                        DocRecord(text=f"doc {d} " + " ".join(sents),
+                                  published=None if urng.random() < undated else day.isoformat(),
                                   url=f"https://example.org/{d}"),
                         [SentenceRecord(s) for s in sents], [], vecs, None)
         stats = store.stats()
@@ -149,6 +153,8 @@ def make_queries(db: Path, n: int, gen: Gen, seed: int = 11) -> list[tuple]:
                 v = src + 0.5 * unit_rows(rng, 1, gen.dim)[0]
             else:  # same topic neighbourhood as the source sentence
                 v = gen.embed(rng, [ids], src[None, :])[0]
+            if day is None:  # an undated source: the claim's article still has a day
+                day = (DAY0 + timedelta(days=int(rng.integers(0, 366)))).isoformat()
             out.append((" ".join(span), v.astype(np.float32), day, sid))
         else:
             ids = gen.word_ids(rng, int(rng.integers(8, 17)))
@@ -199,8 +205,9 @@ def exact_top(mat: np.ndarray, idx: np.ndarray, v: np.ndarray, k: int,
     scores = np.asarray(mat @ (v / np.linalg.norm(v)))
     if lo:
         days = np.asarray(idx[:, 1])
-        scores = np.where((days >= date.fromisoformat(lo).toordinal())
-                          & (days <= date.fromisoformat(hi).toordinal()), scores, -np.inf)
+        scores = np.where(((days >= date.fromisoformat(lo).toordinal())
+                           & (days <= date.fromisoformat(hi).toordinal())) | (days < 0),
+                          scores, -np.inf)  # undated rows are in every window
     top = np.argpartition(-scores, k - 1)[:k]
     return [int(idx[i, 0]) for i in top if np.isfinite(scores[i])]
 
@@ -265,18 +272,21 @@ def main() -> None:
                     help="vector size: 384 = MiniLM, 256 = the static corpus embedder")
     ap.add_argument("--no-rebuild", action="store_true",
                     help="keep the derived vector files (no build-time measurement)")
+    ap.add_argument("--undated", type=float, default=0.0,
+                    help="share of the documents without a date (in every window)")
     args = ap.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
-    db = args.dir / (f"q-{args.vectors}-{args.sentences}" + ("" if args.dim == DIM else f"-d{args.dim}") + ".db")
+    db = args.dir / (f"q-{args.vectors}-{args.sentences}" + ("" if args.dim == DIM else f"-d{args.dim}")
+                     + (f"-u{round(args.undated * 100)}" if args.undated else "") + ".db")
     meta = db.parent / (db.name + ".meta.json")
     gen = Gen(args.vectors, dim=args.dim)
     out: dict = {"cpus": os.cpu_count(), "sentences": args.sentences, "vectors": args.vectors,
-                 "dim": args.dim,
+                 "dim": args.dim, "undated": args.undated,
                  "settings": {k: v for k, v in os.environ.items() if k.startswith("CLAIMMAP_CORPUS")}}
     if not meta.exists():
         for p in args.dir.glob(db.name + "*"):
             p.unlink()
-        out["fill"] = fill(db, args.sentences, gen)
+        out["fill"] = fill(db, args.sentences, gen, args.undated)
     out["fill_s"] = json.loads(meta.read_text())["fill_s"]
     queries = make_queries(db, args.queries, gen)
     out.update(measure(db, queries, not args.no_rebuild))

@@ -198,3 +198,28 @@ def test_not_assessed_counts_documents_by_language(monkeypatch):
 
     with pytest.raises(ClaimmapError, match="CLAIMMAP_MODEL_LANGUAGES"):
         not_assessed(docs)
+
+
+def test_wide_window_int8_scan_agrees_with_exact(tmp_path, monkeypatch):
+    """A window holding many rows (the undated third of a corpus is in every window) is served
+    by the full int8 scan masked to the window; same top k as exact search."""
+    from claimmap.corpus import ann, sqlite
+
+    if not ann.available():
+        pytest.skip("numkong is not installed (int8 vector index)")
+    monkeypatch.setattr(sqlite, "RERANK", 8)
+    with SQLiteStore(tmp_path / "c.db") as store:
+        _fill(store)
+        lo, hi = date.fromordinal(739010).isoformat(), date.fromordinal(739015).isoformat()
+        for q in ("harbour fire w1 w2 w3", "w7 w9 w11 harbour", "w100 w200 fire"):
+            v = EMB.encode([q])[0]
+            monkeypatch.setenv("CLAIMMAP_CORPUS_VECTOR_INDEX", "exact")
+            want = [h.sentence_id for h in store.search_vector(v, 5, lo, hi)]
+            monkeypatch.setenv("CLAIMMAP_CORPUS_VECTOR_INDEX", "int8")
+            prep = store._vector_prepare(v, lo, hi)
+            assert len(prep[5]) > sqlite.WIDE_WINDOW * len(prep[1]) > 4 * sqlite.RERANK
+            assert store._start_scan(prep, 5) is not None
+            got = [h.sentence_id for h in store.search_vector(v, 5, lo, hi)]
+            assert len(set(got) & set(want)) >= 4
+            hy = store.hybrid(q, v, 5, lo, hi)
+            assert hy and all(h.published is None or lo <= h.published <= hi for h in hy)

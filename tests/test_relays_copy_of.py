@@ -123,3 +123,55 @@ def test_relay_sentence():
     assert relay_sentence("According to Sputnik, two missiles were shot down.", reg) == "sputnik"
     assert relay_sentence("Two missiles were shot down, he said (TASS).", reg) == "tass"
     assert relay_sentence("The harbour master said the terminal would reopen.", reg) is None
+
+
+# -- item 6 end to end: corroborate() with and without the article's date ------------------------
+
+ORIGINAL_URL = "https://othersite.example/news/harbour-fire"
+
+
+def _copy_report(tmp_path, published: str | None, dated_page: bool):
+    from claimmap.corpus.sqlite import SQLiteStore
+    from claimmap.corpus.store import DocRecord, SentenceRecord
+    from claimmap.corroborate import corroborate
+    from claimmap.corpus.multilingual import split_sentences
+    from claimmap.pipeline import analyze_text
+
+    head = "Harbour fire put out in Ostrovets\n\n" + ("Published: 06.05.2026\n\n" if dated_page else "")
+    report = analyze_text(head + STORY, url="https://copysite.example/a", framing=False)
+    if published is not None:  # what `analyze --published` does
+        report.document.published = published
+    store = SQLiteStore(tmp_path / "c.db")
+    sents = [SentenceRecord(STORY[a:b], a, b) for a, b in split_sentences(STORY)]
+    store.add_document(DocRecord(text=STORY, url=ORIGINAL_URL, published="2026-05-06"), sents, [])
+    # a distractor with the same actors, another day
+    other = ("Harbour master Ilona Petrenko said on Monday that the Ostrovets grain terminal "
+             "would get two new cranes next spring, paid for by the regional council.\n\n"
+             "The council approved the budget after a short debate, and shipping agents welcomed "
+             "the plan, saying loading times at the northern quay had doubled in two years.")
+    store.add_document(DocRecord(text=other, url="https://othersite.example/old", published="2026-05-04"),
+                       [SentenceRecord(other[a:b], a, b) for a, b in split_sentences(other)], [])
+
+    def stance(pairs):
+        return [{"label": "unrelated", "probs": {}} for _ in pairs]
+
+    try:
+        corroborate(report, store, embedder=False, stance=stance, relevance_embedder=False)
+    finally:
+        store.close()
+    return report.document
+
+
+def test_copy_of_found_without_published(tmp_path):
+    doc = _copy_report(tmp_path, None, dated_page=False)
+    assert doc.published is None and doc.copy_of == ORIGINAL_URL
+
+
+def test_copy_of_found_with_published_the_same_day(tmp_path):
+    doc = _copy_report(tmp_path, "2026-05-06", dated_page=False)
+    assert doc.copy_of == ORIGINAL_URL
+
+
+def test_copy_of_found_with_the_date_read_off_the_page(tmp_path):
+    doc = _copy_report(tmp_path, None, dated_page=True)
+    assert doc.published == "2026-05-06" and doc.copy_of == ORIGINAL_URL

@@ -100,6 +100,10 @@ def _day_ordinal(day: str | None) -> int:
 EXACT_MAX = 50_000
 #: int8 candidates re-scored exactly per vector query (at least 4 x k)
 RERANK = 400
+#: a date window holding more than this share of the rows (undated documents are in every
+#: window) is searched with the full int8 scan, masked to the window: gathering that many
+#: scattered rows costs more than the contiguous scan
+WIDE_WINDOW = 0.25
 #: above this many sentences full-text search ranks with the postings copy (exact BM25 top k,
 #: ``claimmap.corpus.postings``) instead of FTS5 ranking every match
 POSTINGS_MIN = 20_000
@@ -637,6 +641,12 @@ class SQLiteStore:
         r = max(RERANK, 4 * k)
         if rows is not None and len(rows) <= 4 * r:
             cand = rows
+        elif rows is not None and len(rows) > WIDE_WINDOW * len(idx):
+            full = scan.result() if scan is not None else index.scores(v)
+            masked = np.full(len(full), -np.inf, dtype=np.float32)
+            masked[rows] = full[rows]
+            cand = ann.top_candidates(masked, r)
+            cand = cand[np.isfinite(masked[cand])]
         else:
             cand = index.candidates(v, r, rows, scan)
         cand = np.sort(cand)
@@ -653,8 +663,11 @@ class SQLiteStore:
         threads that leave a CPU to the text search (it joins the scan when done), else None."""
         if prep is None or prep[3] == "exact" or k <= 0:
             return None
-        _mat, _idx, v, _mode, index, rows = prep
-        if rows is not None or index.uses_bits(rows):
+        _mat, idx, v, _mode, index, rows = prep
+        if rows is not None:
+            if len(rows) <= max(4 * max(RERANK, 4 * k), WIDE_WINDOW * len(idx)):
+                return None  # a narrow window: only its rows are scored
+        elif index.uses_bits(rows):
             return None
         return index.start_scan(v, helpers=max(0, ann._cpus() - 2))
 
