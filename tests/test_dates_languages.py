@@ -223,3 +223,22 @@ def test_wide_window_int8_scan_agrees_with_exact(tmp_path, monkeypatch):
             assert len(set(got) & set(want)) >= 4
             hy = store.hybrid(q, v, 5, lo, hi)
             assert hy and all(h.published is None or lo <= h.published <= hi for h in hy)
+
+
+def test_candidates_carry_language_and_split_by_model_languages(tmp_path, monkeypatch):
+    from claimmap.corroborate.retrieve import split_assessable
+
+    with SQLiteStore(tmp_path / "c.db") as store:
+        en, _ = store.add_document(DocRecord(text="The Ostrovets quay burned.", language="en"),
+                                   [SentenceRecord("The Ostrovets quay burned.")], [])
+        de, _ = store.add_document(DocRecord(text="Der Ostrovets Kai brannte.", language="de"),
+                                   [SentenceRecord("Der Ostrovets Kai brannte.")], [])
+        cands = retrieve(store, "Ostrovets", None)
+        assert {c.doc_id: c.language for c in cands} == {en: "en", de: "de"}
+        monkeypatch.delenv("CLAIMMAP_MODEL_LANGUAGES", raising=False)
+        keep, left = split_assessable(cands)
+        assert [c.doc_id for c in keep] == [en] and [c.doc_id for c in left] == [de]
+        assert not_assessed([store.get_document(c.doc_id) for c in left])["documents"] == 1
+        monkeypatch.setenv("CLAIMMAP_MODEL_LANGUAGES", "*")
+        keep, left = split_assessable(cands)
+        assert len(keep) == 2 and left == []

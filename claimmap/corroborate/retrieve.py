@@ -9,6 +9,12 @@ which is how "Reuters: Peskov said X" is told apart from "Reuters: X".
 A document without a date (none in its metadata, URL or first lines: ``claimmap.corpus.dates``)
 is a candidate in every window; its candidates carry ``undated=True`` ("date unknown"), and
 ``count_undated`` counts the documents among a claim's or a run's candidates.
+
+Each candidate carries its document's ``language`` (None = unknown, English analysis); a
+non-English document is retrieved like any other (its sentences are indexed and embedded), and
+``split_assessable`` keeps for stance only those the configured models read
+(CLAIMMAP_MODEL_LANGUAGES, ``claimmap.corpus.multilingual``), returning the others so the run
+can count them (``multilingual.not_assessed``).
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ class Candidate:
     statement: StatementRecord | None = None  # the stored statement this sentence carries
     extra: dict = field(default_factory=dict)
     undated: bool = False     # the document has no known date: it is in every window
+    language: str | None = None  # the document's language (None: unknown / analysed as English)
 
     def __post_init__(self) -> None:
         if self.published is None or day_of(self.published) is None:
@@ -83,6 +90,17 @@ def count_undated(cands) -> int:
     return len(docs)
 
 
+def split_assessable(cands: list[Candidate], languages=None
+                     ) -> tuple[list[Candidate], list[Candidate]]:
+    """(candidates the configured models can read, the others) by document language; see
+    ``claimmap.corpus.multilingual.assessable``."""
+    from claimmap.corpus.multilingual import assessable, model_languages
+
+    langs = model_languages() if languages is None else languages
+    keep = [c for c in cands if assessable(c.language, langs)]
+    return keep, [c for c in cands if not assessable(c.language, langs)]
+
+
 def _locate(doc: StoredDocument, text: str) -> tuple[int, int, str]:
     """Offsets of a sentence in the stored body and its context (previous + next sentence)."""
     sents = [s.text for s in doc.sentences]
@@ -116,7 +134,8 @@ def retrieve(store: Store, query: str, vec: np.ndarray | None, *, k: int = 12,
         start, end, ctx = _locate(doc, h.text)
         out.append(Candidate(h.document_id, h.sentence_id, h.text, ctx, start, end, h.score,
                              doc.url, doc.outlet, doc.published, doc.text,
-                             carried_statement(h.text, doc.statements)))
+                             carried_statement(h.text, doc.statements),
+                             language=getattr(doc, "language", None)))
         if len(out) >= k:
             break
     return out
