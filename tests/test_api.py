@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
@@ -83,6 +84,23 @@ def example(client):
     r = client.post("/api/analyze", json={"text": EXAMPLE})
     assert r.status_code == 201, r.text
     return r
+
+
+def report_location(c, r, timeout: float = 180.0) -> str:
+    """The report page a form post leads to: straight there (a quick analysis), or through its
+    job's progress page (/jobs/{id}), followed here until the job ends."""
+    assert r.status_code == 303, r.text
+    loc = r.headers["location"]
+    if loc.startswith("/jobs/"):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            job = c.get("/api" + loc).json()
+            assert job["stage"] != "failed", job
+            if job["stage"] == "done":
+                return job["page_url"]
+            time.sleep(0.3)
+        raise AssertionError(f"job {loc} did not finish")
+    return loc
 
 
 # ----------------------------------------------------------------------------- analyze
@@ -425,11 +443,10 @@ def test_ui_form_corroborates(corpus_app):
     article = (FX / "article.txt").read_text("utf-8")
     r = c.post("/analyze", data={"text": article, "corroborate": ["0", "1"], "published": "2026-03-10"},
                follow_redirects=False)
-    assert r.status_code == 303
-    rid = r.headers["location"].rsplit("/", 1)[1]
+    rid = report_location(c, r).rsplit("/", 1)[1]
     assert c.get(f"/api/reports/{rid}").json()["verdicts"]
     r = c.post("/analyze", data={"text": article, "corroborate": "0"}, follow_redirects=False)
-    assert "verdicts" not in c.get(f"/api/reports/{r.headers['location'].rsplit('/', 1)[1]}").json()
+    assert "verdicts" not in c.get(f"/api/reports/{report_location(c, r).rsplit('/', 1)[1]}").json()
     r = c.post("/analyze", data={"text": article, "published": "10/03/2026"})
     assert r.status_code == 422 and "YYYY-MM-DD" in r.text
 
@@ -526,8 +543,9 @@ def test_ui_index_and_example(client):
 
 def test_ui_form_to_report_page(client):
     r = client.post("/analyze", data={"text": EXAMPLE, "url": ""}, follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"].startswith("/reports/")
-    page = client.get(r.headers["location"])
+    loc = report_location(client, r)
+    assert loc.startswith("/reports/")
+    page = client.get(loc)
     assert page.status_code == 200
     html = page.text
     assert 'class="content pol-' in html and 'data-st="s' in html          # highlighted statements
@@ -537,14 +555,14 @@ def test_ui_form_to_report_page(client):
     assert 'id="framing"' in html and "Reader comments" in html
     assert "Disputed by" in html
     assert "style=" not in html and "<style" not in html and " on" + "click=" not in html
-    rid = r.headers["location"].rsplit("/", 1)[1]
+    rid = loc.rsplit("/", 1)[1]
     assert f"/api/reports/{rid}?format=html" in html
 
 
 def test_ui_escapes_article_text(client):
     payload = ('Harbour officials said on Monday that <script>window.__pwned=1</script> the ferry '
                'would start in May. <img src=x onerror="document.title=\'pwned\'"> The minister denied it.\n')
-    r = client.post("/analyze", data={"text": payload * 2}, follow_redirects=True)
+    r = client.get(report_location(client, client.post("/analyze", data={"text": payload * 2}, follow_redirects=False)))
     assert r.status_code == 200
     assert "<script>window.__pwned" not in r.text and "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in r.text
     assert "<img src=x" not in r.text and "&lt;img src=x onerror=" in r.text
@@ -682,3 +700,58 @@ def test_source_url_beside_pasted_text(client):
                 {"url": "https://a.example/", "source_url": "https://b.example/"}):
         r = client.post("/api/analyze", json=bad)
         assert r.status_code == 422 and r.json()["error"] == "invalid_request", bad
+
+
+def test_async_analysis_is_a_job(client):
+    """"async": true -> 202 and a job url; the job tells stage, progress and elapsed time, then
+    the report id; the report is the one the synchronous call makes."""
+    r = client.post("/api/analyze", json={"text": EXAMPLE, "async": True})
+    assert r.status_code == 202, r.text
+    job = r.json()
+    assert r.headers["location"] == f"/api/jobs/{job['id']}"
+    assert job["stage"] in ("queued", "analysing") and 0 <= job["elapsed"] < 60 and "stage_text" in job
+    seen = {job["stage"]}
+    deadline = time.monotonic() + 120
+    while job["stage"] not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = client.get(f"/api/jobs/{job['id']}").json()
+        seen.add(job["stage"])
+        assert job["progress"] is None or 0 <= job["progress"] <= 1
+    assert job["stage"] == "done" and job["progress"] == 1.0 and job["report_id"], job
+    assert seen <= {"queued", "analysing", "saving", "done"}
+    report = client.get(job["report_url"]).json()
+    assert report["id"] == job["report_id"] and report["statements"]
+    # the job page of a finished job leads to the report; an unknown job is 404
+    page = client.get(f"/jobs/{job['id']}", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == f"/reports/{job['report_id']}"
+    assert_error(client.get("/api/jobs/nope-nope"), 404, "not_found")
+
+
+def test_async_job_failure_is_reported_like_the_sync_error(client):
+    r = client.post("/api/analyze", json={"text": "Das ist ein deutscher Artikel über den Hafen und die Stadt. " * 5,
+                                           "async": True})
+    assert r.status_code == 202
+    job = r.json()
+    deadline = time.monotonic() + 60
+    while job["stage"] not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = client.get(f"/api/jobs/{job['id']}").json()
+    assert job["stage"] == "failed" and job["error"]["status"] == 422
+    assert job["error"]["error"] == "unsupported_language"
+    page = client.get(f"/jobs/{job['id']}")
+    assert page.status_code == 422 and 'id="job-error"' in page.text
+
+
+def test_job_page_shows_stage_and_elapsed_without_javascript(client, monkeypatch):
+    """A slow analysis: the form leads to /jobs/{id}, a page that names the stage and the elapsed
+    time and refreshes itself (<noscript> meta refresh), until it leads to the report."""
+    import claimmap.api.app as app_module
+
+    monkeypatch.setattr(app_module, "UI_WAIT_SECONDS", 0.0)
+    r = client.post("/analyze", data={"text": EXAMPLE}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/jobs/")
+    page = client.get(r.headers["location"], follow_redirects=False)
+    if page.status_code == 200:   # still running
+        assert 'id="job-stage"' in page.text and "s elapsed" in page.text
+        assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page.text
+    assert report_location(client, r).startswith("/reports/")

@@ -11,6 +11,7 @@ logged and answered with a generic 500 JSON, never a traceback.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from functools import partial
 from importlib import resources
@@ -28,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claimmap import config
 from claimmap.api import auth
+from claimmap.api.jobs import JobStore
 from claimmap.errors import (
     BlockedURLError,
     ClaimmapError,
@@ -173,6 +175,9 @@ class AnalyzeRequest(BaseModel):
     published: str | None = Field(None, max_length=40,
                                   description="The article's publication date (YYYY-MM-DD) when the source "
                                               "has none: it centres the evidence window.")
+    run_async: bool = Field(False, alias="async",
+                            description="Answer at once with 202 and a job (`GET /api/jobs/{id}`: stage, progress, "
+                                        "elapsed, then `report_id`) instead of waiting for the report.")
     source_url: str | None = Field(None, max_length=8192,
                                    description="Where pasted `text` or `html` was published (http/https). Never "
                                                "fetched: it becomes `document.url`, the `appearance` of each "
@@ -306,6 +311,7 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
     app.state.token = token
     app.state.runner = make_runner()  # started (workers loaded) at startup, stopped at shutdown
     app.state.limiter = app.state.runner.limiter
+    app.state.jobs = JobStore(app.state.runner.limiter)  # analyses as jobs, with progress
     templates = jinja2.Environment(
         loader=jinja2.PackageLoader("claimmap.api", "templates"),
         autoescape=True,  # every piece of article, comment and evidence text is untrusted
@@ -382,7 +388,8 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
 
     async def run_analysis(kind: str, value: str, *, corroborate: bool | None = None,
                            window_days: int | None = None, published: str | None = None,
-                           source_url: str | None = None) -> tuple[str, dict[str, Any]]:
+                           source_url: str | None = None,
+                           on_stage: Callable[[str], None] | None = None) -> tuple[str, dict[str, Any]]:
         corpus = corpus_for(corroborate)  # before the work: a request that cannot be served fails fast
         if kind == "text":
             check_text_length(len(value))  # before any parsing, and before a worker is taken
@@ -390,8 +397,33 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
                        source_url=source_url, corpus=corpus, window_days=window_days,
                        explicit=bool(corroborate), options=app.state.corroborate_options)
         data = await app.state.runner.run(work)
+        if on_stage is not None:
+            on_stage("saving")
         report_id = await anyio.to_thread.run_sync(lambda: app.state.reports.save(data, source=kind))
         return report_id, {"id": report_id, **data}
+
+    def job_error(exc: BaseException) -> dict[str, Any] | None:
+        if isinstance(exc, ClaimmapError):
+            status, code = classify(exc)
+            if status >= 500:
+                log.error("server-side problem: %s", exc)
+            return error_body(status, code, str(exc))
+        log.error("internal error in an analysis job", exc_info=exc)
+        return None
+
+    def submit_job(kind: str, value: str, **options: Any):
+        """Start an analysis as a job (``claimmap.api.jobs``); problems the request itself has
+        (no corpus, text too long) are raised here, before any job exists."""
+        corpus_for(options.get("corroborate"))
+        if kind == "text":
+            check_text_length(len(value))
+
+        async def work(on_stage) -> str:
+            report_id, _ = await run_analysis(kind, value, on_stage=on_stage, **options)
+            return report_id
+
+        return app.state.jobs.submit(work, corroborate=corpus_for(options.get("corroborate")) is not None,
+                                     classify=job_error)
 
     async def load(report_id: str) -> dict[str, Any]:
         data = await anyio.to_thread.run_sync(app.state.reports.get, report_id)
@@ -416,12 +448,30 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
                          502: {"description": "The URL could not be fetched"}})
     async def api_analyze(body: AnalyzeRequest) -> JSONResponse:
         """Analyze one article given as a URL, plain text or HTML, and corroborate its claims against
-        the corpus (see `corroborate`); the report is stored under its id."""
+        the corpus (see `corroborate`); the report is stored under its id. With `"async": true`:
+        202 and a job to follow at `GET /api/jobs/{id}`."""
         kind = next(k for k in ("url", "text", "html") if getattr(body, k) is not None)
+        if body.run_async:
+            job = submit_job(kind, getattr(body, kind), corroborate=body.corroborate, window_days=body.window_days,
+                             published=body.published, source_url=body.source_url)
+            return JSONResponse(app.state.jobs.view(job), status_code=202,
+                                headers={"Location": f"/api/jobs/{job.id}"})
         report_id, data = await run_analysis(kind, getattr(body, kind), corroborate=body.corroborate,
                                              window_days=body.window_days, published=body.published,
                                              source_url=body.source_url)
         return JSONResponse(data, status_code=201, headers={"Location": f"/api/reports/{report_id}"})
+
+    @app.get("/api/jobs/{job_id}", tags=["api"],
+             responses={200: {"description": "`{id, stage, stage_text, progress, elapsed, …}`; when done `report_id` "
+                                             "and `report_url`; when failed `error` as the synchronous call answers it"},
+                        404: {"description": "Unknown job (jobs are kept an hour after they end)"}})
+    async def api_job(job_id: str) -> dict[str, Any]:
+        """An analysis job: `stage` (queued, analysing, saving, done, failed), an estimated `progress`
+        (0..1), `elapsed` seconds, and when done the `report_id`."""
+        job = app.state.jobs.get(job_id)
+        if job is None:
+            raise StarletteHTTPException(404, f"no job with id {job_id!r}")
+        return app.state.jobs.view(job)
 
     @app.get("/api/reports/{report_id}", tags=["api"])
     async def api_report(request: Request, report_id: str,
@@ -569,15 +619,30 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
         # pasted text is always read as plain text: markup in it is shown, never interpreted
         kind, value = ("url", url) if url else ("text", text)
         try:
-            report_id, _ = await run_analysis(kind, value, corroborate=corroborate, published=published,
-                                              source_url=source_url)
+            job = submit_job(kind, value, corroborate=corroborate, published=published, source_url=source_url)
         except ClaimmapError as exc:
             status, _code = classify(exc)
             return render("index.html.j2", status=status, text=text, url=url, error=str(exc))
-        response = RedirectResponse(f"/reports/{report_id}", status_code=303)
+        # a quick analysis goes straight to its report; a slow one to its progress page
+        await app.state.jobs.wait(job, UI_WAIT_SECONDS)
+        if job.stage == "failed" and job.error:
+            return render("index.html.j2", status=job.error["status"], text=text, url=url, error=job.error["message"])
+        target = f"/reports/{job.report_id}" if job.stage == "done" else f"/jobs/{job.id}"
+        response = RedirectResponse(target, status_code=303)
         if app.state.token and not session:  # the token was typed: keep it for this browser session
             auth.set_session_cookie(response, request, app.state.token)
         return response
+
+    @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False, name="job_page")
+    async def job_page(request: Request, job_id: str) -> Response:
+        job = app.state.jobs.get(job_id)
+        if job is None:
+            raise StarletteHTTPException(404, "no analysis with this id (they are kept an hour after they end)")
+        if job.stage == "done":
+            return RedirectResponse(f"/reports/{job.report_id}", status_code=303)
+        view = app.state.jobs.view(job)
+        status = job.error["status"] if job.stage == "failed" and job.error else 200
+        return render_page("job.html.j2", status, request=request, job=view, corpus=corpus_ui())
 
     @app.get("/reports/{report_id}", response_class=HTMLResponse, include_in_schema=False, name="report_page")
     async def report_page(request: Request, report_id: str, side: str | None = Query(None, max_length=80),
@@ -595,6 +660,10 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
 
 
 # ----------------------------------------------------------------------------- helpers
+#: the web form waits this long for an analysis before showing its progress page instead
+UI_WAIT_SECONDS = 2.0
+
+
 def _example_text() -> str:
     return resources.files("claimmap.data.examples").joinpath("harbour_talks.txt").read_text("utf-8")
 

@@ -28,18 +28,59 @@
     if (scroll) { details.scrollIntoView({ block: "nearest", behavior: "smooth" }); }
   }
 
+  function followJob(box) {
+    var url = box.getAttribute("data-status-url");
+    var stage = document.getElementById("job-stage");
+    var elapsed = document.getElementById("job-elapsed");
+    var bar = document.getElementById("job-bar");
+    var queue = document.getElementById("job-queue");
+    var shown = parseFloat(elapsed.textContent) || 0;
+    var started = Date.now() - shown * 1000;
+    var ticker = setInterval(function () { elapsed.textContent = Math.round((Date.now() - started) / 1000); }, 1000);
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(function (j) {
+          if (j.stage === "done" && j.page_url) { clearInterval(ticker); window.location.assign(j.page_url); return; }
+          if (j.stage === "failed") { clearInterval(ticker); window.location.reload(); return; }
+          if (j.stage_text) { stage.textContent = j.stage_text; }
+          started = Date.now() - j.elapsed * 1000;
+          if (typeof j.progress === "number") { bar.value = j.progress; bar.textContent = Math.round(j.progress * 100) + " %"; }
+          if (queue) { queue.textContent = j.queue_position ? "number " + j.queue_position + " in the queue" : ""; }
+          setTimeout(poll, 1000);
+        })
+        .catch(function () { setTimeout(poll, 2000); });
+    }
+    poll();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     each("details.claim", function (details) {
       sync(details);
       details.addEventListener("toggle", function () { sync(details); });
     });
-    // clicking a highlighted statement in the article opens its claim in the side panel
-    each("#article [data-st]", function (el) {
-      el.addEventListener("click", function () {
-        var ids = el.getAttribute("data-st").split(" ");
-        openClaim(ids[ids.length - 1], true);
+    // clicking a highlighted statement (article or comment) opens its claim; the statement links
+    // (a.st-link, reachable by Tab) open theirs with Enter too, and move the focus to it
+    each("#article [data-st], #comments .zone [data-st]", function (el) {
+      el.addEventListener("click", function (ev) {
+        var id = el.getAttribute("data-open");
+        if (!id) { var ids = el.getAttribute("data-st").split(" "); id = ids[ids.length - 1]; }
+        if (el.tagName === "A") { ev.preventDefault(); }
+        openClaim(id, true);
+        if (el.tagName === "A") {
+          var summary = document.querySelector("#claim-" + id + " summary");
+          if (summary) { summary.focus({ preventScroll: true }); }
+          if (history.replaceState) { history.replaceState(null, "", "#claim-" + id); }
+        }
       });
     });
+    // the claim filters apply as soon as one changes (the Filter button does it without JavaScript)
+    each("form.filters select", function (sel) {
+      sel.addEventListener("change", function () { sel.form.submit(); });
+    });
+    // a progress page: follow the job, then open the report
+    var job = document.getElementById("job");
+    if (job && window.fetch) { followJob(job); }
     // a dispute partner link opens the partner's claim
     each("a.partner", function (a) {
       a.addEventListener("click", function () { openClaim(a.getAttribute("href").replace("#claim-", ""), false); });
