@@ -137,6 +137,7 @@ class BoundedGzipReader(io.RawIOBase):
         self.produced = 0   # inflated bytes handed out
         self._z = None  # the inflater of the current gzip member (None between members)
         self._pending = b""  # compressed bytes not yet given to the inflater
+        self._head = b""  # inflated bytes peeked at, not yet read
         self._eof = False
 
     def readable(self) -> bool:
@@ -156,7 +157,27 @@ class BoundedGzipReader(io.RawIOBase):
         self.consumed += len(data)
         return data
 
+    def peek(self, n: int = 1) -> bytes:
+        """At least ``n`` inflated bytes ahead (fewer at the end), without consuming them."""
+        while len(self._head) < n:
+            buf = bytearray(max(n - len(self._head), 4096))
+            got = self._inflate_into(buf)
+            if not got:
+                break
+            self._head += bytes(buf[:got])
+        return self._head
+
     def readinto(self, b) -> int:
+        if self._head:
+            n = min(len(b), len(self._head))
+            b[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        return self._inflate_into(b)
+
+    def _inflate_into(self, b) -> int:
+        """One step: at most ``len(b)`` inflated bytes into ``b`` (0 at the end). One call never
+        both returns data and raises, so a reader keeps what came before a damaged part."""
         want = len(b)
         while want and not self._eof:
             if self._z is None:  # between members: zero padding, the next member, or the end
@@ -192,11 +213,13 @@ class BoundedGzipReader(io.RawIOBase):
 
 
 def open_maybe_gzip(fh, *, label: str, max_total: int | None = None):
-    """``fh`` as is, or a BoundedGzipReader (buffered) when it starts with the gzip magic bytes.
+    """``fh`` as is, or a BoundedGzipReader when it starts with the gzip magic bytes.
     ``fh`` must be a binary stream; it is peeked, not consumed."""
     buffered = fh if hasattr(fh, "peek") else io.BufferedReader(fh)
     if buffered.peek(2)[:2] == b"\x1f\x8b":
-        return io.BufferedReader(BoundedGzipReader(buffered, label=label, max_total=max_total), _CHUNK)
+        # unbuffered on purpose: each read returns what one step inflates, so the records
+        # before a truncated or corrupt part reach the reader before the error does
+        return BoundedGzipReader(buffered, label=label, max_total=max_total)
     return buffered
 
 

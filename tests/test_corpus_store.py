@@ -232,6 +232,22 @@ def test_search_text_date_window(filled):
     assert before == {ids[0], ids[3]}
 
 
+@pytest.mark.parametrize("text_index", ["fts5", "postings"])
+def test_search_text_scores_are_real_inside_a_date_window(filled, monkeypatch, text_index):
+    """A date window filters hits, it does not change their scores: each hit scores what it
+    scores without the window, and every score is positive (issue 16: all 0.0 under a filter)."""
+    monkeypatch.setenv("CLAIMMAP_CORPUS_TEXT_INDEX", text_index)  # SQLite's two text paths
+    store, ids = filled
+    whole = {h.sentence_id: h.score for h in store.search_text("harbour quay ferry", 10)}
+    assert whole and all(s > 0 for s in whole.values())
+    for window in ({"date_from": "2024-03-01", "date_to": "2024-03-31"}, {"date_from": "2024-04-01"},
+                   {"date_to": "2024-03-10"}):
+        hits = store.search_text("harbour quay ferry", 10, **window)
+        assert hits, window
+        for h in hits:
+            assert h.score > 0 and h.score == pytest.approx(whole[h.sentence_id], rel=1e-6), (window, h)
+
+
 def test_search_vector(filled):
     store, ids = filled
     q = EMB.encode(["A storm closed the ferry line for two days."])[0]

@@ -127,7 +127,9 @@ class Corpus:
                     "outlet": d.outlet if d else None, "title": d.title if d else None,
                     "published": h.published, "text": h.text,
                     "snippet": mark.sub(r"[\1]", h.text) if mark else h.text,
-                    "score": round(float(h.score), 4),
+                    # 4 significant digits, not 4 decimals: BM25 of words found in most
+                    # sentences is ~1e-6 (FTS5 floors their idf), which 4 decimals made 0.0
+                    "score": float(f"{float(h.score):.4g}"),
                 })
         return out
 

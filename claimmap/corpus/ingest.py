@@ -285,6 +285,40 @@ def warc_records(fh: IO[bytes], label: str) -> Iterator[RawRecord]:
             + ("" if n else " (is it a WARC file?)")))
 
 
+_SITE_BAD = re.compile(r"[<>\x00-\x1f\x7f]")
+
+
+def check_doc_url(url: str | None) -> str | None:
+    """The url a corpus document is stored with: an http(s) url with a host, stripped (None for
+    none). Anything else (``javascript:``, ``data:``, a bare path) is refused: stored urls become
+    links in reports and evidence panels."""
+    from urllib.parse import urlsplit
+
+    if url is None or not str(url).strip():
+        return None
+    url = str(url).strip()
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        ok = False
+    if not ok or any(c.isspace() for c in url):
+        shown = url if len(url) <= 80 else url[:79] + "…"
+        raise ClaimmapError(f"url: only http:// and https:// urls with a host are stored (got {shown!r})")
+    return url
+
+
+def check_site(site: str | None) -> str | None:
+    """A site (outlet) name as stored: plain text, whitespace collapsed (None for blank);
+    markup or control characters are refused."""
+    if site is None or not str(site).strip():
+        return None
+    site = " ".join(str(site).split())
+    if _SITE_BAD.search(site):
+        raise ClaimmapError("site: plain text only (no markup or control characters)")
+    return site
+
+
 def load_record(rec: RawRecord) -> tuple[str, Document]:
     """(input key, Document) of a RawRecord; raises ClaimmapError for a bad record. The key
     identifies the input bytes (``Store.mark_seen``)."""
@@ -292,7 +326,7 @@ def load_record(rec: RawRecord) -> tuple[str, Document]:
         raise ClaimmapError(rec.error or "bad record")
     if rec.kind == "warc":
         return (_key("warc", rec.url, rec.data),
-                _from_bytes(rec.data, url=rec.url, content_type=rec.content_type))
+                _from_bytes(rec.data, url=check_doc_url(rec.url), content_type=rec.content_type))
     if rec.kind == "file":
         return _key("file", rec.data), _from_bytes(rec.data, filename=rec.label)
     if rec.kind != "jsonl":
@@ -309,12 +343,14 @@ def load_record(rec: RawRecord) -> tuple[str, Document]:
         body, ctype = obj.get("text"), "text/plain; charset=utf-8"
     if not isinstance(body, str):
         raise ClaimmapError("the object has neither 'html' nor 'text'")
-    doc = _from_bytes(body.encode("utf-8"), url=obj.get("url"), content_type=ctype)
+    url = check_doc_url(obj.get("url")) if isinstance(obj.get("url"), str) else None
+    outlet = check_site(obj.get("outlet")) if isinstance(obj.get("outlet"), str) else None
+    doc = _from_bytes(body.encode("utf-8"), url=url, content_type=ctype)
     for k in ("published", "title"):
         if isinstance(obj.get(k), str) and obj[k]:
             setattr(doc, k, obj[k])
-    if isinstance(obj.get("outlet"), str) and obj["outlet"]:
-        doc._outlet = obj["outlet"]  # read by prepare()
+    if outlet:
+        doc._outlet = outlet  # read by prepare()
     return _key("jsonl", raw), doc
 
 
