@@ -755,3 +755,31 @@ def test_job_page_shows_stage_and_elapsed_without_javascript(client, monkeypatch
         assert 'id="job-stage"' in page.text and "s elapsed" in page.text
         assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page.text
     assert report_location(client, r).startswith("/reports/")
+
+
+def test_friendly_error_pages(tmp_path, monkeypatch):
+    """413, 422 and 502 in the browser are pages in the app's style (never raw JSON), and no
+    message names an environment setting."""
+    app = create_app(db_path=tmp_path / "t.db", max_body=2000, allow_private=False, warm=False)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.post("/analyze", data={"text": "x" * 5000})
+        assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
+        assert "Too much at once" in r.text and "/static/app.css" in r.text and "CLAIMMAP_" not in r.text
+        r = c.post("/analyze", data={"text": "Das ist ein deutscher Artikel über den Hafen und die Stadt. " * 5})
+        assert r.status_code == 422 and r.headers["content-type"].startswith("text/html") and 'role="alert"' in r.text
+        r = c.get("/reports/abcdefgh?side=" + "x" * 200)
+        assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+        assert "This could not be analysed" in r.text or "side" in r.text
+        # an unreachable address: 502 in the form, no setting named
+        import claimmap.api.app as app_module
+        from claimmap.errors import FetchError
+
+        def unreachable(*a, **k):
+            raise FetchError("cannot reach https://news.invalid/story: name does not resolve")
+
+        monkeypatch.setattr(app_module, "_analyze", unreachable)
+        r = c.post("/analyze", data={"url": "https://news.invalid/story"})
+        assert r.status_code == 502 and "cannot reach" in r.text and "CLAIMMAP_" not in r.text
+        r = c.post("/api/analyze", json={"text": "x", "corroborate": True})
+        assert r.status_code == 422 and "CLAIMMAP_" not in r.json()["message"]
+        assert "CLAIMMAP_" not in c.post("/api/analyze", json={"text": "x" * 5000}).json()["message"]

@@ -121,7 +121,7 @@ def test_private_and_special_addresses_are_refused(url, resolver, connections):
         check_url(url)
     msg = str(ei.value)
     assert msg.startswith("refusing to fetch") and "\n" not in msg
-    assert "CLAIMMAP_ALLOW_PRIVATE_URLS" in msg
+    assert "allow-private option" in msg and "CLAIMMAP_" not in msg   # messages name no settings
     assert resolver.calls == []  # literal addresses never reach the resolver
     assert connections == []
 
@@ -335,3 +335,15 @@ def test_api_refuses_loopback_and_other_schemes(api, server, url, fragment, conn
     assert body["error"] == "blocked_url" and body["status"] == 400
     assert fragment in body["message"] and "Traceback" not in r.text
     assert connections == []
+
+
+@pytest.mark.parametrize("ip, why", [
+    ("192.0.2.10", "documentation-range (TEST-NET-1)"), ("203.0.113.5", "documentation-range (TEST-NET-3)"),
+    ("2001:db8::1", "documentation-range"), ("198.18.0.1", "benchmarking-range"), ("10.1.2.3", "private"),
+    ("172.16.0.1", "private"), ("192.168.1.1", "private"), ("fd00::1", "private"), ("127.0.0.1", "loopback"),
+    ("169.254.169.254", "link-local"), ("100.64.0.1", "shared (carrier-grade NAT)"), ("0.1.2.3", "'this network' (0.0.0.0/8)"),
+    ("8.8.8.8", None)])
+def test_address_classes_are_named_for_what_they_are(ip, why):
+    from claimmap.sources.fetch import address_problem
+
+    assert address_problem(ipaddress.ip_address(ip)) == why

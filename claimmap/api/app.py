@@ -98,18 +98,24 @@ def classify(exc: ClaimmapError) -> tuple[int, str]:
 class SecurityMiddleware:
     """Body-size cap (413 JSON) and security headers on every response."""
 
-    def __init__(self, app, max_body: int) -> None:
+    def __init__(self, app, max_body: int, html_error=None) -> None:
         self.app = app
         self.max_body = max_body
+        self.html_error = html_error  # (status, message) -> an HTML Response, for the web UI's paths
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
-        too_big = JSONResponse(
-            error_body(413, "body_too_large", f"request body over the {self.max_body}-byte limit"
-                       " (setting CLAIMMAP_API_MAX_BODY)"), status_code=413)
+        path = scope.get("path") or ""
+        if self.html_error is not None and not path.startswith("/api") and path != "/openapi.json":
+            mb = self.max_body / (1024 * 1024)
+            too_big = self.html_error(413, f"That is more than this server accepts at once ({mb:.0f} MB). "
+                                           "Paste the article without the rest of the page, or give its link.")
+        else:
+            too_big = JSONResponse(
+                error_body(413, "body_too_large", f"request body over the {self.max_body}-byte limit"), status_code=413)
         if declared is not None:
             try:
                 if int(declared) > self.max_body:
@@ -341,6 +347,8 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
         details = [{"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
                     "message": str(e.get("msg", "")).removeprefix("Value error, ")} for e in errors]
         message = "; ".join((f"{d['field']}: " if d["field"] else "") + d["message"] for d in details)
+        if _wants_html(request):
+            return _error_page(request, 422, message or "invalid request")
         return error_response(422, "invalid_request", message or "invalid request", details=details)
 
     @app.exception_handler(StarletteHTTPException)
@@ -383,7 +391,7 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
             return corpus if corpus.auto and corpus.exists() else None
         if not corpus.exists():
             raise NoCorpusError("this server has no corpus to corroborate against (add documents with "
-                                "POST /api/corpus/documents or 'claimmap corpus add', or set CLAIMMAP_CORPUS_DB)")
+                                "POST /api/corpus/documents or 'claimmap corpus add')")
         return corpus
 
     async def run_analysis(kind: str, value: str, *, corroborate: bool | None = None,
@@ -655,7 +663,8 @@ def create_app(*, db_path: str | Path | None = None, allow_private: bool | tuple
             lambda: report_context(data, side=side or None, polarity=polarity or None, verdict=verdict or None))
         return render_page("report.html.j2", request=request, report_id=report_id, **ctx)
 
-    app.add_middleware(SecurityMiddleware, max_body=max_body)
+    app.add_middleware(SecurityMiddleware, max_body=max_body,
+                       html_error=lambda status, message: _error_page(None, status, message))
     return app
 
 

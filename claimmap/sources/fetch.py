@@ -38,6 +38,17 @@ AllowPrivate = Union[bool, "tuple[ipaddress.IPv4Network | ipaddress.IPv6Network,
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _SHARED = ipaddress.ip_network("100.64.0.0/10")
+#: special-purpose ranges Python files under ``is_private`` that are not private networks, named
+#: for what they are (IANA special-purpose address registries)
+_SPECIAL = [(ipaddress.ip_network(n), name) for n, name in (
+    ("192.0.2.0/24", "documentation-range (TEST-NET-1)"), ("198.51.100.0/24", "documentation-range (TEST-NET-2)"),
+    ("203.0.113.0/24", "documentation-range (TEST-NET-3)"), ("2001:db8::/32", "documentation-range"),
+    ("198.18.0.0/15", "benchmarking-range"), ("2001:2::/48", "benchmarking-range"),
+    ("192.0.0.0/24", "IETF protocol-assignment"), ("0.0.0.0/8", "'this network' (0.0.0.0/8)"),
+    ("240.0.0.0/4", "reserved (240.0.0.0/4)"), ("255.255.255.255/32", "broadcast"),
+    ("100::/64", "discard-only"), ("2001::/23", "IETF protocol-assignment"))]
+#: the private networks proper (RFC 1918, IPv6 unique local)
+_PRIVATE = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")]
 _INT_PART = re.compile(r"^(0x[0-9a-f]*|0[0-7]*|[1-9][0-9]*)$", re.IGNORECASE)
 
 
@@ -102,9 +113,12 @@ def address_problem(ip: IPAddress) -> str | None:
                 return f"{why} (inside {ip})"
         if ip.scope_id:
             return "scoped (zone id)"
+    special = next((name for net, name in _SPECIAL if ip.version == net.version and ip in net), None)
+    private = any(ip.version == net.version and ip in net for net in _PRIVATE)
     checks = [("unspecified", ip.is_unspecified), ("loopback", ip.is_loopback),
               ("link-local", ip.is_link_local), ("multicast", ip.is_multicast),
-              ("private", ip.is_private), ("reserved", ip.is_reserved),
+              ("private", private), (special, special is not None),
+              ("special-purpose (not public)", ip.is_private), ("reserved", ip.is_reserved),
               ("shared (carrier-grade NAT)", isinstance(ip, ipaddress.IPv4Address) and ip in _SHARED),
               ("not globally routable", not ip.is_global)]
     return next((name for name, hit in checks if hit), None)
@@ -200,7 +214,7 @@ def vet_url(url: str, *, allow_private: AllowPrivate = None) -> list[IPAddress]:
             raise BlockedURLError(
                 f"refusing to fetch {_short(url)!r}: {host} is a {address_problem(ip)} address"
                 f"{'' if str(ip) == host else f' ({ip})'}; "
-                "only public addresses are fetched (set CLAIMMAP_ALLOW_PRIVATE_URLS for intranet use)"
+                "only public addresses are fetched (intranet addresses need the allow-private option)"
             )
     return addresses
 
