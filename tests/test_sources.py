@@ -65,7 +65,7 @@ def test_too_large(monkeypatch):
     with pytest.raises(InputTooLargeError) as ei:
         from_bytes(b"a" * 101)
     msg = one_line(ei.value)
-    assert "101 bytes" in msg and "100-byte limit" in msg and "CLAIMMAP_MAX_BYTES" in msg
+    assert "101 bytes" in msg and "100-byte limit" in msg and "CLAIMMAP_" not in msg  # messages name no settings
     assert from_bytes(b"a" * 100).text == "a" * 100
 
 

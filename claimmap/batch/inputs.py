@@ -170,8 +170,7 @@ def expand(file: InputFile, fh: IO[bytes] | None, open_error: str | None = None
         limit = config.get_int("CLAIMMAP_MAX_BYTES")
         if file.size > limit:  # the message read_source gives
             yield tag(RawRecord(label, "error", error=(
-                f"{label} is {file.size} bytes, over the {limit}-byte limit (set "
-                "CLAIMMAP_MAX_BYTES to raise it)")))
+                f"{label} is {file.size} bytes, over the {limit}-byte limit")))
             return
         data = fh.read(limit + 1)
         if name.endswith(".txt") and is_url_list(data.decode("utf-8", errors="replace")):

@@ -251,7 +251,7 @@ def from_bytes(
     limit = config.get_int("CLAIMMAP_MAX_BYTES")
     if len(data) > limit:
         raise InputTooLargeError(
-            f"input is {len(data)} bytes, over the {limit}-byte limit (set CLAIMMAP_MAX_BYTES to raise it)"
+            f"input is {len(data)} bytes, over the {limit}-byte limit"
         )
     if not data.strip():
         raise EmptyInputError("input is empty")

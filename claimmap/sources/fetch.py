@@ -314,7 +314,6 @@ def fetch_url(url: str, *, allow_private: AllowPrivate = None) -> tuple[bytes, s
                     if declared and declared.isdigit() and int(declared) > max_bytes:
                         raise InputTooLargeError(
                             f"{_short(current)} is {declared} bytes, over the {max_bytes}-byte limit"
-                            " (set CLAIMMAP_MAX_BYTES to raise it)"
                         )
                     chunks: list[bytes] = []
                     size = 0
@@ -323,7 +322,6 @@ def fetch_url(url: str, *, allow_private: AllowPrivate = None) -> tuple[bytes, s
                         if size > max_bytes:
                             raise InputTooLargeError(
                                 f"{_short(current)} sent more than the {max_bytes}-byte limit"
-                                " (set CLAIMMAP_MAX_BYTES to raise it)"
                             )
                         chunks.append(chunk)
                     return b"".join(chunks), str(resp.url), resp.headers.get("content-type")

@@ -46,7 +46,7 @@ def read_source(source: str, *, stdin: bytes | None = None) -> Document:
         size = path.stat().st_size
         if size > limit:
             raise InputTooLargeError(
-                f"{source} is {size} bytes, over the {limit}-byte limit (set CLAIMMAP_MAX_BYTES to raise it)"
+                f"{source} is {size} bytes, over the {limit}-byte limit"
             )
         with path.open("rb") as fh:
             data = fh.read(limit + 1)
