@@ -175,3 +175,11 @@ def test_copy_of_found_with_published_the_same_day(tmp_path):
 def test_copy_of_found_with_the_date_read_off_the_page(tmp_path):
     doc = _copy_report(tmp_path, None, dated_page=True)
     assert doc.published == "2026-05-06" and doc.copy_of == ORIGINAL_URL
+
+
+def test_registered_fact_checker_citing_a_wire_keeps_its_own_key():
+    text = ("Posts claim the Ostrovets terminal fire was caused by a stray flare, as TASS reported. "
+            "That is false: the harbour authority's logs show an air attack before dawn.")
+    f = _fams([FamilyInput("fc", text, url="https://www.snopes.com/fact-check/ostrovets-fire/")])
+    assert f.outlet("fc") == "snopes" and f.relay_of("fc") is None
+    assert f.independence_key("fc") != "state:russia"
