@@ -14,6 +14,8 @@ Two matchings per span type (source, cue, content), each one-to-one and greedy:
   claimmap's does not); a discontinuous gold span is compared by its envelope (first start,
   last end);
 * ``overlap``: the spans share at least one character (pairs taken by largest overlap first).
+
+``trusted`` repeats both for the statements at or above the confidence threshold only.
 """
 
 from __future__ import annotations
@@ -61,11 +63,21 @@ def read_ann(path: str) -> dict[str, list[tuple[int, int]]]:
     return {t: sorted(v) for t, v in spans.items()}
 
 
-def predict(text: str) -> dict[str, list[tuple[int, int]]]:
+def predict(text: str, min_confidence: float | None = None) -> dict[str, list[tuple[int, int]]]:
+    """Predicted spans by type; with ``min_confidence`` only statements at or above it."""
+    return _spans(_statements(text), min_confidence)
+
+
+def _statements(text: str):
     from claimmap.model import Document, Zone
     from claimmap.statements import extract
 
-    _, statements = extract(Document(text=text), [Zone("z1", "body", 0, len(text))])
+    return extract(Document(text=text), [Zone("z1", "body", 0, len(text))], remember=False)[1]
+
+
+def _spans(statements, min_confidence: float | None = None) -> dict[str, list[tuple[int, int]]]:
+    if min_confidence is not None:
+        statements = [s for s in statements if s.confidence is None or s.confidence >= min_confidence]
     out: dict[str, set] = {t: set() for t in TYPES}
     for st in statements:
         if st.speaker is not None:
@@ -115,7 +127,12 @@ def _prf(tp: float, n_pred: float, n_gold: float) -> dict[str, float]:
 
 
 def evaluate_attribution(path: str, limit: int | None = None, articles: list[str] | None = None) -> dict:
-    """Score extract() on the PolNeAR-style split at ``path``; see the module docstring."""
+    """Score extract() on the PolNeAR-style split at ``path``; see the module docstring. The
+    top-level figures score every statement; ``trusted`` scores only those at or above the
+    confidence threshold (CLAIMMAP_STATEMENT_THRESHOLD), the ones reports and disputes use."""
+    from claimmap.statements.confidence import threshold
+
+    th = threshold()
     text_dir = os.path.join(path, "text")
     ann_dir = os.path.join(path, "attributions")
     by_article: dict[str, list[str]] = defaultdict(list)
@@ -127,11 +144,13 @@ def evaluate_attribution(path: str, limit: int | None = None, articles: list[str
     names = sorted(a for a in by_article if articles is None or a in set(articles))
     articles = names[:limit] if limit else names
     counts = {m: {t: [0.0, 0.0, 0.0] for t in TYPES} for m in ("exact", "overlap")}  # tp, pred, gold
+    counts_t = {m: {t: [0.0, 0.0, 0.0] for t in TYPES} for m in ("exact", "overlap")}
     n_ann = 0
     for art in articles:
         with open(os.path.join(text_dir, art + ".txt"), encoding="utf-8") as fh:
             text = fh.read()
-        pred = predict(text)
+        sts = _statements(text)
+        pred, pred_t = _spans(sts), _spans(sts, th)
         files = by_article[art]
         n_ann += len(files)
         w = 1.0 / len(files)
@@ -139,11 +158,14 @@ def evaluate_attribution(path: str, limit: int | None = None, articles: list[str
             gold = read_ann(f)
             for t in TYPES:
                 for m in ("exact", "overlap"):
-                    c = counts[m][t]
-                    c[0] += w * _match(text, gold[t], pred[t], m == "exact")
-                    c[1] += w * len(pred[t])
-                    c[2] += w * len(gold[t])
+                    for cnt, pr in ((counts, pred), (counts_t, pred_t)):
+                        c = cnt[m][t]
+                        c[0] += w * _match(text, gold[t], pr[t], m == "exact")
+                        c[1] += w * len(pr[t])
+                        c[2] += w * len(gold[t])
     result = {m: {t: _prf(*counts[m][t]) for t in TYPES} for m in counts}
+    result["trusted"] = {m: {t: _prf(*counts_t[m][t]) for t in TYPES} for m in counts_t}
+    result["trusted"]["threshold"] = th
     result["n_docs"] = len(articles)
     result["n_annotations"] = n_ann
     result["note"] = (

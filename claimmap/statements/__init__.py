@@ -18,7 +18,7 @@ PARSED_KINDS = ("header", "body", "comment")
 
 
 def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KINDS, *,
-            remember: bool = True) -> tuple[list[Sentence], list[Statement]]:
+            remember: bool = True, features_out: list | None = None) -> tuple[list[Sentence], list[Statement]]:
     """Parse the header/body/comment zones of ``doc`` (those of ``kinds``) and return
     (sentences, statements). ``remember`` keeps each sentence's and statement content's tags
     for the check-worthiness stage (``nlp.remember_sentence``); callers that do not score
@@ -65,14 +65,29 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
                 nlp.remember_sentence(sdoc, ca, cb)  # later stages score contents too
         ents.extend((start + e.start_char, start + e.end_char, e.label_) for e in sdoc.ents)
     persons.extend((a, b) for a, b, label in ents if label == "PERSON")
-    statements = _build(found, text, reg, persons)
+    raws: list = []
+    statements = _build(found, text, reg, persons, raws)
     from claimmap.statements import sides
 
     sides.apply(text, zones, statements, reg, ents)  # a conflict's sides only in its articles
     from claimmap.claims import polarity
 
     polarity.refine(statements)  # blame and responsibility in the content: accuse / deny
+    _confidence(raws, statements, text, lex, features_out)
     return sentences, statements
+
+
+def _confidence(raws, statements, text, lex, features_out=None) -> None:
+    """``confidence`` of every statement (claimmap.statements.confidence); ``features_out``
+    (training) receives (statement, features)."""
+    from claimmap.statements import confidence
+
+    model = confidence.load()
+    for raw, st in zip(raws, statements):
+        feats = confidence.features(raw, st, text, lex)
+        st.confidence = confidence.score(feats, st, model)
+        if features_out is not None:
+            features_out.append((st, feats))
 
 
 def _strip(text: str, a: int, b: int) -> tuple[int, int]:
@@ -84,7 +99,7 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def _build(found, text, reg, persons) -> list[Statement]:
+def _build(found, text, reg, persons, raws_out: list | None = None) -> list[Statement]:
     from claimmap.statements.resolve import Resolver
 
     found.sort(key=lambda f: (f[2] + f[0].cue_start, f[2] + f[0].content_start))
@@ -124,6 +139,8 @@ def _build(found, text, reg, persons) -> list[Statement]:
                           start=shift + raw.sent_start + _lstrip(text[shift + raw.sent_start:shift + raw.sent_end]),
                           end=shift + raw.sent_start + len(text[shift + raw.sent_start:shift + raw.sent_end].rstrip())),
         ))
+    if raws_out is not None:
+        raws_out.extend(raw for raw, _zone, _shift in uniq)
     nest(out)
     return out
 

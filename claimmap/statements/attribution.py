@@ -54,6 +54,8 @@ CUE_PREPS = {"about", "of", "for", "on", "against", "over", "to", "with", "from"
 # a wire dateline at the head of a content: "KYIV, Feb 25 (Reuters) - "
 DATELINE = re.compile(r"^[A-Z][A-Z.'’ -]{1,40}(?:/[A-Z][A-Z.'’ -]{1,40})?(?:,[^\n()–—-]{1,40})?\s*"
                       r"(?:\([^()\n]{1,30}\))?\s*[-–—]{1,2}\s+")
+BYLINE = re.compile(r"\s*(?:(?:Posted|Written|Reported|Reporting|Additional reporting|Editing|Edited|"
+                    r"Compiled|Photos?|Story|Text)\s+by|By)\s+(?:[A-Z@]|the\b)", re.I)
 LEADING_CC = re.compile(r"^(?:But|And|Yet)\s+")
 
 
@@ -385,18 +387,23 @@ class SentenceExtractor:
         out: list[Raw] = []
         doc = sent.doc
         s0, s1 = sent.start_char, sent.end_char
+        if BYLINE.match(text, s0) and s1 - s0 <= 160:
+            return out  # "By Jane Doe, Reuters", "Posted by admin on …": not a statement
         head_r = self.headline(sent, text)
         if head_r is not None:
+            head_r.extra["rule"] = "headline"
             out.append(head_r)
         for tok in sent:
             # ---- "according to X"
             if tok.lower_ == "according" and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ == "to":
                 r = self.according(tok, sent, text)
                 if r:
+                    r.extra["rule"] = "according"
                     out.append(r)
                 continue
             found = self.verb_cue(tok)
             confirmed = new_cue = False
+            p = None
             if self.model is not None and tok.pos_ == "VERB":
                 from claimmap.statements.learned import features
 
@@ -415,11 +422,14 @@ class SentenceExtractor:
             if found:
                 r = self.from_verb(tok, found, sent, text, confirmed=confirmed)
                 if r and not (new_cue and NEW_CUE_NEEDS_SUBJECT and r.speaker_start is None):
+                    r.extra.update(rule="learned" if new_cue else "verb", p=p, weak=found[0] in self.lex.weak,
+                                   aux=tok.pos_ == "AUX" or tok.tag_ in ("VBG", "VBN"))
                     out.append(r)
                 continue
             if tok.pos_ == "NOUN" and tok.lemma_.lower() in self.lex.nouns:
                 r = self.from_noun(tok, sent, text)
                 if r:
+                    r.extra["rule"] = "noun"
                     out.append(r)
         # "X said A and said B": the first content stops before "and said"
         for r in out:
@@ -572,6 +582,10 @@ class SentenceExtractor:
         if not before or not any(t.pos_ == "PROPN" for t in before) or any(
                 t.pos_ in ("VERB", "AUX", "ADP", "SCONJ", "NUM") for t in before):
             return None
+        # a named party ("Kremlin:", "Zelensky:"), not a topic label ("Ukraine crisis:", "Analysis:")
+        if before[-1].pos_ != "PROPN" or not before[-1].ent_type_ or any(
+                t.pos_ not in ("PROPN", "DET", "PART", "PUNCT") for t in before):
+            return None
         line_end = text.find("\n", colon.idx)
         line_end = len(text) if line_end < 0 else line_end
         cs, ce = _trim(text, colon.idx + 1, line_end)
@@ -632,6 +646,10 @@ class SentenceExtractor:
         a content is always found: at worst the rest of the cue's phrase)."""
         lemma, polarity, cue_toks = found
         base = lemma.split()[0]
+        if any(c.dep_ == "auxpass" for c in cue.children) and not any(c.dep_ == "agent" for c in cue.children):
+            # perception passive ("is said to have been", "is believed to", "it was reported that"):
+            # its subject is not the speaker and nobody is named
+            return None
         weak = base in self.lex.weak and " " not in lemma and not confirmed
         subj = self.subject(cue)
         kind = "indirect"
@@ -697,6 +715,13 @@ class SentenceExtractor:
         else:
             # drop a leading complementiser "that"
             if toks and toks[0].lower_ == "that" and toks[0].dep_ == "mark":
+                toks = toks[1:]
+            # "spoke about X", "warned of X": the preposition goes with the cue
+            if (len(toks) > 1 and toks[0].dep_ == "prep" and toks[0].head.i == cue.i
+                    and toks[0].lower_ in CUE_PREPS and toks[1].dep_ in ("pobj", "pcomp", "det", "amod",
+                                                                        "compound", "poss", "nummod")):
+                if toks[0].i == cue_toks[-1].i + 1 and len(cue_toks) == 1:
+                    cue_toks = cue_toks + [toks[0]]
                 toks = toks[1:]
             if not toks:
                 return None

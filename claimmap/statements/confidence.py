@@ -41,3 +41,151 @@ def statements_above(report_or_statements, threshold_: float | None = None) -> l
     sts = getattr(report_or_statements, "statements", report_or_statements)
     t = threshold() if threshold_ is None else threshold_
     return [s for s in sts if s.confidence is None or s.confidence >= t]
+
+
+PRONOUNS = {"he", "she", "him", "her", "it", "they", "them", "i", "me", "we", "us", "you", "this",
+            "that", "these", "those", "one", "someone", "somebody", "anyone", "everyone"}
+RELATIVE = {"who", "which", "that", "whom", "whose", "what", "how", "where", "when", "why"}
+
+
+def _bucket(n: int, edges=(1, 2, 3, 6, 11, 21, 41, 81)) -> int:
+    return sum(1 for e in edges if n >= e)
+
+
+def unresolved_speaker(st) -> bool:
+    """A pronoun, relative pronoun or question phrase as the speaker that resolution left as it
+    is ("he" with no antecedent, "who", "It", "How many deputies")."""
+    sp = st.speaker
+    if sp is None:
+        return False
+    canon = sp.canonical.lower().strip()
+    words = canon.split()
+    first = words[0].strip("\"'“”‘’,") if words else ""
+    return not words or canon in PRONOUNS or first in RELATIVE or (
+        first in PRONOUNS and canon == sp.text.lower().strip())
+
+
+def _proper(words: list[str]) -> bool:
+    return any(w[:1].isupper() for w in words[1:]) or bool(words) and words[0][:1].isupper() and (
+        words[0].lower() not in ("the", "a", "an", "this", "that", "these", "those", "some", "many", "most"))
+
+
+def named_party(st) -> bool:
+    """The speaker is a named party: a registered actor or a proper name."""
+    sp = st.speaker
+    if sp is None:
+        return False
+    return sp.side is not None or _proper(sp.canonical.split()) and not unresolved_speaker(st)
+
+
+def features(raw, st, text: str, lex) -> list[str]:
+    """Features of one extracted statement (``raw`` the parser's record, ``st`` the resolved
+    Statement, ``lex`` the cue lexicon)."""
+    ex = raw.extra
+    rule = ex.get("rule", "verb")
+    lemma = st.cue.lemma if st.cue else "-"
+    f = ["b", f"rule={rule}", f"kind={st.kind}", f"pol={st.polarity}", f"l={lemma}",
+         f"lk={lemma}|{st.kind}", f"rk={rule}|{st.kind}"]
+    p = ex.get("p")
+    f.append(f"p={int(p * 10) if p is not None else 'none'}")
+    if ex.get("weak"):
+        f.append("weak")
+    if ex.get("aux"):
+        f.append("nonfinite")
+    if lemma in lex.nonspeech:
+        f.append("nonspeech")
+    sp = st.speaker
+    if sp is None:
+        f += ["spk=none", f"spk=none|{st.kind}"]
+    else:
+        low = sp.text.lower()
+        if unresolved_speaker(st):
+            f.append("spk=unresolved")
+        elif raw.speaker_pronoun or low in PRONOUNS:
+            f.append("spk=pronoun_resolved")
+        elif _proper(sp.text.split()):
+            f.append("spk=name")
+        else:
+            f.append("spk=common")
+        f.append(f"side={'yes' if sp.side else 'no'}")
+        if raw.speaker_person:
+            f.append("person")
+        f.append(f"swords={_bucket(len(sp.text.split()), (1, 2, 3, 5, 8))}")
+        if sp.start > st.cue.start if st.cue else False:
+            f.append("spk_after_cue")
+        if st.cue is not None:
+            gap = st.cue.start - sp.end if sp.end <= st.cue.start else sp.start - st.cue.end
+            f.append(f"gap={_bucket(max(gap, 0), (1, 3, 10, 30, 80))}")
+    n = len(st.content.text.split())
+    f += [f"clen={_bucket(n)}", f"clen|k={_bucket(n)}|{st.kind}"]
+    if st.content_parts:
+        f.append("parts")
+    if st.cue is not None:
+        f.append("content_before" if st.content.end <= st.cue.start else "content_after")
+    c = st.content.text
+    if c[-1:] in ".!?":
+        f.append("c_ends_punct")
+    if st.sentence is not None and st.cue is not None and st.cue.start - st.sentence.start < 3:
+        f.append("cue_first")
+    return f
+
+
+class Model:
+    def __init__(self, weights: dict[str, float], a: float = 1.0, b: float = 0.0, meta: dict | None = None):
+        self.w, self.a, self.b, self.meta = weights, a, b, meta or {}
+
+    def raw(self, feats: list[str]) -> float:
+        return sum(self.w.get(x, 0.0) for x in feats)
+
+    def prob(self, feats: list[str]) -> float:
+        z = self.a * self.raw(feats) + self.b
+        return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+    def to_json(self) -> dict:
+        return {"a": self.a, "b": self.b, "meta": self.meta,
+                "weights": {k: round(v, 4) for k, v in self.w.items() if abs(v) >= 1e-3}}
+
+    def save(self, path: str) -> None:
+        with gzip.open(path, "wt", encoding="utf-8") as fh:
+            json.dump(self.to_json(), fh, separators=(",", ":"), sort_keys=True)
+
+
+def _from_bytes(raw: bytes) -> Model:
+    data = json.loads(gzip.decompress(raw).decode("utf-8"))
+    return Model(data["weights"], float(data["a"]), float(data["b"]), data.get("meta"))
+
+
+def read(path: str) -> Model:
+    with open(path, "rb") as fh:
+        return _from_bytes(fh.read())
+
+
+#: set to a Model (or False for none) to override the shipped one (training, tests)
+OVERRIDE: Model | bool | None = None
+
+
+def load() -> Model | None:
+    if OVERRIDE is not None:
+        return OVERRIDE or None
+    return _shipped()
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> Model | None:
+    try:
+        return _from_bytes(resources.files("claimmap").joinpath(MODEL_PATH).read_bytes())
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def score(feats: list[str], st, model: Model | None) -> float | None:
+    """The statement's confidence: the model's calibrated probability, 0 for what is never a
+    statement a reader can use (an unresolved pronoun or relative pronoun as the speaker, a
+    non-speech verb such as "plan", "hope" or "vote", a narrated action of no named party)."""
+    if "nonspeech" in feats or "spk=unresolved" in feats:
+        return 0.0
+    if st.kind == "narrated" and not named_party(st):
+        return 0.0
+    if model is None:
+        return None
+    return round(model.prob(feats), 4)

@@ -22,6 +22,7 @@ class Lexicon:
     nouns: dict[str, str] = field(default_factory=dict)      # lemma -> polarity
     weak: set[str] = field(default_factory=set)               # verbs that need a clause
     never: set[str] = field(default_factory=set)              # verbs the learned detector may not add
+    nonspeech: set[str] = field(default_factory=set)          # intentions/acts: never a usable statement
     negation: dict[str, str] = field(default_factory=dict)   # polarity or lemma -> polarity
 
     def verb_polarity(self, lemma: str, particle: str | None = None) -> str | None:
@@ -56,6 +57,7 @@ def _read(data: dict, lex: Lexicon, origin: str) -> None:
             lex.nouns[lemma.lower()] = pol
     lex.weak.update(w.lower() for w in (data.get("weak") or {}).get("verbs", []))
     lex.never.update(w.lower() for w in (data.get("never") or {}).get("verbs", []))
+    lex.nonspeech.update(w.lower() for w in (data.get("nonspeech") or {}).get("verbs", []))
     for key, pol in (data.get("negation") or {}).items():
         lex.negation[key.lower()] = check(pol)
 

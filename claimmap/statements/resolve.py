@@ -49,6 +49,31 @@ def unknown_canonical(mention: str) -> str:
     return t
 
 
+AMBIGUITY_BEFORE = 250  # characters before the candidate's mention where a rival counts
+GENDER_OF_PRONOUN = {"he": "m", "him": "m", "she": "f", "her": "f"}
+HONORIFIC = re.compile(r"\b(?:(?P<m>Mr)|(?P<f>Mrs|Ms|Miss))\.?\s+$")
+HONORIFIC_IN = re.compile(r"(?:(?P<m>Mr)|(?P<f>Mrs|Ms|Miss))\.?\s")
+_MALE = {"spokesman", "chairman", "congressman", "businessman", "king", "prince", "father", "son",
+         "husband", "brother", "mr", "mr.", "sir", "lord", "actor", "uncle", "boy", "man", "councilman"}
+_FEMALE = {"spokeswoman", "chairwoman", "congresswoman", "businesswoman", "queen", "princess",
+           "mother", "daughter", "wife", "sister", "mrs", "mrs.", "ms", "ms.", "miss", "lady", "actress",
+           "aunt", "girl", "woman", "councilwoman"}
+
+
+def _gender_words(mention: str) -> str | None:
+    words = {w.strip(",.'’\"").lower() for w in mention.split()}
+    m, f = bool(words & _MALE), bool(words & _FEMALE)
+    return "m" if m and not f else "f" if f and not m else None
+
+
+def _is_name(mention: str) -> bool:
+    """Two or more capitalised words after any leading article: a proper name ("Anna Kowalska"),
+    not a role ("The ministry's spokeswoman")."""
+    words = re.sub(r"^(the|a|an)\s+", "", " ".join(mention.split()), flags=re.I).split()
+    caps = [w for w in words if w[:1].isupper()]
+    return len(caps) >= 2 and len(caps) * 2 >= len(words)
+
+
 class Resolver:
     def __init__(self, registry: Registry, text: str, persons: list[tuple[int, int]] | None = None):
         self.reg = registry
@@ -57,6 +82,14 @@ class Resolver:
         # history of resolved speakers: (offset, canonical, side, is_person, mention)
         self.history: list[tuple[int, str, str | None, bool, str]] = []
         self._norms: dict[str, str] = {}
+        self.gender: dict[str, str] = {}  # canonical person name -> "m" / "f", when the text shows it
+        self._honorific: dict[str, str | None] = {}  # surname -> gender of its "Mr."/"Ms." mentions
+        for s, e in self.persons:
+            m = HONORIFIC.search(text, max(0, s - 8), s) or HONORIFIC_IN.match(text, s, e)
+            last = text[s:e].split()[-1:]
+            if m and last:
+                g = m.lastgroup
+                self._honorific[last[0]] = g if self._honorific.get(last[0], g) == g else None
 
     def _norm(self, mention: str) -> str:
         n = self._norms.get(mention)
@@ -121,19 +154,32 @@ class Resolver:
         elif pronoun or low in PERSON_PRONOUNS | GROUP_PRONOUNS:
             want_person = low in PERSON_PRONOUNS
             window = WINDOW["person" if want_person else "group"]
+            g = GENDER_OF_PRONOUN.get(low)
+            cand_at = offset
             for off, canonical, side, is_person, prev in reversed(self.history):
                 if offset - off > window:
                     break
                 if off < offset and is_person == want_person and canonical.lower() not in (
                         PERSON_PRONOUNS | GROUP_PRONOUNS | SELF_PRONOUNS):
+                    if g and (self.gender.get(canonical) or self._honorific.get(canonical.split()[-1])
+                              or g) != g:
+                        continue  # "she" is not the man quoted last
                     res = (canonical, side, is_person)
+                    cand_at = off
                     break
             if res is None and want_person:
                 hi = bisect.bisect_left(self.persons, (offset, -1))
                 before = [p for p in self.persons[max(0, hi - 20):hi] if p[1] <= offset and offset - p[1] <= window]
+                if g:
+                    before = [p for p in before if self._gender_at(*p) in (None, g)]
                 if before:
                     s, e = before[-1]
                     res = self._resolve_name(self.text[s:e], True, offset)
+                    cand_at = s
+            if res is not None and g and want_person and self._ambiguous(res[0], g, offset, cand_at):
+                res = None  # two people it could be and nothing tells them apart: leave "he"
+            elif res is not None and g and want_person:
+                self.gender.setdefault(res[0], g)
             if res is None:
                 res = (mention.strip(), None, want_person)
             # pronouns do not enter the history as new mentions, but refresh recency
@@ -159,8 +205,52 @@ class Resolver:
                 alt = self._resolve_name(appos, person)
                 if alt[1] is not None:
                     res = alt
+                elif _is_name(appos) and not _is_name(mention):
+                    # "The ministry's spokeswoman, Anna Kowalska, said": the apposition names her
+                    res = self._resolve_name(appos, True, offset)
+        if res[2]:
+            g = self._gender_at(offset, offset + len(mention)) or _gender_words(f"{mention} {appos or ''}")
+            if g:
+                self.gender.setdefault(res[0], g)
         self.history.append((offset, res[0], res[1], res[2], mention if not appos else f"{appos} {mention}"))
         return res[0], res[1]
+
+    def _gender_at(self, s: int, e: int) -> str | None:
+        """Gender a person mention shows: an honorific before it ("Mr.", "Ms.") or what is known
+        of its name."""
+        m = HONORIFIC.search(self.text, max(0, s - 8), s)
+        if m:
+            return m.lastgroup
+        last = self.text[s:e].split()[-1:] or [""]
+        if self._honorific.get(last[0]):
+            return self._honorific[last[0]]
+        for name, g in self.gender.items():
+            if name.split()[-1:] == last:
+                return g
+        return None
+
+    def _ambiguous(self, canonical: str, g: str, offset: int, cand_at: int) -> bool:
+        """Another person of the same (or unknown) gender named between the candidate's mention
+        (or just before it) and the pronoun, when the candidate's own gender is unknown."""
+        lo = cand_at - AMBIGUITY_BEFORE
+        if (self.gender.get(canonical) or self._honorific.get(canonical.split()[-1] if canonical.split() else "")) == g:
+            return False
+        last = canonical.split()[-1:]
+        hi = bisect.bisect_left(self.persons, (offset, -1))
+        for s, e in self.persons[max(0, hi - 20):hi]:
+            if e > offset or s < lo:
+                continue
+            name = self.text[s:e].split()
+            if name[-1:] != last and canonical not in self.text[s:e] and self._gender_at(s, e) in (None, g) and not any(
+                    not h[2].is_person for h in self.reg.find_all(self.text[s:e])):
+                return True
+        for off, other, _side, is_person, _m in reversed(self.history):
+            if off < lo:
+                break
+            if is_person and other != canonical and other.split()[-1:] != last and other.lower() not in (
+                    PERSON_PRONOUNS | GROUP_PRONOUNS | SELF_PRONOUNS) and self.gender.get(other, g) == g:
+                return True
+        return False
 
     def _resolve_name(self, mention: str, person: bool, offset: int | None = None):
         hit = self.by_name(mention, person_hint=person)
