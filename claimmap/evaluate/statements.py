@@ -13,8 +13,8 @@ hand under ``docs/audit-guidelines.md``. It holds annotations only, never page t
 
 **The analysed text** is the page's ``articleBody`` from ``DIR/ground-truth.json`` with line
 ends normalised as claimmap's reader does (``\\r\\n`` and ``\\r`` -> ``\\n``, NUL removed), run
-through ``claimmap.analyze_document`` as plain text (``text/plain``: the text zoner, then
-statements; no framing, techniques or check-worthiness). All gold offsets are character offsets
+through ``claimmap.analyze_document`` as plain text (``text/plain``: every stage a report runs
+but the persuasion-technique model, which does not touch statements). All gold offsets are character offsets
 into that string; ``sha256`` is the hash of its UTF-8 bytes, so a changed dataset is reported
 (``drifted`` pages are skipped, never scored against wrong offsets). The HTML zoner is left out
 on purpose: it is scored by ``eval extraction``, and here a statement's offsets must not depend
@@ -346,7 +346,7 @@ def predict(text: str, min_confidence: float | None = None) -> tuple[str, list[d
     from claimmap.sources import from_bytes
 
     doc = from_bytes(text.encode("utf-8"), content_type="text/plain; charset=utf-8")
-    report = analyze_document(doc, framing=False, comments=False)
+    report = analyze_document(doc, techniques=False, comments=False)  # as reports are built
     zones = {z.id: z.kind for z in report.zones}
     preds = []
     for st in report.statements:
