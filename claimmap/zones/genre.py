@@ -12,6 +12,7 @@ Public API: ``page_warnings(text, zones) -> list[str]``, ``not_news(text) -> str
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from claimmap.model import Zone
 from claimmap.zones.cues import cue_list
@@ -25,6 +26,14 @@ def _norm(s: str) -> str:
     return " ".join(s.replace("’", "'").lower().split())
 
 
+@lru_cache(maxsize=16)
+def _genre_re(genre: str) -> re.Pattern | None:
+    cues = cue_list("not_news", genre)
+    if not cues:
+        return None
+    return re.compile(r"(?<![\w])(" + "|".join(re.escape(c) for c in cues) + r")(?![\w])")
+
+
 def not_news(text: str) -> str | None:
     """The genre ("recipe", "product") of a page that is not news, else None."""
     try:
@@ -35,10 +44,12 @@ def not_news(text: str) -> str | None:
     lines = {_norm(ln).strip(" :|·•-#*") for ln in text.splitlines() if ln.strip()}
     best, best_hits = None, 0
     for genre in GENRES:
-        cues = cue_list("not_news", genre)
-        hits = sum(1 for c in cues if re.search(r"(?<![\w])" + re.escape(c) + r"(?![\w])", low))
         heading = any(c in lines for c in cue_list("not_news", f"{genre}_lines"))
-        if heading and hits >= need and hits > best_hits:
+        pat = _genre_re(genre)
+        if not heading or pat is None:
+            continue
+        hits = len({m.group(1) for m in pat.finditer(low)})
+        if hits >= need and hits > best_hits:
             best, best_hits = genre, hits
     return best
 
