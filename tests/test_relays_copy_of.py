@@ -183,3 +183,30 @@ def test_registered_fact_checker_citing_a_wire_keeps_its_own_key():
     f = _fams([FamilyInput("fc", text, url="https://www.snopes.com/fact-check/ostrovets-fire/")])
     assert f.outlet("fc") == "snopes" and f.relay_of("fc") is None
     assert f.independence_key("fc") != "state:russia"
+
+
+def test_cli_copy_of_with_and_without_published(tmp_path, capsys):
+    """`claimmap analyze --db` finds the stored original of a same-day copy, with --published
+    and without (the article's page carries no date)."""
+    import json
+
+    import pytest
+
+    from claimmap.cli import main
+    from claimmap.corpus.multilingual import split_sentences
+    from claimmap.corpus.sqlite import SQLiteStore
+    from claimmap.corpus.store import DocRecord, SentenceRecord
+
+    db = tmp_path / "c.db"
+    with SQLiteStore(db) as store:
+        store.add_document(DocRecord(text=STORY, url=ORIGINAL_URL, published="2026-05-06"),
+                           [SentenceRecord(STORY[a:b], a, b) for a, b in split_sentences(STORY)], [])
+    art = tmp_path / "copy.txt"
+    art.write_text("Harbour fire put out in Ostrovets\n\n" + STORY, "utf-8")
+    for extra in ([], ["--published", "2026-05-06"]):
+        with pytest.raises(SystemExit) as exc:
+            main(["analyze", str(art), "--db", str(db), "--format", "json", *extra])
+        out, err = capsys.readouterr()
+        assert exc.value.code == 0, err
+        doc = json.loads(out)["document"]
+        assert doc["copy_of"] == ORIGINAL_URL, (extra, doc["published"])
