@@ -144,14 +144,14 @@ def analyze(
 def demo(
     output: Path = typer.Option(Path("claimmap-demo.html"), "--output", "-o", help="Where to write the HTML report."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="What to print on stdout besides the HTML file."),
+    corroborate: bool = typer.Option(True, "--corroborate/--no-corroborate", help="Check the claims against the shipped coverage corpus (a wire original, a copy, an independent report, a denial, a relay): said/so verdicts, copy_of and evidence."),
+    db: Optional[Path] = typer.Option(None, "--db", help="Keep the demo's coverage corpus in this SQLite file (default: a temporary one)."),
 ) -> None:
-    """Analyze the shipped example article and write its HTML report."""
-    from importlib import resources
+    """Analyze the shipped example article, corroborate it against the shipped coverage corpus, and
+    write its HTML report."""
+    from claimmap.demo import example_report
 
-    from claimmap.pipeline import analyze_text
-
-    text = resources.files("claimmap.data.examples").joinpath(EXAMPLE).read_text("utf-8")
-    report = analyze_text(text, url=None)
+    report = example_report(corroborate=corroborate, db=db)
     _write(report.to_html(), output)
     if format is Format.json:
         _write(report.to_json(), None)
