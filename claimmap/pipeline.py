@@ -7,6 +7,7 @@ wires them together, so a later stage (framing, corroboration) plugs in here.
 from __future__ import annotations
 
 import re
+import threading
 
 from claimmap.errors import NoArticleTextError, UnsupportedLanguageError
 from claimmap.model import Document, Report, Zone
@@ -88,25 +89,49 @@ TECHNIQUE_FLAGS = {"Loaded_Language": "loaded_language", "Name_Calling,Labeling"
 TECHNIQUE_FLAG_SCORE = 0.5
 
 
-def add_techniques(report: Report) -> Report:
-    """Persuasion techniques (SemEval-2020 Task 11 classes) in the article and each comment,
-    from the learned span tagger + classifier in ``claimmap.techniques`` (fast variant: first 3
-    encoder layers). Needs torch and transformers: where they are missing, the stage is skipped
-    with a warning rather than failing the analysis."""
-    try:
-        from claimmap.techniques import detect_techniques
-    except ImportError as exc:  # pragma: no cover - optional dependency
-        report.warnings.append(f"persuasion techniques skipped: {exc.name} is not installed")
-        return report
-    text = report.document.text
+def find_techniques(text: str, zones: list[Zone]) -> list[dict]:
+    """Persuasion techniques in the article and comment zones of ``text`` (fast variant: first
+    3 encoder layers, on onnxruntime; see ``claimmap.techniques``), document offsets."""
+    from claimmap.techniques import detect_techniques
+
     found: list[dict] = []
-    for z in report.zones:
+    for z in zones:
         if z.kind not in TECHNIQUE_ZONES or z.end <= z.start:
             continue
         for t in detect_techniques(text[z.start:z.end], fast=True):
             found.append({"start": t["start"] + z.start, "end": t["end"] + z.start,
                           "technique": t["technique"], "score": round(float(t["score"]), 4),
                           "zone": z.id, "text": text[t["start"] + z.start:t["end"] + z.start]})
+    return found
+
+
+_TECHNIQUE_POOL = None
+_POOL_LOCK = threading.Lock()
+
+
+def start_techniques(text: str, zones: list[Zone]):
+    """``find_techniques`` in a background thread (a Future): it needs only the zones, so it
+    runs beside the spaCy parse of the statements stage (onnxruntime releases the GIL while it
+    encodes; the first call also loads the model there)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    global _TECHNIQUE_POOL
+    with _POOL_LOCK:
+        if _TECHNIQUE_POOL is None:
+            _TECHNIQUE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="claimmap-techniques")
+    return _TECHNIQUE_POOL.submit(find_techniques, text, list(zones))
+
+
+def add_techniques(report: Report, pending=None) -> Report:
+    """Persuasion techniques (SemEval-2020 Task 11 classes) in the article and each comment,
+    from the learned span tagger + classifier in ``claimmap.techniques`` (``pending``: the
+    Future of ``start_techniques`` when it was started earlier). Where a dependency is
+    missing, the stage is skipped with a warning rather than failing the analysis."""
+    try:
+        found = pending.result() if pending is not None else find_techniques(report.document.text, report.zones)
+    except ImportError as exc:  # pragma: no cover - optional dependency
+        report.warnings.append(f"persuasion techniques skipped: {exc.name} is not installed")
+        return report
     report.extras["techniques"] = found
     by_zone: dict[str, list[dict]] = {}
     for t in found:
@@ -163,6 +188,8 @@ def analyze_document(doc: Document, *, framing: bool = True, techniques: bool = 
         raise NoArticleTextError("no article text found: the input has no body paragraphs")
     doc = check_language(doc, zones)
     doc = infer_published(doc)
+    # persuasion techniques need only the zones: run beside the parse, joined in add_techniques
+    pending = start_techniques(doc.text, zones) if framing and techniques else None
     # the sentences' tags are kept for check-worthiness, which runs only with framing
     sentences, statements = extract(doc, zones, PARSED_KINDS if comments else ARTICLE_ZONES,
                                     remember=framing)
@@ -182,7 +209,7 @@ def analyze_document(doc: Document, *, framing: bool = True, techniques: bool = 
         return report
     add_framing(report)
     if techniques:
-        add_techniques(report)
+        add_techniques(report, pending)
     return add_checkworthiness(report)
 
 

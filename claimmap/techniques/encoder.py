@@ -11,6 +11,10 @@ sentence per line) into windows of at most ``max_len`` tokens (a longer line is 
 sentence-final punctuation, else every ``max_len - 2`` tokens), runs the encoder and returns, per token, its character
 offsets, line index, window index and the hidden states of the requested layers, plus the
 [CLS] vector of each window.
+
+Runtime: the packaged MiniLM runs on onnxruntime (``claimmap.bert_onnx``: a graph built once
+from the package's weights into the user cache; no torch), unless setting
+``CLAIMMAP_INFERENCE=torch``; any other encoder runs on torch/transformers.
 """
 
 from __future__ import annotations
@@ -70,6 +74,73 @@ def load(name: str | None = None, n_layers: int | None = None):
     return tok, model
 
 
+def is_packaged(name: str | None) -> bool:
+    return (name or encoder_name()) in (DEFAULT_ENCODER, "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2")
+
+
+class _OnnxBackend:
+    """The packaged MiniLM on onnxruntime: ``forward`` returns the requested hidden states
+    and the last kept layer, like the torch model's ``hidden_states``."""
+
+    def __init__(self, layers: tuple[int, ...], n_layers: int | None):
+        from claimmap import bert_onnx as B
+
+        self.last = int(n_layers or B.read_config(B.base_dir())["num_hidden_layers"])
+        self.layers = tuple(layers)
+        self.enc = B.Encoder(n_layers=n_layers, hidden_layers=tuple(sorted(set(layers) | {self.last})))
+        tok = self.enc.tokenizer
+        self.cls_id, self.sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+        self.pad_id = tok.token_to_id("[PAD]") or 0
+        self.hidden_size = self.enc.hidden_size
+
+    def tokenize(self, text: str):
+        e = self.enc.tokenizer.encode(text, add_special_tokens=False)
+        return list(e.ids), e.offsets
+
+    def forward(self, x: np.ndarray, att: np.ndarray):
+        out = self.enc.run(x, att)
+        return np.stack([out[f"hidden_{k}"] for k in self.layers], axis=2), out[f"hidden_{self.last}"]
+
+
+class _TorchBackend:
+    def __init__(self, name: str | None, n_layers: int | None, layers: tuple[int, ...]):
+        self.tok, self.model = load(name, n_layers)
+        self.layers = tuple(layers)
+        self.cls_id, self.sep_id = self.tok.cls_token_id, self.tok.sep_token_id
+        self.pad_id = self.tok.pad_token_id or 0
+        self.hidden_size = self.model.config.hidden_size
+
+    def tokenize(self, text: str):
+        enc = self.tok(text, add_special_tokens=False, return_offsets_mapping=True)
+        return enc["input_ids"], enc["offset_mapping"]
+
+    def forward(self, x: np.ndarray, att: np.ndarray):
+        import torch
+
+        with torch.inference_mode():
+            out = self.model(input_ids=torch.from_numpy(x), attention_mask=torch.from_numpy(att),
+                             output_hidden_states=True)
+            hs = torch.stack([out.hidden_states[k] for k in self.layers], dim=2).float().numpy()
+            return hs, out.hidden_states[-1].float().numpy()
+
+
+def backend(name: str | None = None, n_layers: int | None = None, layers: tuple[int, ...] = (6,),
+            runtime: str | None = None):
+    """The forward pass for ``name``: onnxruntime for the packaged MiniLM (unless setting
+    CLAIMMAP_INFERENCE=torch or ``runtime='torch'``), torch otherwise. Loaded once."""
+    from claimmap import bert_onnx as B
+
+    runtime = runtime or ("onnx" if B.use_onnx() and is_packaged(name) else "torch")
+    return _backend(name, n_layers, tuple(layers), runtime)
+
+
+@lru_cache(maxsize=8)
+def _backend(name, n_layers, layers, runtime):
+    if runtime == "onnx":
+        return _OnnxBackend(layers, n_layers)
+    return _TorchBackend(name, n_layers, layers)
+
+
 @dataclass
 class Encoded:
     offsets: np.ndarray   # (n, 2) char offsets of each token
@@ -105,14 +176,12 @@ def _split_long(ids, offs, text: str, s: int, e: int, W: int) -> list[tuple[int,
 
 
 def encode(text: str, layers: tuple[int, ...] = (6,), max_len: int = 128, name: str | None = None,
-           n_layers: int | None = None, batch_size: int = 32) -> Encoded:
+           n_layers: int | None = None, batch_size: int = 32, runtime: str | None = None) -> Encoded:
     """Encode ``text`` (see module doc). ``layers`` are hidden-state indices (0 = embeddings)."""
-    import torch
-
-    tok, model = load(name, n_layers)
-    enc = tok(text, add_special_tokens=False, return_offsets_mapping=True)
-    ids = enc["input_ids"]
-    offs = np.asarray(enc["offset_mapping"], dtype=np.int64).reshape(-1, 2)
+    layers = tuple(layers)
+    be = backend(name, n_layers, layers, runtime)
+    ids, offs = be.tokenize(text)
+    offs = np.asarray(offs, dtype=np.int64).reshape(-1, 2)
     lines = line_spans(text)
     starts = np.asarray([s for s, _ in lines])
     tok_line = np.searchsorted(starts, offs[:, 0], side="right") - 1 if len(ids) else np.zeros(0, np.int64)
@@ -141,30 +210,25 @@ def encode(text: str, layers: tuple[int, ...] = (6,), max_len: int = 128, name: 
             cur_s, cur_e = s, e
     if cur_s is not None:
         windows.append((cur_s, cur_e))
-    d = model.config.hidden_size
+    d = be.hidden_size
     hidden = np.zeros((n, len(layers), d), dtype=np.float32)
     cls = np.zeros((len(windows), d), dtype=np.float32)
     win = np.zeros(n, dtype=np.int64)
-    cls_id, sep_id, pad_id = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id or 0
     order = sorted(range(len(windows)), key=lambda j: windows[j][1] - windows[j][0])
-    with torch.inference_mode():
-        for b in range(0, len(order), batch_size):
-            js = order[b:b + batch_size]
-            L = max(windows[j][1] - windows[j][0] for j in js) + 2
-            x = torch.full((len(js), L), pad_id, dtype=torch.long)
-            att = torch.zeros((len(js), L), dtype=torch.long)
-            for r, j in enumerate(js):
-                s, e = windows[j]
-                row = [cls_id] + ids[s:e] + [sep_id]
-                x[r, :len(row)] = torch.tensor(row)
-                att[r, :len(row)] = 1
-            out = model(input_ids=x, attention_mask=att, output_hidden_states=True)
-            hs = torch.stack([out.hidden_states[k] for k in layers], dim=2).float().numpy()
-            last = out.hidden_states[-1].float().numpy()
-            for r, j in enumerate(js):
-                s, e = windows[j]
-                hidden[s:e] = hs[r, 1:1 + e - s]
-                cls[j] = last[r, 0]
-                win[s:e] = j
+    for b in range(0, len(order), batch_size):
+        js = order[b:b + batch_size]
+        L = max(windows[j][1] - windows[j][0] for j in js) + 2
+        x = np.full((len(js), L), be.pad_id, dtype=np.int64)
+        att = np.zeros((len(js), L), dtype=np.int64)
+        for r, j in enumerate(js):
+            s, e = windows[j]
+            x[r, :e - s + 2] = [be.cls_id, *ids[s:e], be.sep_id]
+            att[r, :e - s + 2] = 1
+        hs, last = be.forward(x, att)
+        for r, j in enumerate(js):
+            s, e = windows[j]
+            hidden[s:e] = hs[r, 1:1 + e - s]
+            cls[j] = last[r, 0]
+            win[s:e] = j
     return Encoded(offsets=offs, line=tok_line.astype(np.int64), window=win, hidden=hidden, cls=cls,
                    line_spans=lines)
