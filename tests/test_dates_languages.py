@@ -242,3 +242,22 @@ def test_candidates_carry_language_and_split_by_model_languages(tmp_path, monkey
         monkeypatch.setenv("CLAIMMAP_MODEL_LANGUAGES", "*")
         keep, left = split_assessable(cands)
         assert len(keep) == 2 and left == []
+
+
+def test_run_summary_counts_undated_and_unassessed(tmp_path, monkeypatch):
+    from claimmap.corroborate.retrieve import run_summary
+
+    monkeypatch.delenv("CLAIMMAP_MODEL_LANGUAGES", raising=False)
+    with SQLiteStore(tmp_path / "c.db") as store:
+        for text, lang, day in (("The Ostrovets quay burned.", "en", "2026-02-25"),
+                                ("Der Ostrovets Kai brannte.", "de", None),
+                                ("Ostrovets: пожар в порту.", "ru", "2026-02-24")):
+            store.add_document(DocRecord(text=text, language=lang, published=day),
+                               [SentenceRecord(text)], [])
+        found = {"c1": retrieve(store, "Ostrovets", None), "c2": retrieve(store, "Ostrovets", None)}
+        got = run_summary(found)
+        assert got["undated_documents"] == 1
+        assert got["not_assessed"]["documents"] == 2
+        assert got["not_assessed"]["languages"] == {"de": 1, "ru": 1}
+        off = run_summary(found.values(), models_offline="no network")
+        assert "no network" in off["not_assessed"]["reason"]

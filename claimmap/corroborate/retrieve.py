@@ -101,6 +101,20 @@ def split_assessable(cands: list[Candidate], languages=None
     return keep, [c for c in cands if not assessable(c.language, langs)]
 
 
+def run_summary(found, *, models_offline: str | None = None) -> dict:
+    """What ``corroboration_run`` reports about the candidates of a run (``found``: the lists
+    of Candidates per claim, or a dict of them): ``undated_documents`` (in the window only
+    because they have no date) and ``not_assessed`` (``multilingual.not_assessed``: documents
+    in a language the configured models do not read, or every non-English one when
+    ``models_offline`` says why the multilingual models could not be loaded)."""
+    from claimmap.corpus.multilingual import not_assessed
+
+    lists = list(found.values()) if isinstance(found, dict) else list(found)
+    langs = {c.doc_id: c.language for cands in lists for c in cands}
+    return {"undated_documents": count_undated(lists),
+            "not_assessed": not_assessed(list(langs.values()), models_offline=models_offline)}
+
+
 def _locate(doc: StoredDocument, text: str) -> tuple[int, int, str]:
     """Offsets of a sentence in the stored body and its context (previous + next sentence)."""
     sents = [s.text for s in doc.sentences]
