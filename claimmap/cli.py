@@ -227,11 +227,12 @@ def eval_statements(
     gold: Optional[Path] = typer.Option(None, "--gold", help="Gold statements (JSONL); default: the audit set shipped in claimmap/data/audit."),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", help="Score statements with at least this confidence (0: every statement); default: those reports use (CLAIMMAP_STATEMENT_THRESHOLD)."),
     per_page: bool = typer.Option(False, "--per-page", help="Add each page's counts and errors."),
+    html: bool = typer.Option(False, "--html", help="Analyse each page's HTML (zoner included) instead of its articleBody as plain text."),
 ) -> None:
     """Statements on the hand-annotated audit set: precision, recall, speaker and polarity accuracy, wrong sides."""
     from claimmap.evaluate.statements import evaluate_statements
 
-    _write(json.dumps(evaluate_statements(path, gold, min_confidence=min_confidence, per_page=per_page), indent=2), None)
+    _write(json.dumps(evaluate_statements(path, gold, min_confidence=min_confidence, per_page=per_page, html=html), indent=2), None)
 
 
 @eval_app.command("checkworthiness")

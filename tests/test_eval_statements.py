@@ -225,3 +225,48 @@ def test_whole_content_needs_the_whole_quotation():
     assert row["found"] == 1 and row["whole"] == 0
     preds.append(_pred("It is safe", "Anna Kowalska"))
     assert score_page(TEXT, _gold(), preds)["whole"] == 1
+
+
+def test_alignment_maps_reflowed_text_and_drops_what_is_not_there():
+    from claimmap.evaluate.statements import _Align
+
+    analysed = "Officials said the road\nis closed. The road is closed, she said."
+    doc = "Menu Home\nOfficials said the road is closed.  The road is closed, she said.\nComments"
+    al = _Align(analysed, doc)
+    s = doc.index("the road is closed")
+    (a, b), = al.span(s, s + len("the road is closed"))
+    assert analysed[a:b] == "the road\nis closed"
+    s2 = doc.index("The road is closed")                       # the second occurrence, by position
+    (a2, _), = al.span(s2, s2 + len("The road is closed"))
+    assert a2 == analysed.index("The road is closed")
+    assert al.span(doc.index("Comments"), len(doc)) == []       # outside the article body
+
+
+def test_html_mode_counts_statements_outside_the_body_as_false_positives(tmp_path):
+    import gzip
+
+    body = "Harbour officials said on Monday that the new ferry would start service in May."
+    html = ("<html><head><title>Ferry</title></head><body><article><h1>Ferry news</h1><p>" + body +
+            " The harbour master said the quay is ready.</p></article></body></html>")
+    root = _bench(tmp_path, body)
+    with gzip.open(root / "html" / "p1.html.gz", "wb") as fh:
+        fh.write(html.encode())
+    text = analysed_text(body)
+    gold = {"page": "p1", "sha256": text_hash(text), "statements": [
+        {"content": [_span(text, "the new ferry would start service in May")], "speaker": "Harbour officials",
+         "canonical": "harbour officials", "polarity": "assert", "side": None}]}
+    res = evaluate_statements(root, _gold_file(tmp_path, gold), html=True, per_page=True)
+    assert res["input"] == "html" and res["pages"] == 1
+    errors = res["per_page"]["p1"]["errors"]
+    # the harbour master's statement is real speech but outside the article body: a false positive
+    assert res["found"] == 1 and res["precision"] == 0.5
+    assert [e["text"] for e in errors if e["type"] == "outside_text"] == ["the quay is ready"]
+
+
+def test_html_mode_needs_the_html_folder(tmp_path):
+    body = "Officials said the road is closed."
+    text = analysed_text(body)
+    root = _bench(tmp_path, body)
+    gold = {"page": "p1", "sha256": text_hash(text), "statements": []}
+    with pytest.raises(AuditError, match="html"):
+        evaluate_statements(root, _gold_file(tmp_path, gold), html=True)

@@ -16,10 +16,13 @@ ends normalised as claimmap's reader does (``\\r\\n`` and ``\\r`` -> ``\\n``, NU
 through ``claimmap.analyze_document`` as plain text (``text/plain``: every stage a report runs
 but the persuasion-technique model, which does not touch statements). All gold offsets are character offsets
 into that string; ``sha256`` is the hash of its UTF-8 bytes, so a changed dataset is reported
-(``drifted`` pages are skipped, never scored against wrong offsets). The HTML zoner is left out
-on purpose: it is scored by ``eval extraction``, and here a statement's offsets must not depend
-on it. Should claimmap ever rewrite the text it reads, predicted offsets are mapped back onto
-the analysed text through a character alignment (``difflib``).
+(``drifted`` pages are skipped, never scored against wrong offsets). By default the HTML zoner
+is left out: it is scored by ``eval extraction``, and gold offsets must not depend on it. With
+``html=True`` (``--html``) claimmap reads the page's ``html/<key>.html.gz`` instead, the way a
+user's page goes through it, and each predicted content is looked up in the analysed text
+(whitespace-insensitive, nearest relative position); one not found there is outside the article
+body and counts as a false positive. Should claimmap ever rewrite the text it reads in plain-text
+mode, the same lookup maps its offsets back.
 
 **What is scored**: the statements the report lists as the article's claims, i.e. those in
 ``header`` and ``body`` zones that are ``trusted`` (confidence at or above the setting
@@ -65,7 +68,7 @@ are counted as ``hits_on_non_statements`` (they are also false positives).
 
 from __future__ import annotations
 
-import difflib
+import gzip
 import hashlib
 import json
 import re
@@ -217,23 +220,49 @@ def speaker_matches(pred_canonical: str | None, pred_text: str | None, gold: dic
 
 
 class _Align:
-    """Maps offsets in claimmap's document text back onto the analysed text."""
+    """Maps spans of claimmap's document text onto the analysed text.
+
+    Identity when the two strings are equal (plain-text mode). Otherwise (``--html``, or a reader
+    that rewrote the text) each span is looked up in the analysed text with runs of whitespace
+    collapsed on both sides; of several occurrences the one nearest the span's relative position
+    wins. A span not found there lies outside the article body and maps to nothing.
+    """
 
     def __init__(self, analysed: str, doc_text: str):
         self.identity = analysed == doc_text
+        self.doc_len = max(1, len(doc_text))
+        self.doc_text = doc_text
         if self.identity:
             return
-        self.map: dict[int, int] = {}
-        sm = difflib.SequenceMatcher(None, doc_text, analysed, autojunk=False)
-        for a, b, size in sm.get_matching_blocks():
-            for i in range(size):
-                self.map[a + i] = b + i
+        chars, self.index = [], []
+        prev_space = True
+        for i, ch in enumerate(analysed):
+            if ch.isspace():
+                if prev_space:
+                    continue
+                chars.append(" ")
+                prev_space = True
+            else:
+                chars.append(ch)
+                prev_space = False
+            self.index.append(i)
+        self.squashed = "".join(chars)
 
     def span(self, s: int, e: int) -> list[tuple[int, int]]:
         if self.identity:
             return [(s, e)]
-        pos = sorted(self.map[i] for i in range(s, e) if i in self.map)
-        return [(p, p + 1) for p in pos]
+        needle = " ".join(self.doc_text[s:e].split())
+        if not needle:
+            return []
+        want = s / self.doc_len * len(self.squashed)
+        best, pos = None, self.squashed.find(needle)
+        while pos >= 0:
+            if best is None or abs(pos - want) < abs(best - want):
+                best = pos
+            pos = self.squashed.find(needle, pos + 1)
+        if best is None:
+            return []
+        return [(self.index[best], self.index[best + len(needle) - 1] + 1)]
 
 
 # ----------------------------------------------------------------- scoring
@@ -256,8 +285,10 @@ def score_page(text: str, gold: dict[str, Any], preds: list[dict[str, Any]]) -> 
                            "polarity": Counter(), "errors": []}
     for pi, p in enumerate(preds):
         pc = _chars(text, p["content"])
-        if not pc:
-            out["errors"].append({"type": "empty_content", "pred": pi})
+        if not pc:  # nothing of it in the analysed text (--html: outside the article body)
+            if p.get("side"):
+                out["sides_on_false_positives"] += 1
+            out["errors"].append({"type": "outside_text", "pred": pi, "text": p.get("raw", "")[:90]})
             continue
         best, best_dice = None, 0.0
         for gi, gc in enumerate(gchars):
@@ -340,12 +371,17 @@ def summarise(pages: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def predict(text: str, min_confidence: float | None = None) -> tuple[str, list[dict[str, Any]]]:
-    """Run claimmap on the analysed text; returns (document text, predictions in doc offsets)."""
+def predict(text: str, min_confidence: float | None = None, *, html: bytes | None = None,
+            url: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """Run claimmap on the analysed text (or on the page's ``html``); returns (document text,
+    predictions in document offsets)."""
     from claimmap.pipeline import analyze_document
     from claimmap.sources import from_bytes
 
-    doc = from_bytes(text.encode("utf-8"), content_type="text/plain; charset=utf-8")
+    if html is not None:
+        doc = from_bytes(html, url=url, content_type="text/html")
+    else:
+        doc = from_bytes(text.encode("utf-8"), content_type="text/plain; charset=utf-8")
     report = analyze_document(doc, techniques=False, comments=False)  # as reports are built
     zones = {z.id: z.kind for z in report.zones}
     preds = []
@@ -361,7 +397,7 @@ def predict(text: str, min_confidence: float | None = None) -> tuple[str, list[d
         parts = getattr(st, "content_parts", None)  # a quotation interrupted by its attribution
         segments = [(x.start, x.end) for x in parts] if parts else [(st.content.start, st.content.end)]
         sp = st.speaker
-        preds.append({"id": st.id, "content": segments,
+        preds.append({"id": st.id, "content": segments, "raw": " ".join(st.content.text.split()),
                       "speaker": sp.canonical if sp else None, "speaker_text": sp.text if sp else None,
                       "side": sp.side if sp else None, "polarity": st.polarity, "kind": st.kind,
                       "confidence": conf})
@@ -380,8 +416,11 @@ def _effective_threshold(min_confidence: float | None) -> float | None:
 
 def evaluate_statements(root: str | Path, gold_path: str | Path | None = None, *,
                         min_confidence: float | None = None, per_page: bool = False,
-                        limit: int | None = None) -> dict[str, Any]:
-    """Score claimmap's statements on the audit set; see the module docstring."""
+                        limit: int | None = None, html: bool = False) -> dict[str, Any]:
+    """Score claimmap's statements on the audit set; see the module docstring. ``html=True``
+    analyses each page's ``html/<key>.html.gz`` instead of its articleBody (the whole path a
+    user's page takes: HTML zoner, then statements) and maps the statements onto the analysed
+    text; a statement whose content is not in the article body counts as a false positive."""
     truth = load_pages(root)
     gold = load_gold(gold_path)
     if limit is not None:
@@ -397,14 +436,23 @@ def evaluate_statements(root: str | Path, gold_path: str | Path | None = None, *
             drifted.append(key)
             continue
         try:
-            doc_text, preds = predict(text, min_confidence)
+            page_html = None
+            if html:
+                html_path = Path(root) / "html" / f"{key}.html.gz"
+                if not html_path.is_file():
+                    raise AuditError(f"no {html_path} (--html needs the benchmark's html/ folder)")
+                with gzip.open(html_path, "rb") as fh:
+                    page_html = fh.read()
+            doc_text, preds = predict(text, min_confidence, html=page_html, url=truth[key].get("url"))
+        except AuditError:
+            raise
         except ClaimmapError as exc:
             failed.append(key)
             preds, doc_text = [], text
             details.setdefault(key, {})["error"] = str(exc)
         align = _Align(text, doc_text)
         for p in preds:
-            p["content"] = [seg for s, e in p["content"] for seg in align.span(s, e)]
+            p["content"] = [seg for a, b in p["content"] for seg in align.span(a, b)]
         row = score_page(text, page, preds)
         rows.append(row)
         scored.append(key)
@@ -420,7 +468,8 @@ def evaluate_statements(root: str | Path, gold_path: str | Path | None = None, *
         {"page": key[:10], "speaker": e["speaker"], "predicted": e["predicted"], "expected": e["expected"]}
         for key, row in zip(scored, rows) for e in row["errors"] if e["type"] == "wrong_side"]
     result |= {"pages": len(rows), "missing_pages": missing, "drifted_pages": drifted,
-               "failed_pages": failed, "min_confidence": _effective_threshold(min_confidence)}
+               "failed_pages": failed, "min_confidence": _effective_threshold(min_confidence),
+               "input": "html" if html else "articleBody"}
     if per_page or failed:
         result["per_page"] = details
     return result
