@@ -164,8 +164,7 @@ def evidence_view(e: dict[str, Any], claimant_keys: list[str] | set[str] = ()) -
     elif independent:
         independence = "independent of the claimant: counts for so"
     else:
-        independence = ("the claimant's side or quoting it: does not count as independent for so"
-                        if stance != "disagree" else "the claimant's side: a contradiction still counts for so")
+        independence = "the claimant's side or quoting it: does not count as independent for so"
     return {
         "outlet": _outlet_name(e), "family": str(e.get("family") or ""),
         "family_label": family_label(e.get("family")) or "", "stance": stance,

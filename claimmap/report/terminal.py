@@ -18,6 +18,9 @@ def _clip(text: str, n: int = 110) -> str:
 
 VERDICT_STYLE = {"corroborated": "green", "contradicted": "red", "disputed": "yellow",
                  "claimant_side_only": "magenta", "unverified": "dim"}
+STANCE_STYLE = {"agree": "green", "disagree": "red", "discuss": "blue"}
+#: evidence lines printed under each corroborated claim (one per outlet family)
+EVIDENCE_LINES = 4
 POLARITY_STYLE = {"deny": "red", "reject": "red", "accuse": "yellow", "assert": "blue",
                   "appeal": "green", "propose": "green", "promise": "green"}
 
@@ -26,7 +29,7 @@ def _print_corroboration(report: "Report", console: "Console", by_id: dict) -> N
     """Per corroborated claim: said / so verdicts and the evidence count (nothing when not run)."""
     from rich.text import Text
 
-    from claimmap.report.html import SO_TEXT, run_view
+    from claimmap.report.html import SO_TEXT, evidence_view, run_view
 
     verdicts = report.extras.get("verdicts")
     if not isinstance(verdicts, list):
@@ -49,6 +52,29 @@ def _print_corroboration(report: "Report", console: "Console", by_id: dict) -> N
         line.append(f"  ({n} evidence) ", style="dim")
         line.append(_clip(str(v.get("claim") or (st.content.text if st else "")), 90))
         console.print(line)
+        if v.get("reason"):
+            console.print(Text(f"      why: {_clip(str(v['reason']), 140)}", style="dim"))
+        keys = [str(k) for k in v.get("claimant_keys") or []]
+        seen: set[str] = set()
+        views = [evidence_view(e, keys) for e in v.get("evidence") or []
+                 if isinstance(e, dict) and e.get("stance") != "unrelated"]
+        # what decides the verdict first: independent items (for so, or reports of the speaker
+        # from outside the speaker's side for said), contradictions before confirmations
+        views.sort(key=lambda ev: (not ev["independence_text"].startswith("independent"),
+                                   {"disagree": 0, "agree": 1}.get(ev["stance"], 2)))
+        for ev in views:
+            key = ev["family"] or ev["outlet"]
+            if key in seen or len(seen) >= EVIDENCE_LINES:
+                continue  # one line per outlet family: each family counts once
+            seen.add(key)
+            item = Text("      ")
+            item.append(ev["outlet"], style="bold")
+            item.append(f" {ev['stance_text']}", style=STANCE_STYLE.get(ev["stance"], ""))
+            item.append(f" · {ev['independence_text']}", style="dim")
+            if ev["url"]:
+                item.append(f" · {ev['url']}", style="dim")
+            item.append(f"\n        “{_clip(ev['text'], 120)}”")
+            console.print(item)
     if verdicts:
         console.print(Text("  said = was the statement made? so = is it so? claimant_side_only: "
                            + SO_TEXT["claimant_side_only"] + "; unverified: nothing found either way "
@@ -67,6 +93,9 @@ def print_report(report: "Report", console: "Console | None" = None) -> None:
         console.print(Text(meta, style="dim"))
     copy_of, copy_outlet = getattr(doc, "copy_of", None), getattr(doc, "copy_of_outlet", None)
     if copy_of or copy_outlet:
+        from claimmap.report.claims import outlet_label
+
+        copy_outlet = outlet_label(copy_outlet) if copy_outlet else None
         origin = " ".join(x for x in [copy_of, f"({copy_outlet})" if copy_of and copy_outlet else copy_outlet] if x)
         console.print(Text(f"copy of {origin}: a syndicated copy, not a separate source", style="magenta"))
     counts = Counter(z.kind for z in report.zones)
@@ -82,7 +111,9 @@ def print_report(report: "Report", console: "Console | None" = None) -> None:
         line.append(st.speaker.canonical if st.speaker else "narrator", style="bold")
         side = (st.speaker.side if st.speaker else None)
         if side:
-            line.append(f" [{side}]", style="cyan")
+            from claimmap.report.claims import side_label
+
+            line.append(f" [{side_label(side)}]", style="cyan")
         line.append(f" {st.polarity}", style=POLARITY_STYLE.get(st.polarity, ""))
         line.append(f" ({st.kind}, {st.zone}): ", style="dim")
         line.append(_clip(st.content.text, 160))
