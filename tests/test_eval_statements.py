@@ -255,7 +255,7 @@ def test_html_mode_counts_statements_outside_the_body_as_false_positives(tmp_pat
     gold = {"page": "p1", "sha256": text_hash(text), "statements": [
         {"content": [_span(text, "the new ferry would start service in May")], "speaker": "Harbour officials",
          "canonical": "harbour officials", "polarity": "assert", "side": None}]}
-    res = evaluate_statements(root, _gold_file(tmp_path, gold), html=True, per_page=True)
+    res = evaluate_statements(root, _gold_file(tmp_path, gold), html=True, per_page=True, min_confidence=0)
     assert res["input"] == "html" and res["pages"] == 1
     errors = res["per_page"]["p1"]["errors"]
     # the harbour master's statement is real speech but outside the article body: a false positive
