@@ -113,3 +113,16 @@ def test_evidence_counts_core_actors_and_vocabulary():
     doc, zones = zone_document(Document(text="NATO and the EU met in Brussels about fishing quotas "
                                              "and the White House welcomed the deal."))
     assert sides.conflicts_in_context(doc.text, zones, actors.load()) == {}
+
+
+def test_person_mention_never_stands_for_an_organisation():
+    from claimmap.model import Cue, Span, Speaker, Statement, Zone
+
+    text = WAR + "Megan Baldridge said the figures were wrong."
+    at = text.index("Megan Baldridge")
+    st = Statement("s1", "z1", Speaker("Megan Baldridge", at, at + 15, "United States", "western_governments"),
+                   Cue("said", at + 16, at + 20, "say"), Span("the figures were wrong", at + 21, at + 43),
+                   "indirect", "assert")
+    zones = [Zone("z1", "body", 0, len(text))]
+    sides.apply(text, zones, [st], actors.load(), [(at, at + 15, "PERSON")])
+    assert st.speaker.side is None and st.speaker.canonical == "Megan Baldridge"

@@ -109,7 +109,13 @@ def _judge_mention(st: Statement, reg: Registry, heads: set[str], person_names: 
     names = set(sp.canonical.split(" and ")) | {sp.canonical}
     hits = [h for h in _alias_hits(reg, normed) if h[3].canonical in names]
     if not hits:
-        return True, None  # named through a role or an earlier mention: nothing to re-read here
+        # named through a role or an earlier mention; but a person's name never stands for a
+        # registered organisation or state ("Megan Baldridge" is not "United States")
+        actor = reg.actors.get(sp.canonical)
+        if actor is not None and not actor.is_person and norm(mention) not in _PRONOUNS and any(
+                a <= sp.start and sp.end <= b and label == "PERSON" for a, b, label in ents):
+            return False, None
+        return True, None
     s, e, alias, actor = hits[-1]
     trailing = re.sub(r"^'s\b", "", normed[e:].strip()).strip(" ,.;:\"'()[]-")
     words = [w for w in re.split(r"[\s,]+", trailing) if w and w != "and"]
