@@ -47,6 +47,7 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
     persons: list[tuple[int, int]] = []
     ents: list[tuple[int, int, str]] = []  # (start, end, label) of every named entity
     chunks = [(zone, start, end) for zone in todo for start, end in nlp.blocks(text, zone.start, zone.end)]
+    prev = None  # the last statement of the previous block: (raw, zone, shift)
     for (zone, start, _end), sdoc in zip(chunks, nlp.parse_cached([text[a:b] for _z, a, b in chunks])):
         ztext = sdoc.text
         block: list = []
@@ -58,6 +59,10 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
                     nlp.remember_sentence(sdoc, a, b)
             block.extend(ext.run(sent, ztext))
         ext.finish(block, ztext)  # whole quotations, across the block's sentences
+        if not block and prev is not None and prev[1] is zone:
+            cont = ext.continuation(prev[0], prev[2], ztext, start)  # a quote paragraph going on
+            block = [cont] if cont is not None else []
+        prev = (max(block, key=lambda r: r.cue_start), zone, start) if block else None
         for raw in block:
             found.append((raw, zone, start))
             ca, cb = _strip(ztext, raw.content_start, raw.content_end)
@@ -133,7 +138,7 @@ def _build(found, text, reg, persons, raws_out: list | None = None) -> list[Stat
         out.append(Statement(
             content_parts=parts,
             id=f"s{n}", zone=zone.id, speaker=speaker,
-            cue=_cue(text, shift + raw.cue_start, shift + raw.cue_end, raw.lemma),
+            cue=_cue(text, shift + raw.cue_start, shift + raw.cue_end, raw.lemma) if raw.lemma else None,
             content=Span(text=text[cs:ce], start=cs, end=ce), kind=raw.kind, polarity=raw.polarity,
             sentence=Span(text=text[shift + raw.sent_start:shift + raw.sent_end].strip(),
                           start=shift + raw.sent_start + _lstrip(text[shift + raw.sent_start:shift + raw.sent_end]),

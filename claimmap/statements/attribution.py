@@ -195,6 +195,10 @@ class SentenceExtractor:
                 pol = self.lex.phrasal.get(f"{lemma} {ch.lower_}")
                 if pol:
                     return f"{lemma} {ch.lower_}", pol, [tok, ch]
+        if lemma == "put" and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
+            it = next((c for c in tok.children if c.dep_ in ("dobj", "obj") and c.lower_ == "it"), None)
+            if it is not None and it.i == tok.i + 1:
+                return "put it", "assert", [tok, it]  # "as X put it"
         pol = self.lex.verbs.get(lemma)
         if pol and tok.pos_ == "AUX":
             return None
@@ -346,13 +350,20 @@ class SentenceExtractor:
             head = cue.head
             if cue.dep_ == "advcl" and not any(c.lower_ == "as" and c.dep_ == "mark" for c in cue.children):
                 return None
-            nxt = cue.doc[cue.right_edge.i + 1] if cue.right_edge.i + 1 < sent.end else None
+            edge = cue.right_edge
+            nxt = edge if edge.text in (",", "—", "–", "-") else (
+                cue.doc[edge.i + 1] if edge.i + 1 < sent.end else None)
             if nxt is None or nxt.text not in (",", "—", "–", "-"):
                 return None
             cue_sub = {t.i for t in cue.subtree}
             rest = [t for t in head.subtree if t.i not in cue_sub]
             after = [t for t in rest if t.i > cue.right_edge.i]
             before = [t for t in rest if t.i < cue.left_edge.i]
+            le = cue.left_edge
+            prev = le if le.text in (",", "—", "–", "-") else (cue.doc[le.i - 1] if le.i > sent.start else None)
+            if before and after and prev is not None and prev.text in (",", "—", "–", "-"):
+                # "If A, he said, B": a parenthetical report covers the whole clause
+                return before + after
             toks = after if len(after) >= len(before) else before
             return toks or None
             # commas around the cue clause mark a parenthetical report
@@ -391,7 +402,7 @@ class SentenceExtractor:
             return out  # "By Jane Doe, Reuters", "Posted by admin on …": not a statement
         head_r = self.headline(sent, text)
         if head_r is not None:
-            head_r.extra["rule"] = "headline"
+            head_r.extra.setdefault("rule", "headline")
             out.append(head_r)
         for tok in sent:
             # ---- "according to X"
@@ -518,6 +529,39 @@ class SentenceExtractor:
                 if m and m.end() < r.content_end - r.content_start:
                     r.content_start += m.end()
 
+    def continuation(self, prev: Raw, prev_shift: int, text: str, shift: int) -> Raw | None:
+        """A paragraph that is only a quotation (``text``, at ``shift``), right after a paragraph
+        whose last statement ``prev`` (at ``prev_shift``) is a direct quotation: the same speaker
+        goes on ("He said: “A.”" / "“B.”"). No cue of its own; None when it does not apply."""
+        if prev.kind != "direct" or prev.speaker_start is None:
+            return None
+        a = len(text) - len(text.lstrip())
+        if a >= len(text) or not (text[a] in "“«„\"" or text[a:a + 2] == "''"):
+            return None
+        open_w = 2 if text[a:a + 2] == "''" else 1
+        run = self._quote_run(text, a + open_w, a + open_w + 1) if a + open_w + 1 < len(text) else None
+        if run is not None and run[0] == a:
+            end = run[1]
+            if text[end:].strip(" \t.,\"”»'"):
+                return None  # the paragraph goes on after the quotation (an attribution of its own)
+        elif self.in_quote(text, len(text.rstrip()) - 1):
+            end = len(text.rstrip())  # a quotation running on into the next paragraph
+        else:
+            return None
+        cs, ce = _trim(text, a + open_w, end, strip_quotes=False)
+        if ce - cs < 15:
+            return None
+        r = Raw(cue_start=cs, cue_end=cs, cue_text="", lemma="", polarity="assert", content_start=cs,
+                content_end=ce, kind="direct", sent_start=a, sent_end=len(text.rstrip()), cue_token=-1)
+        d = prev_shift - shift
+        r.speaker_start, r.speaker_end = prev.speaker_start + d, prev.speaker_end + d
+        r.speaker_text, r.speaker_pronoun, r.speaker_person = prev.speaker_text, prev.speaker_pronoun, prev.speaker_person
+        r.speaker_relative_to = (prev.speaker_relative_to[0] + d, prev.speaker_relative_to[1] + d) \
+            if prev.speaker_relative_to else None
+        r.speaker_appos = (prev.speaker_appos[0] + d, prev.speaker_appos[1] + d) if prev.speaker_appos else None
+        r.extra["rule"] = "continuation"
+        return r
+
     def _quote_before_cue(self, r: Raw, b_open: int, text: str) -> None:
         """“A,” she said, “B.” where the content found is B: the content starts at A."""
         left = min(r.cue_start, r.speaker_start if r.speaker_start is not None else r.cue_start)
@@ -579,6 +623,19 @@ class SentenceExtractor:
         for k, t in enumerate(before):
             if t.text in ("–", "—", "-", "|"):
                 before = before[k + 1:]
+        if len(before) == 1 and before[0].text in ("A", "Answer", "A.") and colon.i == before[0].i + 1:
+            # a Q&A interview's answer line ("A: …"): the interviewee's statement (speaker left to
+            # the reader: "A" names nobody)
+            line_end = text.find("\n", colon.idx)
+            line_end = len(text) if line_end < 0 else line_end
+            cs, ce = _trim(text, colon.idx + 1, line_end)
+            if ce - cs < 8:
+                return None
+            r = Raw(cue_start=colon.idx, cue_end=colon.idx + 1, cue_text=":", lemma=":", polarity="assert",
+                    content_start=cs, content_end=ce, kind="direct", sent_start=sent.start_char,
+                    sent_end=sent.end_char, cue_token=colon.i)
+            r.extra["rule"] = "qa"
+            return r
         if not before or not any(t.pos_ == "PROPN" for t in before) or any(
                 t.pos_ in ("VERB", "AUX", "ADP", "SCONJ", "NUM") for t in before):
             return None
@@ -672,7 +729,7 @@ class SentenceExtractor:
             if subj is not None and subj.lower_ not in REL_PRONOUNS:
                 self._set_speaker(r, subj, self.mention_tokens(subj), text)
             return r
-        toks = how = quote = None
+        toks = how = quote = parts = None
         left_clause = any(ch.dep_ in ("ccomp", "parataxis") and ch.i < cue.i for ch in cue.children)
         if left_clause and (subj is None or subj.i > cue.i):
             # "“…,” added another Democrat": content before, speaker after the cue
@@ -682,7 +739,7 @@ class SentenceExtractor:
                 if subj is None:
                     subj = next((ch for ch in cue.children if ch.dep_ in ("dobj", "attr", "npadvmod", "nsubjpass")
                                  and ch.i > cue.i and ch.pos_ in ("PROPN", "NOUN", "PRON")), None)
-        if toks is None:
+        if toks is None and lemma != "put it":
             toks, how = self.complement(cue, cue_toks, lemma)
         if toks is None:
             quote = self.quote_after(cue, sent.end_char, text)
@@ -728,6 +785,16 @@ class SentenceExtractor:
             if weak and how == "object":
                 return None
             raw_s, raw_e = _span_chars(toks)
+            runs = [[toks[0]]]
+            for t in toks[1:]:
+                if t.i == runs[-1][-1].i + 1:
+                    runs[-1].append(t)
+                else:
+                    runs.append([t])
+            if len(runs) > 1 and runs[0][-1].i < cue.i < runs[-1][0].i:
+                # a parenthetical report ("If A, he said, B"): the pieces around it
+                parts = [_trim(text, *_span_chars(run)) for run in runs]
+                parts = [p for p in parts if p[0] < p[1]]
             quoted = _is_quoted(text, *_trim(text, raw_s, raw_e, strip_quotes=False))
             cs, ce = _trim(text, raw_s, raw_e)
             if quoted or (cs, ce) != _trim(text, raw_s, raw_e, strip_quotes=False) and _is_quoted(text, cs, ce):
@@ -747,7 +814,9 @@ class SentenceExtractor:
             r.extra["cut"] = (outer.i, (cc[-1] if cc else cue.left_edge).idx)
         if subj is not None:
             self._set_speaker(r, subj, self.mention_tokens(subj) if subj.dep_ != "acl" else [subj], text)
-        if r.speaker_start is not None and cs <= r.speaker_start < ce:
+        if parts and len(parts) > 1:
+            r.parts = parts
+        if r.speaker_start is not None and any(a <= r.speaker_start < b for a, b in (parts or [(cs, ce)])):
             # speaker inside the content (parse error or inheritance gone wrong): drop speaker
             r.speaker_start = r.speaker_end = r.speaker_text = None
         return r
