@@ -67,6 +67,7 @@ def test_wrong_speaker_polarity_side_and_false_positive_are_counted():
     assert res["polarity_per_class"]["accuse"] == {"n": 1, "accuracy": 0.0, "predicted": {"assert": 1}}
     assert res["polarity_per_class"]["deny"]["accuracy"] == 1.0
     assert res["wrong_sides"] == 2           # a different side, and a side where gold has none
+    assert res["recall_per_kind"] == {"unlabelled": {"n": 4, "recall": 0.75}}
     kinds = [e["type"] for e in row["errors"]]
     assert kinds.count("false_positive") == 1 and kinds.count("missed") == 1
 

@@ -40,7 +40,8 @@ span's edges):
   a prediction assigned to no gold statement is a false positive. Several predictions may share one gold statement (a quotation split in two);
 * a gold statement is found when the predicted contents assigned to it together cover at
   least half of its characters (``GOLD_COVERED = 0.5``);
-* precision = assigned predictions / predictions; recall = found gold / gold statements;
+* precision = assigned predictions / predictions; recall = found gold / gold statements (also
+  per gold ``kind``: direct, indirect, according_to, narrated);
   ``recall_whole_content`` = gold statements found whose assigned contents, together, have a
   Dice overlap of at least 0.8 with the gold content (whole quotations, no attribution or
   dateline swallowed).
@@ -282,7 +283,7 @@ def score_page(text: str, gold: dict[str, Any], preds: list[dict[str, Any]]) -> 
     out: dict[str, Any] = {"pred": len(preds), "gold": len(golds), "tp_pred": 0, "found": 0, "whole": 0,
                            "speaker_ok": 0, "pairs": 0, "wrong_sides": 0, "missed_sides": 0,
                            "sides_on_false_positives": 0, "hits_on_non_statements": 0,
-                           "polarity": Counter(), "errors": []}
+                           "polarity": Counter(), "kinds": Counter(), "errors": []}
     for pi, p in enumerate(preds):
         pc = _chars(text, p["content"])
         if not pc:  # nothing of it in the analysed text (--html: outside the article body)
@@ -326,8 +327,11 @@ def score_page(text: str, gold: dict[str, Any], preds: list[dict[str, Any]]) -> 
         covered: set[int] = set()
         for pi in assigned.get(gi, []):
             covered |= _chars(text, preds[pi]["content"])
+        kind = golds[gi].get("kind") or "unlabelled"
+        out["kinds"][(kind, "gold")] += 1
         if gc and len(covered & gc) >= GOLD_COVERED * len(gc):
             out["found"] += 1
+            out["kinds"][(kind, "found")] += 1
             if 2 * len(covered & gc) >= WHOLE_CONTENT * (len(covered) + len(gc)):
                 out["whole"] += 1
         else:
@@ -343,7 +347,9 @@ def summarise(pages: list[dict[str, Any]]) -> dict[str, Any]:
     """Micro-averaged figures over scored pages (outputs of ``score_page``)."""
     tot = Counter()
     pol: Counter = Counter()
+    kinds: Counter = Counter()
     for r in pages:
+        kinds.update(r.get("kinds", {}))
         for k in ("pred", "gold", "tp_pred", "found", "whole", "speaker_ok", "pairs", "wrong_sides",
                   "missed_sides", "sides_on_false_positives", "hits_on_non_statements"):
             tot[k] += r[k]
@@ -362,6 +368,8 @@ def summarise(pages: list[dict[str, Any]]) -> dict[str, Any]:
         "speaker_accuracy": _ratio(tot["speaker_ok"], tot["pairs"]),
         "polarity_accuracy": _ratio(sum(v for k, v in pol.items() if k[0] == k[1]), tot["pairs"]),
         "polarity_per_class": per_class,
+        "recall_per_kind": {k: {"n": kinds[(k, "gold")], "recall": _ratio(kinds[(k, "found")], kinds[(k, "gold")])}
+                            for k in sorted({k for k, _ in kinds})},
         "wrong_sides": tot["wrong_sides"],
         "sides_on_false_positives": tot["sides_on_false_positives"],
         "missed_sides": tot["missed_sides"],
