@@ -136,6 +136,9 @@ def test_expected_evidence(report, claim):
     for d in claim.get("reports_speaker", []):
         assert any(e["reports_speaker"] for e in by.get(d, [])), (
             f"{d} does not report {claim['speaker']} saying it\n{_show(v)}")
+    for d in claim.get("own_voice_agree", []):  # the outlet asserts it itself, not quoting the speaker
+        assert any(e["stance"] == "agree" and not e["reports_speaker"] for e in by.get(d, [])), (
+            f"{d} does not assert it in its own voice\n{_show(v)}")
     for d, who in claim.get("independent_disagree", {}).items():
         denials = [e for e in by.get(d, []) if e["stance"] == "disagree" and e["independent"]]
         assert denials, f"no independent disagreement from {d}\n{_show(v)}"
