@@ -110,10 +110,16 @@ def test_article_is_a_copy_of_the_wire_story(report):
     assert report.document.copy_of_outlet == EXPECTED["copy_of_outlet"]
 
 
-def test_copy_of_found_without_the_articles_date(store):
+@pytest.fixture(scope="module")
+def report_undated_article(store):
+    """The same article with no date given: no window."""
     from claimmap.corroborate import corroborate
 
-    r = corroborate(_analyze(None), store)
+    return corroborate(_analyze(None), store)
+
+
+def test_copy_of_found_without_the_articles_date(report_undated_article):
+    r = report_undated_article
     assert r.extras["corroboration_run"]["window"] == [None, None]
     assert r.document.copy_of == EXPECTED["copy_of"]
     assert r.document.copy_of_outlet == EXPECTED["copy_of_outlet"]
@@ -184,6 +190,21 @@ def test_undated_pages_are_used(report):
         assert run["undated_documents"] >= len(EXPECTED["undated"])
 
 
-def test_distractor_outside_the_window_is_not_evidence(report):
+def test_distractor_outside_the_window_is_not_evidence(report, report_undated_article):
     used = {NAME.get(e["url"]) for v in report.extras["verdicts"] for e in v["evidence"]}
     assert not used & set(EXPECTED["outside_window"])
+    # without a window it is found: the window, not retrieval, is what keeps it out
+    used = {NAME.get(e["url"]) for v in report_undated_article.extras["verdicts"] for e in v["evidence"]}
+    assert set(EXPECTED["outside_window"]) <= used
+
+
+def test_independent_outlets_keep_their_own_family(report):
+    """Independence follows the outlet: the independent newspapers and the fact-checker are
+    never folded into the claimant's family, whoever they quote."""
+    seen = set()
+    for v in report.extras["verdicts"]:
+        for d, items in _by_doc(v).items():
+            if d in EXPECTED["independent_outlets"]:
+                seen.add(d)
+                assert not {e["family"] for e in items} & set(v["claimant_keys"]), f"{d}\n{_show(v)}"
+    assert seen == set(EXPECTED["independent_outlets"]), f"never used: {set(EXPECTED['independent_outlets']) - seen}"
