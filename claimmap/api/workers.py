@@ -132,9 +132,11 @@ class ProcessRunner:
 
     isolation = "process"
 
-    def __init__(self, size: int, budget: float, warm: Callable[[], None] | None = None) -> None:
+    def __init__(self, size: int, budget: float, warm: Callable[[], None] | None = None,
+                 grace: float = GRACE) -> None:
         self.size = max(1, size)
         self.budget = budget
+        self.grace = grace
         self.warm = warm
         self.limiter = anyio.CapacityLimiter(self.size)
         self._ctx = mp.get_context("spawn")  # never fork a server holding threads and models
@@ -217,7 +219,7 @@ class ProcessRunner:
                     w.conn.send(job)
                 except (OSError, EOFError):
                     raise WorkerCrashedError("an analysis worker stopped before the analysis began") from None
-                limit = self.budget + GRACE if self.budget > 0 else None
+                limit = self.budget + self.grace if self.budget > 0 else None
                 kind, payload = await anyio.to_thread.run_sync(self._wait, w, limit, abandon_on_cancel=True)
                 if kind == "ok":
                     done = True
@@ -241,8 +243,9 @@ class ProcessRunner:
                 else:  # timed out, died, or cancelled (client gone, server stopping): it may still be busy
                     self._retire(w)
                     if not self._stopped:
+                        fresh = self._spawn()  # loads its models while the next request waits
                         with self._lock:
-                            self._idle.append(self._spawn())
+                            self._idle.append(fresh)
 
 
 class ThreadRunner:
