@@ -126,3 +126,14 @@ def test_person_mention_never_stands_for_an_organisation():
     zones = [Zone("z1", "body", 0, len(text))]
     sides.apply(text, zones, [st], actors.load(), [(at, at + 15, "PERSON")])
     assert st.speaker.side is None and st.speaker.canonical == "Megan Baldridge"
+
+
+def test_generic_role_needs_context():
+    r = _analyze("Hospital Admissions Rise in Eastvale\n\nHospital admissions rose by a fifth in March. "
+                 "The commission said no one had shown symptoms such as fever.")
+    st = [s for s in r.statements if s.speaker and s.speaker.text == "The commission"]
+    assert st and st[0].speaker.side is None
+    r = _analyze("Talks in the Oster Straits\n\nVelmark and Norland ships met near Haldby on Tuesday. "
+                 "Norland said its boats had left Haldby. The commission said the Oster Straits were calm.")
+    st = [s for s in r.statements if s.speaker and s.speaker.text == "The commission"]
+    assert st and st[0].speaker.side == "oster_commission"

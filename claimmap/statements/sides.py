@@ -8,8 +8,8 @@ stage decides, per article, whether the registry's side applies:
    governments, which any story may name) and its vocabulary (``[[conflict]] vocabulary``) at
    least ``min_evidence`` times; ambiguous names ("Washington", "Moscow") are not evidence.
    Outside parties (``context = false``: "Western governments") and speakers named only by an
-   ambiguous name get their side only in such an article: a US Senate story or a university
-   study gets no side of the Russia–Ukraine war. A party's own actor (the Kremlin, Lavrov) is
+   ambiguous name or a short description ("the commission") get their side only in such an
+   article: a US Senate story or a university study gets no side of the Russia–Ukraine war. A party's own actor (the Kremlin, Lavrov) is
    that party wherever it speaks, so its side needs no context.
 2. **The registered name is the speaker, not a modifier.** The name must end the mention, or be
    followed only by words such as "officials" or "spokesman" (``[mentions] heads``): "the U.S.
@@ -153,6 +153,16 @@ def _named_ambiguously(sp, reg: Registry) -> bool:
     return all(reg.is_ambiguous(actor, norm(alias)) for _s, _e, alias, _a in hits)
 
 
+def _generic_role(sp, reg: Registry) -> bool:
+    """The speaker was named only by a short description ("the commission", "the Lancet
+    Commission" read as the registry's "commission"), not by any registered name: such a role
+    identifies the actor only in an article about its conflict. Longer roles ("the Russian
+    Foreign Minister") are specific enough anywhere."""
+    if sp.canonical not in reg.actors or _alias_hits(reg, _normtext(sp.text)):
+        return False
+    return len(norm(sp.text).split()) <= 2
+
+
 def apply(text: str, zones: list[Zone], statements: list[Statement], reg: Registry,
           ents: list[tuple[int, int, str]] | None = None) -> dict[str, int]:
     """Clear or fix sides (and the canonical names of misread speakers) in place; returns the
@@ -162,24 +172,25 @@ def apply(text: str, zones: list[Zone], statements: list[Statement], reg: Regist
     heads = _head_words(reg)
     person_names = list(dict.fromkeys(" ".join(text[a:b].split()) for a, b, label in ents if label == "PERSON"))
     # canonical -> (verdict, replacement canonical) of its latest name-bearing mention
-    latest: dict[str, tuple[bool, str | None]] = {}
+    latest: dict[str, tuple[bool, str | None, bool]] = {}
     for st in sorted(statements, key=lambda s: (s.speaker.start if s.speaker else -1)):
         sp = st.speaker
         if sp is None or sp.side is None:
             continue
         original = sp.canonical
         if norm(sp.text) in _PRONOUNS:
-            ok, replacement = latest.get(original, (True, None))
+            ok, replacement, weak = latest.get(original, (True, None, False))
         else:
             ok, replacement = _judge_mention(st, reg, heads, person_names, ents)
             if not ok:
                 replacement = replacement or unknown_canonical(sp.text) or sp.text
-            latest[original] = (ok, replacement)
+            weak = _named_ambiguously(sp, reg) or _generic_role(sp, reg)
+            latest[original] = (ok, replacement, weak)
         if not ok:
             sp.side = None
             sp.canonical = replacement or sp.canonical
         elif reg.conflict_of(sp.side) not in in_context and (
-                not (reg.sides.get(sp.side) or {}).get("context", True) or _named_ambiguously(sp, reg)):
+                not (reg.sides.get(sp.side) or {}).get("context", True) or weak):
             sp.side = None
     # one entity, one side: a canonical speaker keeps the one side its statements agree on
     sides: dict[str, set[str]] = {}
