@@ -152,7 +152,7 @@ def test_copy_of_outlet_alone():
     r = _report()
     r.document.copy_of_outlet = "sputnik"
     html = r.to_html()
-    assert 'id="copy-of">copy of a story by sputnik' in html
+    assert 'id="copy-of">copy of a story by Sputnik' in html   # the registry's display name
 
 
 def test_terminal_summary_shows_verdicts():

@@ -334,8 +334,13 @@ def render_html(report: "Report") -> str:
     tpl = env.get_template("report.html.j2")
     data = report.to_dict()
     verdicts = [v for v in data.get("verdicts") or [] if isinstance(v, dict)]
+    copy = copy_view(data.get("document") or {})
+    if copy and copy.get("outlet"):
+        from claimmap.report.claims import outlet_label
+
+        copy["outlet"] = outlet_label(copy["outlet"])
     return tpl.render(report=report, data=data, view=build_view(report), zone_labels=ZONE_LABELS,
                       verdicts=verdict_views(data), has_verdicts=has_verdicts(data),
-                      copy=copy_view(data.get("document") or {}), run=run_view(data),
+                      copy=copy, run=run_view(data),
                       graph=outlet_graph(verdicts), no_corpus=NO_CORPUS,
                       said_text=SAID_TEXT, so_text=SO_TEXT, labels=VERDICT_LABELS)
