@@ -124,9 +124,9 @@ class BoundedGzipReader(io.RawIOBase):
     reads them), inflated only as far as it is read. Raises CompressedInputError when the total
     inflated size passes ``max_total`` or, past ``RATIO_FLOOR`` bytes, when it is more than
     ``ratio`` times the compressed bytes read so far; and when the stream is truncated or
-    corrupt. ``label`` names the input in messages."""
+    corrupt. ``label`` (optional) starts each message ("crawl.warc.gz: inflates more …")."""
 
-    def __init__(self, raw: io.BufferedIOBase, *, label: str = "input", ratio: float | None = None,
+    def __init__(self, raw: io.BufferedIOBase, *, label: str = "", ratio: float | None = None,
                  max_total: int | None = None) -> None:
         super().__init__()
         self.raw = raw
@@ -143,13 +143,17 @@ class BoundedGzipReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    @property
+    def _at(self) -> str:
+        return f"{self.label}: " if self.label else ""
+
     def _check(self) -> None:
         if self.max_total is not None and self.produced > self.max_total:
             raise CompressedInputError(
-                f"{self.label}: inflates past {self.max_total:,} bytes; refusing it (a decompression bomb?)")
+                f"{self._at}inflates past {self.max_total:,} bytes; refusing it (a decompression bomb?)")
         if self.ratio and self.produced > RATIO_FLOOR and self.produced > self.ratio * max(1, self.consumed):
             raise CompressedInputError(
-                f"{self.label}: inflates more than {self.ratio:g} times its compressed size "
+                f"{self._at}inflates more than {self.ratio:g} times its compressed size "
                 f"({self.consumed:,} bytes gave {self.produced:,}); refusing it (a decompression bomb?)")
 
     def _more(self) -> bytes:
@@ -193,11 +197,11 @@ class BoundedGzipReader(io.RawIOBase):
                 self._pending = self._more()
                 if not self._pending:
                     raise CompressedInputError(
-                        f"{self.label}: the gzip data is truncated (it ends inside a compressed member)")
+                        f"{self._at}the gzip data is truncated (it ends inside a compressed member)")
             try:
                 out = self._z.decompress(self._pending, want)
             except zlib.error as exc:
-                raise CompressedInputError(f"{self.label}: corrupt gzip data ({exc})") from None
+                raise CompressedInputError(f"{self._at}corrupt gzip data ({exc})") from None
             if self._z.eof:
                 self._pending = self._z.unused_data
                 self._z = None
@@ -212,7 +216,7 @@ class BoundedGzipReader(io.RawIOBase):
         return 0
 
 
-def open_maybe_gzip(fh, *, label: str, max_total: int | None = None):
+def open_maybe_gzip(fh, *, label: str = "", max_total: int | None = None):
     """``fh`` as is, or a BoundedGzipReader when it starts with the gzip magic bytes.
     ``fh`` must be a binary stream; it is peeked, not consumed."""
     buffered = fh if hasattr(fh, "peek") else io.BufferedReader(fh)

@@ -236,23 +236,23 @@ def warc_records(fh: IO[bytes], label: str) -> Iterator[RawRecord]:
         return bool(left)
 
     try:
-        stream = open_maybe_gzip(fh, label=label)
+        stream = open_maybe_gzip(fh)  # error records carry the label already
         if not stream.peek(5)[:5].startswith(b"WARC/"):
             head = stream.peek(5)[:5]
             if not head:
-                yield RawRecord(label, "error", error=f"{label}: the WARC file is empty")
+                yield RawRecord(label, "error", error="the WARC file is empty")
             else:
                 yield RawRecord(label, "error", error=(
-                    f"{label}: not a WARC file (it does not start with a 'WARC/1.x' record header)"))
+                    "not a WARC file (it does not start with a 'WARC/1.x' record header)"))
             return
         for n, rec in enumerate(ArchiveIterator(stream), 1):
             if truncated(last):
-                yield RawRecord(label, "error", error=f"{label}: record {n - 1} is truncated (the file ends inside it)")
+                yield RawRecord(label, "error", error=f"record {n - 1} is truncated (the file ends inside it)")
                 return
             last = rec
             if rec.rec_type not in WARC_TYPES or rec.length is None:
                 yield RawRecord(label, "error", error=(
-                    f"{label}: record {n} has a malformed or truncated header (type {rec.rec_type!r})"))
+                    f"record {n} has a malformed or truncated header (type {rec.rec_type!r})"))
                 return
             if rec.rec_type != "response" or rec.http_headers is None:
                 continue
@@ -268,7 +268,7 @@ def warc_records(fh: IO[bytes], label: str) -> Iterator[RawRecord]:
                     f"the WARC record's body is over the {limit:,}-byte limit (not analysed)"))
                 continue
             if truncated(rec):
-                yield RawRecord(label, "error", error=f"{label}: record {n} ({url}) is truncated (the file ends inside it)")
+                yield RawRecord(label, "error", error=f"record {n} ({url}) is truncated (the file ends inside it)")
                 return
             if status and not str(status).startswith("2"):
                 yield RawRecord(rlabel, "error", url=url,
@@ -276,12 +276,12 @@ def warc_records(fh: IO[bytes], label: str) -> Iterator[RawRecord]:
                 continue
             yield RawRecord(rlabel, "warc", data, url=url, content_type=ctype)
         if truncated(last):
-            yield RawRecord(label, "error", error=f"{label}: record {n} is truncated (the file ends inside it)")
+            yield RawRecord(label, "error", error=f"record {n} is truncated (the file ends inside it)")
     except CompressedInputError as exc:
         yield RawRecord(label, "error", error=str(exc))
     except Exception:  # noqa: BLE001 - a corrupt archive is one error line, saying where
         yield RawRecord(label, "error", error=(
-            f"{label}: malformed WARC: the header of record {n + 1} cannot be parsed"
+            f"malformed WARC: the header of record {n + 1} cannot be parsed"
             + ("" if n else " (is it a WARC file?)")))
 
 
