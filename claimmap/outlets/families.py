@@ -543,9 +543,12 @@ def group_families(items: list[FamilyInput], registry: Registry | None = None, *
             own_keys[d] = keys[d]
             keys[d] = wkeys.pop()
 
+    # the owner/state families list each document under its own key (a relay's key says whose
+    # voice it is when evidence is weighed; the stored families stay what the Spark batch
+    # computes, claimmap.batch.families)
     groups: dict[str, list[str]] = {}
     for d in ids:
-        groups.setdefault(keys[d], []).append(d)
+        groups.setdefault(own_keys.get(d, keys[d]), []).append(d)
     syn_sets = {frozenset(f.members) for f in families}
     for key, members in groups.items():
         if len(members) < 2 or frozenset(members) in syn_sets:
@@ -553,13 +556,11 @@ def group_families(items: list[FamilyInput], registry: Registry | None = None, *
         kind = "state" if key.startswith("state:") else "owner"
         reason = ("state-affiliated outlets of one state/side" if kind == "state"
                   else "outlets of one owner group")
-        if any(m in relays for m in members):
-            reason += ", and pages relaying them"
         families.append(Family(id=key, kind=kind, members=members, key=key,
                                outlets=[outlets[d] for d in members], reason=reason))
     for f in families:
         if f.kind == "syndication":
-            f.key = keys[f.members[0]]
+            f.key = own_keys.get(f.members[0], keys[f.members[0]])
     return Families(families, copy_of=copy_of, copy_of_outlet=copy_of_outlet, keys=keys,
                     outlets=outlets, credits=credits, index=index, relays=relays,
                     own_keys=own_keys)
