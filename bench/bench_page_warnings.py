@@ -1,0 +1,42 @@
+"""Page warnings (several articles in one input; not news: recipe, product page) on real pages.
+
+    .venv/bin/python bench/bench_page_warnings.py      # ../shared/data/article-extraction-benchmark
+
+Zoning only (no parse). Prints the number of pages read and of pages warned, then each warned
+page with its title, to read by hand.
+"""
+
+import gzip
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from claimmap.sources import from_bytes  # noqa: E402
+from claimmap.zones import zone_document  # noqa: E402
+from claimmap.zones.genre import page_warnings  # noqa: E402
+from tests.conftest import data_dir  # noqa: E402
+
+
+def main() -> None:
+    d = data_dir() / "article-extraction-benchmark" / "html"
+    if not d.is_dir():
+        raise SystemExit(f"{d} not found (set CLAIMMAP_DATA)")
+    n, warned = 0, []
+    for f in sorted(d.glob("*.html.gz")):
+        try:
+            doc, zones = zone_document(from_bytes(gzip.decompress(f.read_bytes()), content_type="text/html"))
+        except Exception:  # noqa: BLE001 - a page the zoner refuses is not counted
+            continue
+        n += 1
+        w = page_warnings(doc.text, zones)
+        if w:
+            warned.append((f.name[:10], (doc.title or "")[:60], w))
+    print(f"pages {n}, warned {len(warned)}")
+    for x in warned:
+        print(*x, sep=" | ")
+
+
+if __name__ == "__main__":
+    main()
