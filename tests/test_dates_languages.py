@@ -217,6 +217,7 @@ def test_wide_window_int8_scan_agrees_with_exact(tmp_path, monkeypatch):
             want = [h.sentence_id for h in store.search_vector(v, 5, lo, hi)]
             monkeypatch.setenv("CLAIMMAP_CORPUS_VECTOR_INDEX", "int8")
             prep = store._vector_prepare(v, lo, hi)
+            assert isinstance(prep[5], sqlite._WideWindow)
             assert len(prep[5]) > sqlite.WIDE_WINDOW * len(prep[1]) > 4 * sqlite.RERANK
             assert store._start_scan(prep, 5) is not None
             got = [h.sentence_id for h in store.search_vector(v, 5, lo, hi)]
@@ -261,3 +262,24 @@ def test_run_summary_counts_undated_and_unassessed(tmp_path, monkeypatch):
         assert got["not_assessed"]["languages"] == {"de": 1, "ru": 1}
         off = run_summary(found.values(), models_offline="no network")
         assert "no network" in off["not_assessed"]["reason"]
+
+
+def test_undated_documents_take_at_most_half_of_a_windowed_claims_candidates(tmp_path):
+    with SQLiteStore(tmp_path / "c.db") as store:
+        for i in range(12):  # undated pages that match the query best
+            t = f"Ostrovets harbour fire quay terminal report number {i}."
+            store.add_document(DocRecord(text=t), [SentenceRecord(t)], [])
+        for i in range(12):
+            t = f"Ostrovets harbour fire, dated note {i}."
+            store.add_document(DocRecord(text=t, published="2026-02-25"), [SentenceRecord(t)], [])
+        got = retrieve(store, "Ostrovets harbour fire quay terminal report", None, k=8,
+                       date_from="2026-02-20", date_to="2026-02-28")
+        assert len(got) == 8 and sum(c.undated for c in got) == 4
+        assert [c.score for c in got] == sorted((c.score for c in got), reverse=True)
+        # no dated hits left: the undated fill the k
+        only = retrieve(store, "quay terminal report", None, k=8, date_from="2026-02-20",
+                        date_to="2026-02-28")
+        assert len(only) == 8 and all(c.undated for c in only)
+        # no window: no cap
+        assert sum(c.undated for c in retrieve(store, "Ostrovets harbour fire quay terminal report",
+                                               None, k=8)) == 8

@@ -156,6 +156,21 @@ def _append_rows(src: Path, dst: Path, shape: tuple[int, int], rows: np.ndarray)
     del out
 
 
+class _WideWindow:
+    """The rows of a date window holding more than WIDE_WINDOW of the vectors (the undated
+    ones are in every window), as a boolean mask over the rows: searched by the full int8 scan
+    with the rows outside it dropped, never gathered and sorted row by row."""
+
+    def __init__(self, mask: np.ndarray, n: int):
+        self.mask, self.n = mask, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def rows(self) -> np.ndarray:
+        return np.flatnonzero(self.mask)
+
+
 def _populate(arr: np.ndarray) -> None:
     """Map every page of a memory-mapped array now (MADV_POPULATE_READ, Linux 5.14+; ~50 ms
     per GB from the page cache) instead of one page fault per row at query time."""
@@ -607,7 +622,19 @@ class SQLiteStore:
             u = int(np.searchsorted(days, 0, "left"))  # undated rows (day -1) sort first
             a = max(u, int(np.searchsorted(days, _day_ordinal(lo) if lo else 0, "left")))
             b = int(np.searchsorted(days, _day_ordinal(hi), "right")) if hi else len(days)
-            rows = np.sort(np.concatenate((order[:u], order[a:max(a, b)])))
+            n = u + max(0, b - a)
+            if n > WIDE_WINDOW * len(idx):
+                d = np.asarray(idx[:, 1])
+                inwin = d < 0
+                if lo and hi:
+                    inwin |= (d >= _day_ordinal(lo)) & (d <= _day_ordinal(hi))
+                elif lo:
+                    inwin |= d >= _day_ordinal(lo)
+                else:
+                    inwin |= d <= _day_ordinal(hi)
+                rows = _WideWindow(inwin, n)
+            else:
+                rows = np.sort(np.concatenate((order[:u], order[a:max(a, b)])))
         return mat, idx, v, mode, index, rows
 
     @staticmethod
@@ -640,13 +667,12 @@ class SQLiteStore:
             return []
         r = max(RERANK, 4 * k)
         if rows is not None and len(rows) <= 4 * r:
-            cand = rows
-        elif rows is not None and len(rows) > WIDE_WINDOW * len(idx):
-            full = scan.result() if scan is not None else index.scores(v)
-            masked = np.full(len(full), -np.inf, dtype=np.float32)
-            masked[rows] = full[rows]
-            cand = ann.top_candidates(masked, r)
-            cand = cand[np.isfinite(masked[cand])]
+            cand = rows.rows() if isinstance(rows, _WideWindow) else rows
+        elif isinstance(rows, _WideWindow):
+            full = scan.result() if scan is not None else index.scores(v)  # a fresh array
+            full[~rows.mask] = -np.inf
+            cand = ann.top_candidates(full, r)
+            cand = cand[np.isfinite(full[cand])]
         else:
             cand = index.candidates(v, r, rows, scan)
         cand = np.sort(cand)
@@ -665,7 +691,7 @@ class SQLiteStore:
             return None
         _mat, idx, v, _mode, index, rows = prep
         if rows is not None:
-            if len(rows) <= max(4 * max(RERANK, 4 * k), WIDE_WINDOW * len(idx)):
+            if not isinstance(rows, _WideWindow) or len(rows) <= 4 * max(RERANK, 4 * k):
                 return None  # a narrow window: only its rows are scored
         elif index.uses_bits(rows):
             return None

@@ -128,13 +128,29 @@ def _locate(doc: StoredDocument, text: str) -> tuple[int, int, str]:
     return start, end, ctx
 
 
+#: within a date window, undated documents (candidates in every window) take at most this share
+#: of a claim's k candidates while dated ones are left: a third of a real corpus can be undated,
+#: and without a cap they crowd the window's own coverage out (90% of the windowed hits at 1M
+#: sentences with a third undated, bench/bench_undated_ab.py)
+UNDATED_SHARE = 0.5
+
+
 def retrieve(store: Store, query: str, vec: np.ndarray | None, *, k: int = 12,
              date_from: str | None = None, date_to: str | None = None,
              exclude_docs: set[int] | None = None,
              docs: dict[int, StoredDocument] | None = None) -> list[Candidate]:
-    """Evidence candidates for ``query`` (best first). ``docs`` caches documents across claims."""
-    hits: list[Hit] = store.hybrid(query, vec, k=k + len(exclude_docs or ()), date_from=date_from,
-                                   date_to=date_to)
+    """Evidence candidates for ``query`` (best first). ``docs`` caches documents across claims.
+    With a date window, undated documents fill at most ``UNDATED_SHARE`` of the ``k`` while
+    dated hits remain (the store is asked for twice as many hits to find them)."""
+    windowed = date_from is not None or date_to is not None
+    hits: list[Hit] = store.hybrid(query, vec, k=(2 * k if windowed else k) + len(exclude_docs or ()),
+                                   date_from=date_from, date_to=date_to)
+    if windowed:
+        cap = int(k * UNDATED_SHARE)
+        undated = [h for h in hits if day_of(h.published) is None]
+        dated = [h for h in hits if day_of(h.published) is not None]
+        keep = {id(h) for h in undated[:max(cap, k - len(dated))]} | {id(h) for h in dated}
+        hits = [h for h in hits if id(h) in keep]
     docs = {} if docs is None else docs
     out = []
     for h in hits:
