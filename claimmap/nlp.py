@@ -110,7 +110,12 @@ def recall_sentence(text: str):
 # Every stage that needs spaCy on article text parses the same blocks (paragraphs and lines of a
 # zone) through this cache, so the statements stage's parse is the framing stage's parse too.
 _DOCS: "OrderedDict[str, object]" = OrderedDict()
-_DOCS_MAX = 4096
+#: the cache is bounded by the characters it holds, not by a count of blocks: a text of many
+#: short lines (a list, a log, a comment thread) has more blocks than a count of 4096 kept, so
+#: the framing stage parsed them all a second time; 1,000,000 characters hold the largest text
+#: analysed (CLAIMMAP_MAX_CHARS) several times over, about 100-200 MB of parses
+_DOCS_MAX_CHARS = 1_000_000
+_DOCS_CHARS = 0
 
 
 def blocks(text: str, start: int, end: int):
@@ -155,21 +160,26 @@ def _cut(text: str, start: int, end: int):
 def parse_cached(texts: list[str], batch_size: int = 32) -> list:
     """Full-pipeline spaCy Docs for ``texts``, reusing any block parsed before (bounded LRU).
     Callers must not modify the returned Docs."""
+    global _DOCS_CHARS
     out: list = [_DOCS.get(t) for t in texts]
     todo = [i for i, d in enumerate(out) if d is None]
     if todo:
         for i, d in zip(todo, load().pipe((texts[i] for i in todo), batch_size=batch_size)):
             out[i] = d
+            if texts[i] not in _DOCS:
+                _DOCS_CHARS += len(texts[i])
             _DOCS[texts[i]] = d
     for t in texts:
         if t in _DOCS:
             _DOCS.move_to_end(t)
-    while len(_DOCS) > _DOCS_MAX:
-        _DOCS.popitem(last=False)
+    while _DOCS_CHARS > _DOCS_MAX_CHARS and len(_DOCS) > 1:
+        _DOCS_CHARS -= len(_DOCS.popitem(last=False)[0])
     return out
 
 
 def clear_caches() -> None:
     """Forget cached parses and sentence annotations (benchmarks measure a new article)."""
+    global _DOCS_CHARS
     _DOCS.clear()
+    _DOCS_CHARS = 0
     _SENTENCES.clear()

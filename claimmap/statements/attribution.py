@@ -56,6 +56,61 @@ DATELINE = re.compile(r"^[A-Z][A-Z.'’ -]{1,40}(?:/[A-Z][A-Z.'’ -]{1,40})?(?:
                       r"(?:\([^()\n]{1,30}\))?\s*[-–—]{1,2}\s+")
 BYLINE = re.compile(r"\s*(?:(?:Posted|Written|Reported|Reporting|Additional reporting|Editing|Edited|"
                     r"Compiled|Photos?|Story|Text)\s+by|By)\s+(?:[A-Z@]|the\b)", re.I)
+RESUME = re.compile(r"(?:[.!?]\s+|,\s*|:\s*|\s+[—–]\s*)(?=[“\"«„]|'')")
+ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "st", "jr",
+                 "sr", "prof", "rev", "hon", "no", "vs", "inc", "corp", "co", "ltd", "u.s", "u.n", "u.k",
+                 "e.u", "d.c", "lt.gen", "maj", "capt", "adm", "pres", "supt", "mt", "ft"}
+
+
+TRAILING_DEPS = {"advcl", "appos", "relcl", "acl", "npadvmod", "advmod"}
+
+
+def _drop_trailing_modifier(toks, text: str):
+    """Content tokens without a trailing ", putting them at odds …", ", who …", ", Donald
+    Trump" or "— requiring …" that the narrator adds after the reported clause (not inside a
+    quotation)."""
+    if len(toks) < 4:
+        return toks
+    ids = {t.i for t in toks}
+    last = toks[-1].i
+    for k in range(len(toks) - 2, 1, -1):
+        p = toks[k]
+        if p.text not in (",", "—", "–", "-"):
+            continue
+        nxt = toks[k + 1]
+        # the subtree right after the comma: climb to the largest one that starts there
+        h = nxt
+        while h.head is not h and h.head.i in ids and h.head.left_edge.i == nxt.i:
+            h = h.head
+        if h.dep_ not in TRAILING_DEPS or h.head.i not in ids or h.head.i > p.i:
+            continue
+        if h.right_edge.i < last and not all(t.is_punct for t in toks[k + 1:] if t.i > h.right_edge.i):
+            continue
+        if h.dep_ in ("advcl", "acl") and h.tag_ not in ("VBG", "VBN"):
+            continue
+        if h.dep_ == "advmod" and not any(c.dep_ == "prep" for c in h.children):
+            continue
+        if any(t.text in QUOTE_CHARS for t in toks[k:]) or any(
+                t.text in QUOTE_CHARS for t in toks[:k]) and not _balanced(toks[:k]):
+            return toks
+        return toks[:k]
+    return toks
+
+
+def _balanced(toks) -> bool:
+    n = sum(1 for t in toks if t.text in QUOTE_CHARS or t.text == "''")
+    return n % 2 == 0
+
+
+def _sentence_end(s: str) -> bool:
+    """A sentence end in ``s`` ("." after a word that is no abbreviation such as "Mr." or "U.S.")."""
+    for m in re.finditer(r"([\w.]*)([.!?])(?=\s|$|[\"”’'])", s):
+        word = m.group(1).rstrip(".").lower()
+        if m.group(2) != "." or not (word in ABBREVIATIONS or len(word) == 1 or not word):
+            return True
+    return False
+
+
 LEADING_CC = re.compile(r"^(?:But|And|Yet)\s+")
 
 
@@ -507,9 +562,9 @@ class SentenceExtractor:
                 between_after = text[k + close_w:r.cue_start] if r.cue_start >= k + close_w else None
                 between_before = text[r.cue_end:j] if r.cue_end <= j else None
                 near = (between_after is not None and len(between_after) <= 80
-                        and not re.search(r"[.!?]", between_after)) or (
+                        and not _sentence_end(between_after)) or (
                         between_before is not None and len(between_before) <= 12
-                        and not re.search(r"[.!?]", between_before))
+                        and not _sentence_end(between_before))
                 spk_in = r.speaker_start is not None and j <= r.speaker_start < k
                 if near and not spk_in:
                     cs, ce = _trim(text, j + open_w, k, strip_quotes=False)
@@ -588,10 +643,9 @@ class SentenceExtractor:
         """“A,” he said. “B.” -> the content runs on to the end of B (parts A and B), unless B
         carries an attribution of its own."""
         end_attr = max(x for x in (r.cue_end, r.speaker_end or 0, after_close))
-        p = end_attr
         # the attribution clause runs to its sentence end or to a ", “" resuming the quote
-        m = re.compile(r"[^“\"«„.!?\n]*?(?:[.!?]\s+|,\s*|:\s*|\s+—\s*)(?=[“\"«„]|'')").match(text, p)
-        if m is None:
+        m = RESUME.search(text, end_attr, min(len(text), max(r.sent_end, end_attr) + 3))
+        if m is None or "\n" in text[end_attr:m.start()]:
             return
         p = m.end()
         run = self._quote_run(text, p + 1, p + 2) if p + 2 < len(text) else None
@@ -731,7 +785,8 @@ class SentenceExtractor:
             return r
         toks = how = quote = parts = None
         left_clause = any(ch.dep_ in ("ccomp", "parataxis") and ch.i < cue.i for ch in cue.children)
-        if left_clause and (subj is None or subj.i > cue.i):
+        if left_clause and (subj is None or subj.i > cue.i or (
+                subj.left_edge.i > sent.start and self.quote_before(text, subj.left_edge.idx) is not None)):
             # "“…,” added another Democrat": content before, speaker after the cue
             inv = self.inverted_content(cue, sent)
             if inv:
@@ -784,6 +839,7 @@ class SentenceExtractor:
                 return None
             if weak and how == "object":
                 return None
+            toks = _drop_trailing_modifier(toks, text)
             raw_s, raw_e = _span_chars(toks)
             runs = [[toks[0]]]
             for t in toks[1:]:

@@ -66,6 +66,12 @@ def _gender_words(mention: str) -> str | None:
     return "m" if m and not f else "f" if f and not m else None
 
 
+def _plural(name: str) -> bool:
+    """A plural common noun ("officials", "Democrats"), by its last word."""
+    last = name.split()[-1].lower() if name.split() else ""
+    return len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is", "ics"))
+
+
 def _is_name(mention: str) -> bool:
     """Two or more capitalised words after any leading article: a proper name ("Anna Kowalska"),
     not a role ("The ministry's spokeswoman")."""
@@ -161,6 +167,8 @@ class Resolver:
                     break
                 if off < offset and is_person == want_person and canonical.lower() not in (
                         PERSON_PRONOUNS | GROUP_PRONOUNS | SELF_PRONOUNS):
+                    if low == "it" and side is None and _plural(canonical):
+                        continue  # "it" is not "Officials"
                     if g and (self.gender.get(canonical) or self._honorific.get(canonical.split()[-1])
                               or g) != g:
                         continue  # "she" is not the man quoted last
