@@ -52,8 +52,7 @@ _ORG_WORDS = re.compile(
 
 
 # ----------------------------------------------------------------------------- registries
-@lru_cache(maxsize=1)
-def _actors():
+def _actors():  # the registries cache themselves per setting (CLAIMMAP_ACTORS / _OUTLETS)
     try:
         from claimmap.statements import actors
 
@@ -62,7 +61,6 @@ def _actors():
         return None
 
 
-@lru_cache(maxsize=1)
 def _outlets():
     try:
         from claimmap.outlets.registry import load_registry
