@@ -245,9 +245,8 @@ def test_seed_claims_first_and_comments_apart(page, server, seed_text):
     cards = page.locator("#comments .comment-card")
     assert cards.count() == sum(1 for k in kinds.values() if k == "comment")
     flagged = sum(1 for i in range(cards.count()) if cards.nth(i).locator(".pill.flag").count())
-    assert f"have at least one flag" in page.inner_text("#comments-summary")
+    assert "have at least one flag" in page.inner_text("#comments-summary")
     assert f", {flagged} " in page.inner_text("#comments-summary")
-    # the claim order is the first thing in the main column at phone width too (see test_keyboard_and_phone)
     # filters: polarity "deny" leaves only denials, still ranked
     page.select_option("form.filters select[name=polarity]", "deny")
     page.wait_for_url("**polarity=deny**")

@@ -145,7 +145,8 @@ def test_publisher_from_settings(monkeypatch):
 
 def test_rating_from_verdicts_and_copy():
     data = _data([_st(1, "z2", "Anna Roskova", "Roskova")], copy_of="https://orig.example/story")
-    data["verdicts"] = [{"statement": "s1", "said": "corroborated", "so": "contradicted", "evidence": [
+    data["verdicts"] = [{"statement": "s1", "said": "corroborated", "so": "contradicted",
+                         "reason": "1 independent family contradicts it (Norland Herald)", "evidence": [
         {"url": "https://b.example/x", "family": "owner:b", "stance": "disagree"},
         {"url": "javascript:alert(1)", "family": "owner:d", "stance": "discuss"}]}]
     doc = to_claimreview(data, report_url="https://claims.example/r/1")
@@ -153,6 +154,7 @@ def test_rating_from_verdicts_and_copy():
     item = doc["@graph"][0]
     assert item["reviewRating"]["alternateName"] == RATINGS["contradicted"]
     assert "Was it said?" in item["reviewRating"]["ratingExplanation"]
+    assert "Why: 1 independent family contradicts it (Norland Herald)." in item["reviewRating"]["ratingExplanation"]
     assert item["citation"] == ["https://b.example/x"]
     assert item["itemReviewed"]["firstAppearance"] == {"@type": "CreativeWork", "url": "https://orig.example/story"}
     del data["verdicts"]

@@ -23,7 +23,6 @@ from claimmap.report.html import (
     has_verdicts,
     outlet_graph,
     run_view,
-    verdict_views,
 )
 from claimmap.report.claims import claim_views, comment_views, outlet_label, side_label
 from claimmap.report.load import report_from_dict

@@ -79,6 +79,8 @@ def _explanation(v: dict[str, Any]) -> str:
         parts.append(f"Was it said? {RATINGS[said]}: {SAID_TEXT[said]}.")
     evidence = [e for e in v.get("evidence") or [] if isinstance(e, dict)]
     families = {str(e.get("family")) for e in evidence if e.get("family")}
+    if isinstance(v.get("reason"), str) and v["reason"].strip():
+        parts.append(f"Why: {v['reason'].strip().rstrip('.')}.")
     parts.append(f"Evidence: {len(evidence)} item{'' if len(evidence) == 1 else 's'} from "
                  f"{len(families)} outlet famil{'y' if len(families) == 1 else 'ies'} (each family counts once).")
     return " ".join(parts)
