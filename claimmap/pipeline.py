@@ -167,6 +167,18 @@ def add_checkworthiness(report: Report) -> Report:
 
 def analyze_document(doc: Document, *, framing: bool = True, techniques: bool = True,
                      comments: bool = True, disputes: bool = True) -> Report:
+    """Run every stage on an already-read Document (see ``_analyze_document``), with numpy's
+    BLAS on one thread (``claimmap.blas``: the analysis's products are small and the technique
+    encoder runs beside the parse)."""
+    from claimmap.blas import one_blas_thread
+
+    with one_blas_thread():
+        return _analyze_document(doc, framing=framing, techniques=techniques, comments=comments,
+                                 disputes=disputes)
+
+
+def _analyze_document(doc: Document, *, framing: bool = True, techniques: bool = True,
+                      comments: bool = True, disputes: bool = True) -> Report:
     """Run every stage on an already-read Document. ``framing=False`` stops after disputes (no
     framing, techniques or check-worthiness); ``techniques=False`` skips only the persuasion-
     technique model (the one stage that needs torch); ``comments=False`` leaves comment zones

@@ -149,7 +149,8 @@ class TechniqueModel:
         enc, words = self.encode(text)
         if not len(words):
             return []
-        p = self.token_probs(text)
+        with H.one_blas_thread():
+            p = self.token_probs(text)
         nw = int(words.max()) + 1
         s, c = np.zeros(nw), np.zeros(nw)
         np.add.at(s, words, p)
@@ -175,7 +176,10 @@ class TechniqueModel:
         Z = (X - self.tc_mu) / self.tc_sd
         if "tfidf" in self.blocks:
             Z = np.concatenate([Z, F.tfidf([text[s:e] for s, e in spans], self.vocab, self.idf) * 3.0], 1)
-        logits = self.tc(Z.astype(np.float32))
+        from claimmap.techniques import heads as H
+
+        with H.one_blas_thread():
+            logits = self.tc(Z.astype(np.float32))
         e = np.exp(logits - logits.max(-1, keepdims=True))
         return (e / e.sum(-1, keepdims=True)).astype(np.float32)
 

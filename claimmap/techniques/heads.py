@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from claimmap.blas import one_blas_thread  # noqa: F401  (the heads' callers use it)
+
 
 def build(kind: str, d_in: int, d_out: int, hidden: int = 256, dropout: float = 0.2):
     import torch
@@ -68,16 +70,6 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
-def _one_blas_thread():
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
-        from contextlib import nullcontext
-
-        return nullcontext()
-    return threadpool_limits(1, user_api="blas")
-
-
 class NumpyHead:
     """A head of ``build`` evaluated in numpy (eval mode: dropout is the identity).
     ``__call__(X)``: (n, d_in) → (n, d_out) for linear/mlp; for bilstm, ``sequences(X, groups)``
@@ -135,8 +127,7 @@ class NumpyHead:
             xp = np.zeros((B, T, proj.shape[1]), np.float32)
             for r, g in enumerate(groups):
                 xp[r, :len(g)] = proj[g[::-1] if rev else g]
-            with _one_blas_thread():  # 256 small products: threads only add hand-offs
-                out = self._lstm(xp, lengths, suffix)
+            out = self._lstm(xp, lengths, suffix)
             half = Hd // 2
             for r, g in enumerate(groups):
                 seq = out[r, :len(g)]
