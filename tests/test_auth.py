@@ -99,3 +99,19 @@ def test_next_is_same_site_only():
     assert auth.safe_next("/reports/abc?x=1") == "/reports/abc?x=1"
     for bad in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", ""):
         assert auth.safe_next(bad) == "/"
+
+
+def test_jobs_need_the_token_and_the_page_polls_with_the_cookie(app):
+    with TestClient(app) as c:
+        assert c.post("/api/analyze", json={"text": EXAMPLE, "async": True}).status_code == 401
+        r = c.post("/api/analyze", json={"text": EXAMPLE, "async": True}, headers=BEARER)
+        assert r.status_code == 202
+        job_url = r.headers["location"]
+        assert c.get(job_url).status_code == 401 and c.get(job_url.replace("/api", "")).status_code == 401
+        c.post("/signin", data={"token": TOKEN}, follow_redirects=False)
+        assert c.get(job_url).status_code == 200                     # what the progress page's script reads
+        deadline = time.monotonic() + 120
+        while c.get(job_url).json()["stage"] not in ("done", "failed") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        page = c.get(job_url.replace("/api", ""), follow_redirects=False)
+        assert page.status_code == 303 and page.headers["location"].startswith("/reports/")
