@@ -70,6 +70,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("CLAIMMAP_STANCE_MODEL", "", "Stance model for corroboration: empty = shipped MiniLM cross-encoder, a path to an artefact from train/train_stance.py, or hf:NAME (FNC-labelled or NLI classifier)."),
         Setting("CLAIMMAP_MODEL_LANGUAGES", "en", "Languages (ISO 639-1, comma-separated, or *) the configured CLAIMMAP_EMBEDDER and CLAIMMAP_STANCE_MODEL read: corpus documents in other languages are stored and searchable but not assessed by corroboration (the run counts them); * with multilingual models."),
         Setting("CLAIMMAP_STANCE_MIN_CONFIDENCE", "", "Stance abstention: an agree or disagree whose calibrated probability is below this is read as neutral (discuss), never disagree; empty = the thresholds calibrated into the model artefact (0.5 for a model without them)."),
+        Setting("CLAIMMAP_MIN_CONFIRMING", "2", "Corroboration: independent outlet families that must confirm a claim (unhedged agree) before its 'so' level is 'corroborated'."),
         Setting("CLAIMMAP_WINDOW_DAYS", "7", "Corroboration date window: evidence within this many days of the article's date (none when the date is unknown)."),
         Setting("CLAIMMAP_DATA", "../shared/data",
                 "Directory of evaluation/training datasets used by bench/ and eval tests."),

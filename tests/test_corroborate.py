@@ -159,7 +159,7 @@ def test_main_claim_said_by_independent_wire_contradicted_by_other_side(report, 
     reuters = by_doc[ids["reuters-said"]]
     assert any(e["reports_speaker"] and e["outlet"] == "reuters" and not e["independent"] for e in reuters)
     denial = by_doc[ids["norland-denial"]]
-    assert denial and all(e["stance"] == "disagree" and e["independent"] for e in denial)
+    assert denial and all(e["stance"] == "disagree" and e["independent"] for e in denial), [(e["stance"], e["independent"], e["stance_source"], e["text"][:60]) for e in denial]
     assert {e["family"] for e in denial} == {"state:norland"}
     # the same-owner outlet repeating the claim in its own voice is the claimant's side
     today = by_doc[ids["velmark-today"]]
@@ -176,15 +176,18 @@ def test_main_claim_said_by_independent_wire_contradicted_by_other_side(report, 
 
 def test_independent_confirmation_of_content_and_claimant_side_only(report):
     v = _verdict(report, "forty thousand households")
-    assert (v["said"], v["so"]) == ("claimant_side_only", "corroborated")
+    # one independent family confirms it: below CLAIMMAP_MIN_CONFIRMING (2) it stays unverified
+    assert (v["said"], v["so"]) == ("claimant_side_only", "unverified")
+    assert v["counts"]["so_agree_independent"] == 1 and "1 independent family confirm" in v["reason"]
     ev = [e for e in v["evidence"] if e["independent"]]
     assert ev and all(e["outlet"] == "straits_observer" and e["stance"] == "agree" for e in ev)
     v = _verdict(report, "we have the boat")
     assert (v["said"], v["so"]) == ("claimant_side_only", "unverified")
 
 
-def test_date_window_decides_whether_the_distractor_counts(corpus):
+def test_date_window_decides_whether_the_distractor_counts(corpus, monkeypatch):
     store, ids, _ = corpus
+    monkeypatch.setenv("CLAIMMAP_MIN_CONFIRMING", "1")  # the distractor is one confirming family
     wide = corroborate(_analyze(), store, window_days=400)
     v = _verdict(wide, CLAIM)
     assert ids["observer-old"] in {e["document"] for e in v["evidence"]}

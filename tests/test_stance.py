@@ -16,7 +16,8 @@ from claimmap.stance.select import select, sentences
 
 DATA = Path(os.environ.get("CLAIMMAP_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")) / "fnc-1"
 #: measured on the first 1,000 competition-test pairs with the shipped model (see BENCHMARKS.md)
-FLOOR_RELATIVE, FLOOR_MACRO_F1, FLOOR_N = 88.5, 0.69, 1000  # measured 88.9 / 0.706
+FLOOR_RELATIVE, FLOOR_MACRO_F1, FLOOR_N = 89.0, 0.665, 1000  # measured 89.46 / 0.675 (the mixture model
+# with abstention: a low-confidence disagree is read as discuss, so FNC macro-F1 gives a little; was 88.9 / 0.706)
 
 
 def test_official_scoring():
@@ -55,6 +56,24 @@ def test_artefact_is_small_and_loads():
     ])
     assert [o["label"] for o in out] == ["agree", "unrelated"]
     assert abs(sum(out[0]["probs"].values()) - 1) < 1e-3
+    # calibrated: the artefact carries its temperature and abstention thresholds
+    assert m.temperature > 0 and set(m.abstain) == {"agree", "disagree"}
+    assert all(0 < o["confidence"] <= 1 and o["abstained"] in (True, False) for o in out)
+
+
+def test_abstention_never_yields_disagree(monkeypatch):
+    pytest.importorskip("torch")
+    from claimmap.stance import load_model
+
+    m = load_model()
+    monkeypatch.setenv("CLAIMMAP_STANCE_MIN_CONFIDENCE", "0.999")
+    out = m.predict([("Norland divers cut the undersea cable", "Norland divers did not cut any cable, officials said."),
+                     ("Norland divers cut the undersea cable", "Divers cut the undersea cable, engineers confirmed.")])
+    assert all(o["label"] in ("discuss", "unrelated") for o in out)
+    assert any(o["abstained"] for o in out)
+    monkeypatch.setenv("CLAIMMAP_STANCE_MIN_CONFIDENCE", "high")
+    with pytest.raises(Exception, match="not a number"):
+        m.predict([("a b c", "a b c d")])
 
 
 def test_bad_model_settings_fail_clearly(tmp_path):

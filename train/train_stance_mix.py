@@ -199,6 +199,99 @@ def fit_head(model, tok, train, sets, args, device):
     return {n: (xc @ lr.coef_.T + lr.intercept_, yc) for n, (xc, yc) in cal.items()}, best[1]
 
 
+def lower_states(model, tok, pairs, k, max_len, device, n_top, batch=64):
+    """Bucketed batches of the hidden states below the top ``n_top`` layers (float16) with their
+    attention masks: what training the top layers reads, computed once."""
+    import torch
+
+    model.eval()
+    enc = encode(tok, pairs, k, max_len)
+    bert = model.bert
+    low = bert.encoder.layer[:len(bert.encoder.layer) - n_top]
+    out = []
+    with torch.inference_mode():
+        for n, ids in enumerate(batches(enc, list(range(len(pairs))), batch)):
+            b = {name: t.to(device) for name, t in collate(tok, enc, ids).items()}
+            h = bert.embeddings(input_ids=b["input_ids"], token_type_ids=b.get("token_type_ids"))
+            mask = bert._create_attention_masks(b["attention_mask"], None, h, None, None)[0]
+            for layer in low:
+                h = layer(h, mask)
+            out.append((ids, h.to(torch.float16).cpu(), b["attention_mask"].cpu()))
+            if n % 20 == 0:
+                print(f"  lower states {n * batch}/{len(pairs)}", flush=True)
+    return out
+
+
+def top_logits(model, h, attn, n_top):
+    """Logits from cached lower states through the top ``n_top`` layers, pooler and head."""
+    bert = model.bert
+    h = h.float()
+    mask = bert._create_attention_masks(attn, None, h, None, None)[0]
+    for layer in bert.encoder.layer[len(bert.encoder.layer) - n_top:]:
+        h = layer(h, mask)
+    return model.classifier(model.dropout(bert.pooler(h)))
+
+
+def fit_top(model, tok, train, sets, args, device):
+    """Fine-tune only the top ``--top-layers`` layers, the pooler and the head, from cached
+    lower-layer states (a fraction of full fine-tuning's cost on a CPU). Returns cal logits."""
+    import numpy as np
+    import torch
+
+    n_top = args.top_layers
+    for p in model.parameters():
+        p.requires_grad_(False)
+    top = list(model.bert.encoder.layer[len(model.bert.encoder.layer) - n_top:]) + [model.bert.pooler, model.classifier]
+    params = [p for m in top for p in m.parameters()]
+    for p in params:
+        p.requires_grad_(True)
+    t = time.time()
+    cache = lower_states(model, tok, train, args.k, args.max_len, device, n_top)
+    print(f"lower states of {len(train)} pairs in {time.time() - t:.0f} s", flush=True)
+    y = torch.tensor([LABELS.index(p[2]) for p in train])
+    src = [p[4] if len(p) > 4 else "fnc-1" for p in train]
+    wsrc = {s_: len(train) / (len(set(src)) * src.count(s_)) for s_ in set(src)}
+    w = torch.tensor([wsrc[s_] for s_ in src], dtype=torch.float32)
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    total = int(len(cache) * args.epochs)
+    warm = max(1, total // 10)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s_: min((s_ + 1) / warm, max(0.0, (total - s_) / max(1, total - warm))))
+    rng = random.Random(args.seed)
+    step, t = 0, time.time()
+    while step < total:
+        order = list(range(len(cache)))
+        rng.shuffle(order)
+        for bi in order:
+            if step >= total:
+                break
+            ids, h, attn = cache[bi]
+            for m in top:
+                m.train()
+            logits = top_logits(model, h.to(device), attn.to(device), n_top)
+            loss = (torch.nn.functional.cross_entropy(logits, y[ids].to(device), reduction="none")
+                    * w[ids].to(device)).mean()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad(set_to_none=True)
+            step += 1
+            if step % 50 == 0:
+                print(f"step {step}/{total} loss {loss.item():.4f} {time.time() - t:.0f} s", flush=True)
+    model.eval()
+    out = {}
+    with torch.inference_mode():
+        for n, s_ in sets.items():
+            if not s_["cal"]:
+                continue
+            lg = np.zeros((len(s_["cal"]), len(LABELS)), np.float32)
+            for ids, h, attn in lower_states(model, tok, s_["cal"], args.k, args.max_len, device, n_top):
+                lg[ids] = top_logits(model, h.to(device), attn.to(device), n_top).float().cpu().numpy()
+            out[n] = (lg, np.array([LABELS.index(p[2]) for p in s_["cal"]]))
+    return out
+
+
 def fit_temperature(logits, y):
     import numpy as np
 
@@ -244,9 +337,12 @@ def main(argv=None) -> int:
     ap.add_argument("--agree-precision", type=float, default=0.75)
     ap.add_argument("--disagree-precision", type=float, default=0.75)
     ap.add_argument("--limit", type=int, default=0, help="smoke test: only N training pairs")
-    ap.add_argument("--mode", choices=("finetune", "head"), default="finetune",
-                    help="finetune every layer (GPU) or fit only a new classification layer on the "
-                         "model's pooled features (a linear probe: minutes on a CPU)")
+    ap.add_argument("--top-layers", type=int, default=2, help="--mode top: how many top layers are trained")
+    ap.add_argument("--mode", choices=("finetune", "head", "top", "calibrate"), default="finetune",
+                    help="finetune every layer (GPU); top: only the top --top-layers layers, pooler and "
+                         "head, from cached lower states; head: only a new classification layer on the "
+                         "model's pooled features (a linear probe: minutes on a CPU); calibrate: no "
+                         "training, only the temperature and thresholds of --init")
     ap.add_argument("--cache", type=Path, default=None, help="cache pooled features here (--mode head)")
     ap.add_argument("--report", type=Path, default=None, help="append a JSON line of results here")
     args = ap.parse_args(argv)
@@ -263,9 +359,11 @@ def main(argv=None) -> int:
     torch.manual_seed(args.seed)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     t0 = time.time()
-    train, sets = load_mixture(args.data, args.fnc, rng, 1 if args.mode == "head" else 2)
+    train, sets = load_mixture(args.data, args.fnc, rng, 2 if args.mode == "finetune" else 1)
     if args.limit:
         train = train[:args.limit]
+        for s_ in sets.values():
+            s_["cal"] = s_["cal"][:args.limit]
     base = base_path()
     tok = AutoTokenizer.from_pretrained(base)
     model, init_meta = load_classifier(args.init, base)
@@ -278,6 +376,20 @@ def main(argv=None) -> int:
     if args.mode == "head":
         t1 = time.time()
         cal_logits_by_set, head_c = fit_head(model, tok, train, sets, args, device)
+        total = 0
+    elif args.mode == "calibrate":  # no training: temperature and thresholds for --init as it is
+        import numpy as np
+
+        t1 = time.time()
+        W = model.classifier.weight.detach().numpy()
+        bvec = model.classifier.bias.detach().numpy()
+        cal_logits_by_set = {n: (cached_pooled(model, tok, s_["cal"], args, device, "cal-" + n) @ W.T + bvec,
+                                 np.array([LABELS.index(p[2]) for p in s_["cal"]]))
+                             for n, s_ in sets.items() if s_["cal"]}
+        total = 0
+    elif args.mode == "top":
+        t1 = time.time()
+        cal_logits_by_set = fit_top(model, tok, train, sets, args, device)
         total = 0
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
@@ -351,7 +463,7 @@ def main(argv=None) -> int:
     meta.update({
         "labels": LABELS, "max_len": args.max_len, "k": args.k, "temperature": temp,
         "abstain": thresholds, "bias": [0.0] * len(LABELS),
-        "mix": {"mode": args.mode, "head_c": head_c, "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "fnc_pairs": args.fnc,
+        "mix": {"mode": args.mode, "head_c": head_c, "top_layers": args.top_layers if args.mode == "top" else None, "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "fnc_pairs": args.fnc,
                 "seed": args.seed, "train_pairs": len(train),
                 "train": "Climate-FEVER dev (train split, x2) + 1 unrelated pair per claim + Emergent dev "
                          "(train split) + FNC-1 part1/ARC sample, from the FNC-1/ARC model",

@@ -25,8 +25,8 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from claimmap.corpus.store import Store, content_hash
-from claimmap.corroborate.retrieve import Candidate, count_undated, retrieve, window
-from claimmap.corroborate.verdict import VALUES, Item, decide, independent
+from claimmap.corroborate.retrieve import Candidate, retrieve, run_summary, split_assessable, window
+from claimmap.corroborate.verdict import VALUES, Item, decide, independent, min_confirming
 
 __all__ = ["VALUES", "corroborate"]
 
@@ -220,6 +220,7 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
     t0 = clock()
     docs: dict = {}
     found: dict[tuple[str, str], list[Candidate]] = {}
+    unread: dict[tuple[str, str], list[Candidate]] = {}  # in a language the models cannot read
     for q, spk in queries:
         pool: dict[int, Candidate] = {}
         for n, query in enumerate(query_forms(q, spk)):
@@ -237,7 +238,7 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
                                 exclude_docs=same, docs=docs)
             for c in hits:
                 pool.setdefault(c.sentence_id, c)
-        found[(q, spk)] = list(pool.values())
+        found[(q, spk)], unread[(q, spk)] = split_assessable(list(pool.values()))
     timings["retrieve"] = clock() - t0
 
     # 2. relevance gate: cosine of sentence embeddings (sentences sharing a content word with
@@ -300,8 +301,9 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
         "window": [date_from, date_to], "window_days": window_days if date_from else None,
         "claims": len(verdicts), "documents_searched": store.stats()["documents"],
         "stance_pairs": len(todo), "seconds": {k: round(v, 4) for k, v in timings.items()},
-        # documents without a known date are searched in every window and shown "date unknown"
-        "undated_documents": count_undated(list(found.values())),
+        # documents without a known date are searched in every window and shown "date unknown";
+        # documents in a language the stance model cannot read are counted, not judged
+        **run_summary(list(found.values()) + list(unread.values())),
     }
     return report
 
@@ -334,10 +336,11 @@ def adjust_stance(label: str, claim: str, evidence: str, polarity: str | None,
         return label, "model"
     if polarity in ("deny", "reject"):
         return "disagree", "polarity"
-    if label == "agree":
+    if label in ("agree", "discuss"):  # same topic; an abstaining model reads as discuss
+        from claimmap.corroborate.hedge import hedged
         from claimmap.corroborate.negation import negation_mismatch
 
-        if negation_mismatch(claim, evidence):
+        if not hedged(evidence) and negation_mismatch(claim, evidence):
             return "disagree", "negation"
     return label, "model"
 
@@ -362,7 +365,7 @@ def _outlet_name(registry, outlet_id: str | None, url: str | None) -> str | None
 
 
 def _verdict(st, cands: list[Candidate], labels: dict, rel: dict, fams, registry, docs=None) -> dict:
-    from claimmap.corroborate.context import denials_near
+    from claimmap.corroborate.context import same_person, denials_near
     from claimmap.corroborate.hedge import hedged
     from claimmap.stance.select import content_words
 
@@ -390,7 +393,7 @@ def _verdict(st, cands: list[Candidate], labels: dict, rel: dict, fams, registry
                                       sst.polarity if sst else None, reports_speaker, claimant_side)
         conf = (lab or {}).get("confidence") if source == "model" else None
         outlet = _outlet_name(registry, c.outlet, c.url)
-        is_hedged = label == "agree" and not reports_speaker and hedged(c.text)
+        is_hedged = label in ("agree", "discuss") and not reports_speaker and hedged(c.text)
         item = Item(fam, party, label, reports_speaker, sst.polarity if reports_speaker and sst else None,
                     confidence=conf, hedged=is_hedged, outlet=outlet, who=who)
         vitems.append(item)
@@ -417,7 +420,7 @@ def _verdict(st, cands: list[Candidate], labels: dict, rel: dict, fams, registry
                 continue
             seen_denials.add((c.doc_id, d.text))
             dparty = _side_key(registry, d.side) or ("speaker:" + d.speaker if d.speaker else fam)
-            is_claimant = d.speaker is not None and d.speaker == speaker_name
+            is_claimant = same_person(d.speaker, speaker_name)
             ditem = Item(fam, dparty, "disagree", is_claimant, d.polarity if is_claimant else None,
                          confidence=None, outlet=outlet, who=d.speaker)
             vitems.append(ditem)
@@ -432,7 +435,7 @@ def _verdict(st, cands: list[Candidate], labels: dict, rel: dict, fams, registry
                 "stance_source": "context:" + d.source, "stance_confidence": None, "hedged": False,
                 "stance_probs": {}, "answers": c.text,
             })
-    v = decide(vitems, claimant, narrated=narrated, speaker=speaker_name)
+    v = decide(vitems, claimant, narrated=narrated, speaker=speaker_name, min_confirm=min_confirming())
     return {"statement": st.id, "said": v["said"], "so": v["so"], "counts": v["counts"],
             "confidence": v["confidence"], "reason": v["reason"],
             "claim": q, "speaker": (speaker.canonical or speaker.text) if speaker else None,

@@ -53,12 +53,40 @@ def _named(st: StatementRecord | None) -> str | None:
     return name
 
 
+def same_person(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    a, b = a.casefold().split(), b.casefold().split()
+    return a == b or (a[-1] == b[-1] and len(a[-1]) > 2)
+
+
+def _mentioned(doc: StoredDocument, upto: int, exclude: str | None) -> str | None:
+    """The last person or organisation named in the two sentences before ``upto`` who is not
+    ``exclude`` (the reader's antecedent of "He denied it": the one the claim is about)."""
+    from claimmap.nlp import parse_cached
+
+    texts = [doc.sentences[j].text for j in range(max(0, upto - 2), upto)]
+    for sdoc in reversed(parse_cached(texts) if texts else []):
+        for ent in reversed(list(sdoc.ents)):
+            if ent.label_ in ("PERSON", "ORG") and not same_person(ent.text, exclude):
+                return ent.text
+    return None
+
+
 def _resolve(doc: StoredDocument, upto: int, exclude: str | None) -> tuple[str | None, str | None]:
-    """The nearest named speaker of a stored statement before sentence ``upto``."""
+    """Who a pronoun before sentence ``upto`` names: a person or organisation named just
+    before it other than ``exclude``, else the nearest other named speaker of a stored
+    statement."""
+    try:
+        name = _mentioned(doc, upto, exclude)
+    except Exception:  # noqa: BLE001  no parser: stored speakers only
+        name = None
+    if name:
+        return name, None
     for j in range(upto - 1, -1, -1):
         st = carried_statement(doc.sentences[j].text, doc.statements)
         name = _named(st)
-        if name and name != exclude:
+        if name and not same_person(name, exclude):
             return name, st.side
     return None, None
 
@@ -91,11 +119,11 @@ def denials_near(doc: StoredDocument, sentence: str, claim_words: set[str], *,
         if not points_back:
             continue
         name, side = _named(st), (st.side if st is not None else None)
-        if name is None:
-            name, side = _resolve(doc, j, None if by_statement else None)
-            if name == claim_speaker and not by_statement:
-                # "He denied it" right after the claimant's words: the reader cannot tell who
-                name, side = _resolve(doc, j, claim_speaker)
+        pronoun = st is None or (st.speaker or "").strip().casefold() in PRONOUNS
+        if name is None or (pronoun and same_person(name, claim_speaker)):
+            # "He denied it" right after the claimant's words answers the claimant: the denier
+            # is someone else named there, never the claimant denying his own claim
+            name, side = _resolve(doc, j, claim_speaker)
         out.append(Denial(text, name, side, st.polarity if by_statement else "deny",
                           "statement" if by_statement else "cue"))
         break  # the first answer is the answer

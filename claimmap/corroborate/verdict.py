@@ -53,6 +53,13 @@ class Item:
     extra: dict = field(default_factory=dict)
 
 
+def min_confirming() -> int:
+    """Independent confirming families a ``corroborated`` needs (setting CLAIMMAP_MIN_CONFIRMING)."""
+    from claimmap import config
+
+    return max(1, config.get_int("CLAIMMAP_MIN_CONFIRMING"))
+
+
 def independent(item: Item, claimant_keys: set[str]) -> bool:
     """Whether the item counts as independent of the claim's speaker for ``so``."""
     return not item.reports_speaker and item.family not in claimant_keys and item.party not in claimant_keys
@@ -165,7 +172,11 @@ def decide(items: list[Item], claimant_keys: set[str], *, narrated: bool = False
                 _add(g["said_ok"], it)
                 used.add(n)
             continue
-        if it.stance == "agree":
+        if it.stance == "discuss" and it.hedged:  # "X reportedly …": a relay, for said only
+            _add(relays, it)
+            _add(g["said_side"] if side else g["said_ok"], it)
+            used.add(n)
+        elif it.stance == "agree":
             if it.hedged:  # a relay: the claim was said, not that it is so
                 _add(relays, it)
                 _add(g["said_side"] if side else g["said_ok"], it)

@@ -149,9 +149,8 @@ def verdict_items(claim: dict, preds: list[dict]):
 
 
 def evaluate_verdicts(path: str | Path, *, split: str | None = None, model: str | None = None,
-                      limit: int | None = None) -> dict:
+                      limit: int | None = None, min_confirm: int | None = None) -> dict:
     """Score claim-level verdicts and pair-level stance (see module doc)."""
-    from claimmap.corroborate.verdict import decide
     from claimmap.stance.model import load_model
 
     claims = read_claims(path)
@@ -163,12 +162,20 @@ def evaluate_verdicts(path: str | Path, *, split: str | None = None, model: str 
     m = load_model(model)
     pairs = [(c["claim"], e["evidence"]) for c in claims for e in c["evidences"]]
     preds = m.predict(pairs) if pairs else []
+    return score_verdicts(claims, preds, min_confirm=min_confirm) | {"split": split or "all", "model": m.name}
+
+
+def score_verdicts(claims: list[dict], preds: list[dict], *, min_confirm: int | None = None) -> dict:
+    """The scores of ``evaluate_verdicts`` from the stance predictions of every pair (in order)."""
+    from claimmap.corroborate.verdict import decide, min_confirming
+
+    min_confirm = min_confirming() if min_confirm is None else min_confirm
     gold, pred, pg, pp = [], [], [], []
     i = 0
     for c in claims:
         cp = preds[i:i + len(c["evidences"])]
         i += len(c["evidences"])
-        v = decide(verdict_items(c, cp), set())
+        v = decide(verdict_items(c, cp), set(), min_confirm=min_confirm)
         gold.append(CLAIM_TO_VERDICT[c["claim_label"]])
         pred.append(v["so"])
         for e, p in zip(c["evidences"], cp):
@@ -193,9 +200,9 @@ def evaluate_verdicts(path: str | Path, *, split: str | None = None, model: str 
                                         for g, p in zip(gold, pred)) / max(1, n_ref), 4),
         "pairs": {"n": len(pg),
                   "macro_f1": round(sum(v["f1"] for v in pair_per.values()) / 3, 4) if pg else 0.0,
-                  "disagree_precision": pair_per["disagree"]["p"],
+                  # None when no pair is called disagree (precision undefined; recall is 0)
+                  "disagree_precision": pair_per["disagree"]["p"] if "disagree" in pp else None,
                   "per_class": pair_per},
         "predicted": dict(Counter(pred)),
-        "split": split or "all",
-        "model": m.name,
+        "min_confirm": min_confirm,
     }
