@@ -218,3 +218,14 @@ def test_independent_outlets_keep_their_own_family(report):
                 seen.add(d)
                 assert not {e["family"] for e in items} & set(v["claimant_keys"]), f"{d}\n{_show(v)}"
     assert seen == set(EXPECTED["independent_outlets"]), f"never used: {set(EXPECTED['independent_outlets']) - seen}"
+
+
+def test_report_with_verdicts_matches_the_schema(report):
+    import jsonschema
+
+    from claimmap.report.json import schema
+
+    d = report.to_dict()
+    jsonschema.validate(d, schema())
+    for v in d["verdicts"]:
+        assert v["reason"] and 0 <= v["confidence"]["so"] <= 1
