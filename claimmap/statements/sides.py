@@ -9,8 +9,12 @@ stage decides, per article, whether the registry's side applies:
    least ``min_evidence`` times; ambiguous names ("Washington", "Moscow") are not evidence.
    Outside parties (``context = false``: "Western governments") and speakers named only by an
    ambiguous name or a short description ("the commission") get their side only in such an
-   article: a US Senate story or a university study gets no side of the Russia–Ukraine war. A party's own actor (the Kremlin, Lavrov) is
-   that party wherever it speaks, so its side needs no context.
+   article: a US Senate story or a university study gets no side of the Russia–Ukraine war.
+   A conflict is in context only when, besides ``min_evidence``, two of its sides are each
+   named twice or its vocabulary occurs twice: "Ukraine" throughout an impeachment story is
+   not the war. A party's own actor (the Kremlin, Lavrov) keeps its side in an article about
+   no registered conflict, but not in one about another conflict (Russia's foreign ministry on
+   Israeli settlements).
 2. **The registered name is the speaker, not a modifier.** The name must end the mention, or be
    followed only by words such as "officials" or "spokesman" (``[mentions] heads``): "the U.S.
    Supreme Court", "Washington Post reporters" and "Moscow State University researchers" are
@@ -75,6 +79,8 @@ def conflicts_in_context(text: str, zones: list[Zone], reg: Registry) -> dict[st
     if not article:
         return {}
     counts: dict[str, int] = {}
+    by_side: dict[str, int] = {}
+    vocab: dict[str, int] = {}
     for _s, _e, alias, actor in _alias_hits(reg, article):
         if not actor.side or reg.is_ambiguous(actor, norm(alias)):
             continue
@@ -82,16 +88,22 @@ def conflicts_in_context(text: str, zones: list[Zone], reg: Registry) -> dict[st
             continue
         c = reg.conflict_of(actor.side)
         counts[c] = counts.get(c, 0) + 1
+        by_side[actor.side] = by_side.get(actor.side, 0) + 1
     for cid, conflict in reg.conflicts.items():
         pat = _vocab_re(tuple(conflict.vocabulary))
         if pat is not None:
             n = sum(1 for _ in pat.finditer(article))
             if n:
                 counts[cid] = counts.get(cid, 0) + n
+                vocab[cid] = n
     out = {}
     for cid, n in counts.items():
         need = reg.conflicts[cid].min_evidence if cid in reg.conflicts else 3
-        if n >= need:
+        # about the conflict, not just about one of its parties: two of its sides named at
+        # least twice each, or its own vocabulary at least twice ("Ukraine" alone throughout an
+        # impeachment story is not the war)
+        parties = sum(1 for side, k in by_side.items() if k >= 2 and reg.conflict_of(side) == cid)
+        if n >= need and (parties >= 2 or vocab.get(cid, 0) >= 2):
             out[cid] = n
     return out
 
@@ -190,8 +202,8 @@ def apply(text: str, zones: list[Zone], statements: list[Statement], reg: Regist
             sp.side = None
             sp.canonical = replacement or sp.canonical
         elif reg.conflict_of(sp.side) not in in_context and (
-                not (reg.sides.get(sp.side) or {}).get("context", True) or weak):
-            sp.side = None
+                not (reg.sides.get(sp.side) or {}).get("context", True) or weak or in_context):
+            sp.side = None  # (in an article about another conflict, even a party's own actor)
     # one entity, one side: a canonical speaker keeps the one side its statements agree on
     sides: dict[str, set[str]] = {}
     for st in statements:
