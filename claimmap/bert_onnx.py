@@ -228,11 +228,9 @@ def graph_path(model_dir: str | Path, overlay: str | Path | None = None, n_layer
             return out
         try:
             import onnx
-        except ImportError:
-            from claimmap.errors import DataError
-
-            raise DataError("building the ONNX encoder needs `pip install onnx==1.23.2` "
-                            "(or set CLAIMMAP_INFERENCE=torch)") from None
+        except ImportError:  # the analysis skips the stage with a warning naming the package
+            raise ImportError("building the ONNX encoder needs `pip install onnx==1.23.2` "
+                              "(or set CLAIMMAP_INFERENCE=torch)", name="onnx") from None
         model = build_graph(load_weights(model_dir, overlay, round_word_embeddings), read_config(model_dir),
                             n_layers, hidden_layers, classifier)
         try:
@@ -252,10 +250,9 @@ def session(path: str | Path):
     """An onnxruntime CPU session of ``path``; threads from OMP_NUM_THREADS when set."""
     try:
         import onnxruntime as ort
-    except ImportError:
-        from claimmap.errors import DataError
-
-        raise DataError("the ONNX backend needs `pip install onnxruntime==1.32.0` (or set CLAIMMAP_INFERENCE=torch)") from None
+    except ImportError:  # the analysis skips the stage with a warning naming the package
+        raise ImportError("the ONNX backend needs `pip install onnxruntime==1.32.0` "
+                          "(or set CLAIMMAP_INFERENCE=torch)", name="onnxruntime") from None
     opts = ort.SessionOptions()
     threads = int(os.environ.get("OMP_NUM_THREADS", "0") or 0)
     if threads:
