@@ -137,3 +137,10 @@ def test_generic_role_needs_context():
                  "Norland said its boats had left Haldby. The commission said the Oster Straits were calm.")
     st = [s for s in r.statements if s.speaker and s.speaker.text == "The commission"]
     assert st and st[0].speaker.side == "oster_commission"
+
+
+def test_one_word_role_matches_only_the_whole_mention():
+    reg = actors.load()
+    assert reg.by_role("the commission").canonical == "Oster Maritime Commission"
+    assert reg.by_role("the Inner Mongolia health commission") is None
+    assert reg.by_role("Russia's Kremlin spokesman").canonical == "Dmitry Peskov"

@@ -108,12 +108,14 @@ class Registry:
 
     def by_role(self, mention: str) -> Actor | None:
         """The actor whose role matches ``mention`` ("the Kremlin spokesman"): exact, or the
-        mention ends with the role ("Russia's Kremlin spokesman")."""
+        mention ends with a role of two or more words ("Russia's Kremlin spokesman")."""
         m = norm(mention)
         if m in self._role_map:
             return self.actors[self._role_map[m]]
         for role, name in self._role_map.items():
-            if m.endswith(" " + role):
+            # a one-word role ("commission") names the actor only as the whole mention: "the
+            # Inner Mongolia health commission" is another commission
+            if " " in role and m.endswith(" " + role):
                 return self.actors[name]
         return None
 
