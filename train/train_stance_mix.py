@@ -199,6 +199,32 @@ def fit_head(model, tok, train, sets, args, device):
     return {n: (xc @ lr.coef_.T + lr.intercept_, yc) for n, (xc, yc) in cal.items()}, best[1]
 
 
+def optimise(params, lr: float, total: int, epoch, loss_of) -> None:
+    """AdamW over ``params`` for ``total`` steps (linear warm-up over the first 10%, then linear
+    decay, gradients clipped at 1.0): ``epoch()`` gives one epoch's batches, ``loss_of(batch)``
+    their loss."""
+    import torch
+
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    warm = max(1, total // 10)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s_: min((s_ + 1) / warm, max(0.0, (total - s_) / max(1, total - warm))))
+    step, t = 0, time.time()
+    while step < total:
+        for b in epoch():
+            if step >= total:
+                break
+            loss = loss_of(b)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad(set_to_none=True)
+            step += 1
+            if step % 50 == 0:
+                print(f"step {step}/{total} loss {loss.item():.4f} {time.time() - t:.0f} s", flush=True)
+
+
 def lower_states(model, tok, pairs, k, max_len, device, n_top, batch=64):
     """Bucketed batches of the hidden states below the top ``n_top`` layers (float16) with their
     attention masks: what training the top layers reads, computed once."""
@@ -252,33 +278,22 @@ def fit_top(model, tok, train, sets, args, device):
     src = [p[4] if len(p) > 4 else "fnc-1" for p in train]
     wsrc = {s_: len(train) / (len(set(src)) * src.count(s_)) for s_ in set(src)}
     w = torch.tensor([wsrc[s_] for s_ in src], dtype=torch.float32)
-    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
-    total = int(len(cache) * args.epochs)
-    warm = max(1, total // 10)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s_: min((s_ + 1) / warm, max(0.0, (total - s_) / max(1, total - warm))))
     rng = random.Random(args.seed)
-    step, t = 0, time.time()
-    while step < total:
+
+    def epoch():
         order = list(range(len(cache)))
         rng.shuffle(order)
-        for bi in order:
-            if step >= total:
-                break
-            ids, h, attn = cache[bi]
-            for m in top:
-                m.train()
-            logits = top_logits(model, h.to(device), attn.to(device), n_top)
-            loss = (torch.nn.functional.cross_entropy(logits, y[ids].to(device), reduction="none")
-                    * w[ids].to(device)).mean()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad(set_to_none=True)
-            step += 1
-            if step % 50 == 0:
-                print(f"step {step}/{total} loss {loss.item():.4f} {time.time() - t:.0f} s", flush=True)
+        return order
+
+    def loss_of(bi):
+        ids, h, attn = cache[bi]
+        for m in top:
+            m.train()
+        logits = top_logits(model, h.to(device), attn.to(device), n_top)
+        return (torch.nn.functional.cross_entropy(logits, y[ids].to(device), reduction="none")
+                * w[ids].to(device)).mean()
+
+    optimise(params, args.lr, int(len(cache) * args.epochs), epoch, loss_of)
     model.eval()
     out = {}
     with torch.inference_mode():
@@ -376,54 +391,36 @@ def main(argv=None) -> int:
     if args.mode == "head":
         t1 = time.time()
         cal_logits_by_set, head_c = fit_head(model, tok, train, sets, args, device)
-        total = 0
     elif args.mode == "calibrate":  # no training: temperature and thresholds for --init as it is
-        import numpy as np
-
         t1 = time.time()
         W = model.classifier.weight.detach().numpy()
         bvec = model.classifier.bias.detach().numpy()
         cal_logits_by_set = {n: (cached_pooled(model, tok, s_["cal"], args, device, "cal-" + n) @ W.T + bvec,
                                  np.array([LABELS.index(p[2]) for p in s_["cal"]]))
                              for n, s_ in sets.items() if s_["cal"]}
-        total = 0
     elif args.mode == "top":
         t1 = time.time()
         cal_logits_by_set = fit_top(model, tok, train, sets, args, device)
-        total = 0
-    params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
-    if args.mode == "finetune":
-        total = int(math.ceil(len(train) / args.batch) * args.epochs)
-    warm = max(1, total // 10)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
-    lossf = torch.nn.CrossEntropyLoss()
-    step = 0
     if args.mode == "finetune":
         t1 = time.time()
-        model.train()
-    while step < total:
-        order = list(range(len(train)))
-        rng.shuffle(order)
-        bl = batches(enc, order, args.batch)
-        rng.shuffle(bl)
-        for ids in bl:
-            if step >= total:
-                break
+        lossf = torch.nn.CrossEntropyLoss()
+
+        def epoch():
+            order = list(range(len(train)))
+            rng.shuffle(order)
+            bl = batches(enc, order, args.batch)
+            rng.shuffle(bl)
+            return bl
+
+        def loss_of(ids):
             model.train()
             b = {n: t.to(device) for n, t in collate(tok, enc, ids).items()}
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
                 logits = model(**b).logits
-            loss = lossf(logits.float(), y[ids].to(device))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad(set_to_none=True)
-            step += 1
-            if step % 50 == 0:
-                print(f"step {step}/{total} loss {loss.item():.4f} {time.time() - t1:.0f} s", flush=True)
+            return lossf(logits.float(), y[ids].to(device))
+
+        optimise([p for p in model.parameters() if p.requires_grad], args.lr,
+                 int(math.ceil(len(train) / args.batch) * args.epochs), epoch, loss_of)
     train_s = time.time() - t1
 
     # calibration on the held-out cal splits

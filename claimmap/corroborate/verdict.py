@@ -119,29 +119,34 @@ def _names(group: dict, limit: int = 3) -> str:
 
 
 def _n(k: int, what: str) -> str:
-    return f"{k} {what}{'' if k == 1 else 'ies' if what.endswith('y') else 's'}"
+    if k == 1:
+        return f"1 {what}"
+    consonant_y = what.endswith("y") and what[-2:-1] not in "aeiou"
+    return f"{k} {what[:-1] + 'ies' if consonant_y else what + 's'}"
+
+
+#: the reason's parts, in order: (group, noun counted, what it does, shown only without this group)
+_REASON_PARTS = (
+    ("said_ok", "independent family", "report {who} saying it", None),
+    ("said_no", "family", "report {who} denying it", None),
+    ("said_side", None, "only the claimant's side reports it", "said_ok"),
+    ("so_ok", "independent family", "confirm it", None),
+    ("so_no", "independent family", "contradict it", None),
+    ("so_side", None, "only the claimant's side confirms it", "so_ok"),
+    ("relays", "relay", "repeat it with a hedge (not a confirmation)", None),
+    ("side_no", "claimant-side family", "read as disagreeing ignored", None),
+)
 
 
 def _reason(speaker: str | None, v: dict, g: dict, relays: dict) -> str:
+    groups = g | {"relays": relays}
     parts = []
-    who = speaker or "the claimant"
-    if v["said"] is not None:
-        if g["said_ok"]:
-            parts.append(f"{_n(len(g['said_ok']), 'independent family')} report {who} saying it{_names(g['said_ok'])}")
-        if g["said_no"]:
-            parts.append(f"{_n(len(g['said_no']), 'family')} report {who} denying it{_names(g['said_no'])}")
-        if g["said_side"] and not g["said_ok"]:
-            parts.append(f"only the claimant's side reports it{_names(g['said_side'])}")
-    if g["so_ok"]:
-        parts.append(f"{_n(len(g['so_ok']), 'independent family')} confirm it{_names(g['so_ok'])}")
-    if g["so_no"]:
-        parts.append(f"{_n(len(g['so_no']), 'independent family')} contradict it{_names(g['so_no'])}")
-    if g["so_side"] and not g["so_ok"]:
-        parts.append(f"only the claimant's side confirms it{_names(g['so_side'])}")
-    if relays:
-        parts.append(f"{_n(len(relays), 'relay')} repeat it with a hedge (not a confirmation)")
-    if g["side_no"]:
-        parts.append(f"{_n(len(g['side_no']), 'claimant-side family')} read as disagreeing ignored")
+    for key, noun, does, unless in _REASON_PARTS:
+        if not groups[key] or (unless and groups[unless]) or (key.startswith("said") and v["said"] is None):
+            continue
+        text = does.format(who=speaker or "the claimant")
+        names = "" if key in ("relays", "side_no") else _names(groups[key])
+        parts.append((f"{_n(len(groups[key]), noun)} {text}" if noun else text) + names)
     if not parts:
         return "No evidence in the corpus speaks to it"
     s = "; ".join(parts)
