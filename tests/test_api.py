@@ -625,7 +625,8 @@ def test_report_page_with_framing_and_corroboration(client, example):
     keys = ["state:velmark", "speaker:Anna Roskova"]
     data["verdicts"] = [
         {"statement": first, "said": "corroborated", "so": "claimant_side_only", "claimant_keys": keys,
-         "counts": {}, "claim": "x", "speaker": "Anna Roskova",
+         "counts": {}, "claim": "x", "speaker": "Anna Roskova", "confidence": {"said": 0.8, "so": 0.55},
+         "reason": "1 independent family reports <b>Roskova</b> saying it",
          "evidence": [
              {"url": "https://a.example/1", "outlet": "A <Times>", "family": "state:velmark", "stance": "agree",
               "independent": False, "text": PAYLOAD_TEXT, "published": "2026-03-10T09:00:00+00:00",
@@ -654,6 +655,8 @@ def test_report_page_with_framing_and_corroboration(client, example):
     claim1 = html.split(f'id="claim-{first}"', 1)[1].split("</details>", 1)[0]
     assert "said: corroborated" in claim1 and "so: claimant&#39;s side only" in claim1
     assert "only outlets on the speaker&#39;s side repeat it" in claim1
+    # the verdict's own confidence (per level) and reason, when corroboration gives them
+    assert "said 0.80 · so 0.55" in claim1 and "reports &lt;b&gt;Roskova&lt;/b&gt; saying it" in claim1
     assert "outlets independent of the speaker&#39;s side report that it was said" in claim1
     assert "12 corpus documents" in html and "published 2026-03-03 to 2026-03-17" in html
     # evidence: outlet (or host), date, stance, independence, snippet, link only for http(s)

@@ -95,6 +95,7 @@ def _corroborated() -> Report:
     r.document.copy_of_outlet = "orig_news"
     r.extras["verdicts"] = [
         {"statement": "s1", "said": "claimant_side_only", "so": "disputed", "claim": "it was fine",
+         "confidence": {"said": 0.71, "so": 0.64}, "reason": "1 independent family confirms it; 1 contradicts it",
          "speaker": "Ministry", "claimant_keys": ["state:side_a", "speaker:Ministry"],
          "counts": {"so_agree_independent": 1, "so_disagree": 1},
          "evidence": [
@@ -131,7 +132,7 @@ def test_html_shows_verdicts_evidence_and_copy_escaped():
     assert "said: claimant&#39;s side only" in v and "only outlets on the speaker&#39;s side report that it was said" in v
     assert "so: disputed" in v and "independent sources state it and others contradict it" in v
     assert "independent · agrees: 1 family" in v and "claimant&#39;s side · agrees: 1 family" in v
-    assert "independent · disagrees: 1 family" in v and "2026-03-12" in v and "not independent" in v
+    assert "independent · disagrees: 1 family" in v and "2026-03-12" in v and "on the speaker&#39;s side: counts for said only as the claimant&#39;s side" in v
     assert "reports the speaker saying it" in v
     assert 'id="copy-of"' in html and "(orig_news)" in html
     assert 'href="https://orig.example/x?a=1&amp;b=&#34;&gt;&lt;script&gt;alert(6)&lt;/script&gt;"' in html

@@ -177,6 +177,19 @@ def evidence_view(e: dict[str, Any], claimant_keys: list[str] | set[str] = ()) -
     }
 
 
+def _confidence_text(c: Any) -> str | None:
+    """A verdict's confidence in words: per level ({"said": 0.8, "so": 0.6} -> "said 0.80 · so
+    0.60") or one number; None when absent."""
+    if isinstance(c, bool):
+        return None
+    if isinstance(c, (int, float)):
+        return f"{c:.2f}"
+    if isinstance(c, dict):
+        parts = [f"{k} {c[k]:.2f}" for k in ("said", "so") if isinstance(c.get(k), (int, float))]
+        return " · ".join(parts) or None
+    return None
+
+
 def verdict_view(v: dict[str, Any] | None, *, corroborated: bool) -> dict[str, Any]:
     """A statement's verdict for display: said/so with their plain-language explanation, the
     evidence, the coverage bar. ``v`` None: not checked (``corroborated``) or no corpus."""
@@ -193,7 +206,7 @@ def verdict_view(v: dict[str, Any] | None, *, corroborated: bool) -> dict[str, A
         "so": so, "so_label": VERDICT_LABELS[so], "so_text": SO_TEXT[so],
         "counts": v.get("counts") or {}, "claimant_keys": keys,
         # optional fields of the verdict (a confidence in 0..1 and a one-line reason), shown when present
-        "confidence": v.get("confidence") if isinstance(v.get("confidence"), (int, float)) else None,
+        "confidence": _confidence_text(v.get("confidence")),
         "reason": str(v["reason"]) if isinstance(v.get("reason"), str) and v.get("reason") else None,
         "evidence": [evidence_view(e, keys) for e in evidence],
         "coverage": coverage_bar(evidence, keys),
@@ -331,6 +344,9 @@ def render_html(report: "Report") -> str:
         autoescape=True,  # article text is untrusted: escape everything, always
         trim_blocks=True, lstrip_blocks=True,
     )
+    from claimmap.report.claims import side_label
+
+    env.filters["side_label"] = side_label  # registry display names, never internal ids
     tpl = env.get_template("report.html.j2")
     data = report.to_dict()
     verdicts = [v for v in data.get("verdicts") or [] if isinstance(v, dict)]
