@@ -207,7 +207,7 @@ def _analyze_document(doc: Document, *, framing: bool = True, techniques: bool =
                                     remember=framing)
     article_zones = {z.id for z in zones if z.kind in ARTICLE_ZONES}
     if disputes or framing:
-        disputes = find_disputes([s for s in statements if s.zone in article_zones], sentences)
+        disputes = find_disputes([s for s in statements if s.zone in article_zones and s.trusted], sentences)
     else:
         disputes = []
     from claimmap.zones.genre import page_warnings

@@ -328,3 +328,164 @@ def test_evaluate_attribution_on_a_tiny_split(tmp_path):
         assert res["exact"][t]["r"] == 1.0 and res["overlap"][t]["r"] == 1.0
         assert res["exact"][t]["p"] == 0.5  # half the predictions unmatched (annotator bbbb)
     assert "annotator" in res["note"]
+
+
+# ---------------------------------------------------------------- issue 15: whole quotations,
+# never-statements, speakers, confidence
+
+
+def test_quotation_split_by_its_attribution_is_one_statement():
+    text = "“We will not back down,” Buchanan said. “If you are not tough, you will lose.”"
+    _s, sts = run(text)
+    st = find(sts, "We will not back down", speaker="Buchanan")
+    assert len(st) == 1 and st[0].kind == "direct"
+    assert st[0].content.text.endswith("you will lose")
+    assert [p.text for p in st[0].content_parts] == ["We will not back down", "If you are not tough, you will lose"]
+    assert st[0].said == "We will not back down … If you are not tough, you will lose"
+
+
+def test_quotation_resumed_in_the_same_sentence():
+    text = "“Supporters of other candidates,” Blackwell added, “have focused largely on paid advertising.”"
+    _s, sts = run(text)
+    st = find(sts, "Supporters of other candidates", speaker="Blackwell")
+    assert st and st[0].content.text.endswith("paid advertising")
+    assert len(st[0].content_parts) == 2
+
+
+def test_multi_sentence_quotation_is_kept_whole():
+    text = "“Is it the death knell? No. But it is harmful,” the senator said of the ruling."
+    _s, sts = run(text)
+    st = find(sts, "But it is harmful")
+    assert st and st[0].content.text == "Is it the death knell? No. But it is harmful"
+    text = "The minister said: “Prices will fall. Wages will rise.” Then he left."
+    _s, sts = run(text)
+    assert find(sts, "Prices will fall. Wages will rise")
+
+
+def test_quote_with_its_own_attribution_is_not_a_continuation():
+    text = "“A is true,” he said. “B is false,” she replied."
+    _s, sts = run(text)
+    assert [s.content.text for s in sts] == ["A is true", "B is false"]
+
+
+def test_quote_paragraph_continues_the_previous_speaker():
+    text = ("Senator Jane Roe spoke on Monday. “We will not give up,” Roe said.\n\n"
+            "“The talks will go on. Nobody can stop them.”\n\nThe meeting ended.")
+    _s, sts = run(text)
+    st = find(sts, "The talks will go on. Nobody can stop them", speaker="Jane Roe")
+    assert st and st[0].cue is None and st[0].kind == "direct"
+    assert not find(sts, "The meeting ended")
+
+
+def test_parenthetical_report_covers_the_clause():
+    text = "If politics makes the road too complicated now, he said, Congress can still pass a reauthorization."
+    _s, sts = run(text)
+    st = find(sts, "Congress can still pass")
+    assert st and st[0].content.text.startswith("If politics makes")
+    assert [p.text for p in st[0].content_parts] == [
+        "If politics makes the road too complicated now", "Congress can still pass a reauthorization"]
+
+
+def test_as_x_put_it():
+    text = "The economy, as Smith put it: “is a mess. Nobody knows what to do.”"
+    _s, sts = run(text)
+    assert find(sts, "is a mess. Nobody knows what to do", speaker="Smith")
+
+
+def test_dateline_is_in_neither_speaker_nor_content():
+    text = "KYIV, Feb 25 (Reuters) - Ukraine said on Friday that Russian troops had entered the capital."
+    _s, sts = run(text)
+    st = find(sts, "Russian troops had entered the capital")
+    assert st and st[0].speaker.text == "Ukraine"
+    assert "Reuters" not in st[0].content.text
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Ukraine crisis: Russia moves troops to the border", "header"),   # topic label
+    ("Analysis: Why the talks failed in Minsk", "header"),
+    ("By Jane Doe, Reuters", "body"),                                 # byline
+    ("Posted by admin said the new rules apply.", "body"),
+    ("The commander is said to have been killed in the strike.", "body"),  # perception passives
+    ("He is believed to have fled the country.", "body"),
+    ("It was reported that the bridge collapsed.", "body"),
+])
+def test_never_statements(text, kind):
+    _s, sts = run(text, kind)
+    assert sts == []
+
+
+def test_named_party_headline_is_still_a_statement():
+    _s, sts = run("Zelensky: We will not give up our land\n\nThe talks were due on Monday.", "header")
+    assert find(sts, "We will not give up our land")
+
+
+def test_untrustworthy_statements_get_zero_confidence():
+    text = ("It said the road would be expensive. The council plans to build a road. "
+            "Officials hope it will open soon. I think it is wrong.")
+    _s, sts = run(text)
+    assert sts
+    for needle in ("to build a road", "it will open soon", "the road would be expensive", "it is wrong"):
+        st = find(sts, needle)
+        assert st and st[0].confidence == 0.0, (needle, st)
+        assert not st[0].trusted
+
+
+def test_relative_pronoun_resolved_and_question_phrase_unresolved():
+    text = "Putin, who said the operation was going to plan, met Lavrov. How many deputies said the law was wrong?"
+    _s, sts = run(text)
+    st = find(sts, "the operation was going to plan")
+    assert st and st[0].speaker.canonical == "Vladimir Putin" and st[0].confidence != 0.0
+    st = find(sts, "the law was wrong")
+    assert not st or st[0].confidence == 0.0
+
+
+def test_apposition_names_a_role_and_variants_are_one_entity():
+    text = ("The ministry's spokeswoman, Anna Kowalska, said the talks had failed. "
+            "Kowalska added that a new round was planned. The spokeswoman said Poland would not give up.")
+    _s, sts = run(text)
+    speakers = {s.speaker.canonical for s in sts if s.speaker}
+    assert speakers == {"Anna Kowalska"}, [(s.speaker.text, s.speaker.canonical) for s in sts]
+
+
+def test_he_is_not_pinned_on_the_wrong_person():
+    # two people and nothing to tell which one "He" is: left unresolved (confidence 0)
+    # ("It" above with no antecedent likewise; "It" after "The council plans" is the council)
+    text = "Senator John Smith met Senator Tom Hart on Monday. Hart said the bill was dead. He said it would pass."
+    _s, sts = run(text)
+    st = find(sts, "it would pass")
+    assert st and st[0].speaker.canonical not in ("Tom Hart", "John Smith") and st[0].confidence == 0.0
+    # an honorific tells them apart
+    text = "Mr. Smith met Ms. Roe on Monday. Roe said the bill was dead. He said it would pass."
+    _s, sts = run(text)
+    assert find(sts, "it would pass", speaker="Smith")
+
+
+def test_confidence_model_is_shipped_loads_and_predicts():
+    from claimmap.statements import confidence
+
+    model = confidence.load()
+    assert model is not None, "claimmap/data/models/statement_conf.json.gz missing (train/train_confidence.py)"
+    assert model.meta.get("trained_on") == "polnear/train"
+    text = ("The mayor of Springfield, John Smith, said on Monday that the bridge would reopen in May. "
+            "The result is a sentence I never thought I'd write.")
+    _s, sts = run(text)
+    st = find(sts, "the bridge would reopen in May", speaker="John Smith")
+    assert st and 0.5 <= st[0].confidence <= 1.0
+    assert all(s.confidence is not None and 0.0 <= s.confidence <= 1.0 for s in sts)
+
+
+def test_statements_above_follows_the_threshold_setting(monkeypatch):
+    from claimmap.errors import ClaimmapError
+    from claimmap.model import Span, Statement
+    from claimmap.statements.confidence import statements_above, threshold
+
+    sts = [Statement(id=f"s{i}", zone="z1", speaker=None, cue=None, content=Span("x", 0, 1), kind="indirect",
+                     polarity="assert", confidence=c) for i, c in enumerate((0.2, 0.6, None), 1)]
+    monkeypatch.setenv("CLAIMMAP_STATEMENT_THRESHOLD", "0.5")
+    assert threshold() == 0.5 and [s.id for s in statements_above(sts)] == ["s2", "s3"]
+    assert [s.trusted for s in sts] == [False, True, True]
+    monkeypatch.setenv("CLAIMMAP_STATEMENT_THRESHOLD", "0.7")
+    assert [s.id for s in statements_above(sts)] == ["s3"]
+    monkeypatch.setenv("CLAIMMAP_STATEMENT_THRESHOLD", "2")
+    with pytest.raises(ClaimmapError):
+        threshold()
