@@ -201,8 +201,9 @@ def test_not_assessed_counts_documents_by_language(monkeypatch):
 
 
 def test_wide_window_int8_scan_agrees_with_exact(tmp_path, monkeypatch):
-    """A window holding many rows (the undated third of a corpus is in every window) is served
-    by the full int8 scan masked to the window; same top k as exact search."""
+    """Undated rows are in every window: on the int8 path they are one contiguous block
+    scanned whole beside the window's dated rows, and a window whose dated rows alone are wide
+    is a mask over the full scan; both give exact search's top k."""
     from claimmap.corpus import ann, sqlite
 
     if not ann.available():
@@ -217,11 +218,21 @@ def test_wide_window_int8_scan_agrees_with_exact(tmp_path, monkeypatch):
             want = [h.sentence_id for h in store.search_vector(v, 5, lo, hi)]
             monkeypatch.setenv("CLAIMMAP_CORPUS_VECTOR_INDEX", "int8")
             prep = store._vector_prepare(v, lo, hi)
-            assert isinstance(prep[5], sqlite._WideWindow)
-            assert len(prep[5]) > sqlite.WIDE_WINDOW * len(prep[1]) > 4 * sqlite.RERANK
-            assert store._start_scan(prep, 5) is not None
+            # the undated rows are a contiguous block scanned whole, the dated window's rows
+            # gathered; a window whose dated rows alone are wide is a mask over the full scan
+            assert isinstance(prep[5], sqlite._SplitWindow)
+            assert len(prep[5].block.rows) > 4 * sqlite.RERANK
+            assert store._start_scan(prep, 5) is None
             got = [h.sentence_id for h in store.search_vector(v, 5, lo, hi)]
             assert len(set(got) & set(want)) >= 4
+            wide = store._vector_prepare(v, "2020-01-01", "2030-01-01")
+            assert isinstance(wide[5], sqlite._WideWindow)
+            assert store._start_scan(wide, 5) is not None
+            monkeypatch.setenv("CLAIMMAP_CORPUS_VECTOR_INDEX", "exact")
+            want_wide = [h.sentence_id for h in store.search_vector(v, 5, "2020-01-01", "2030-01-01")]
+            monkeypatch.setenv("CLAIMMAP_CORPUS_VECTOR_INDEX", "int8")
+            got = [h.sentence_id for h in store.search_vector(v, 5, "2020-01-01", "2030-01-01")]
+            assert len(set(got) & set(want_wide)) >= 4
             hy = store.hybrid(q, v, 5, lo, hi)
             assert hy and all(h.published is None or lo <= h.published <= hi for h in hy)
 

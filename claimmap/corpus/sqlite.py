@@ -171,6 +171,35 @@ class _WideWindow:
         return np.flatnonzero(self.mask)
 
 
+class _UndatedBlock:
+    """The int8 rows of the undated sentences, copied into one contiguous block: a windowed
+    query scans it whole (undated documents are in every window) and gathers only the window's
+    dated rows, instead of scanning every row of the corpus."""
+
+    def __init__(self, rows: np.ndarray, q: np.ndarray):
+        self.rows, self.q = rows, q
+
+    def candidates(self, v: np.ndarray, scale: float, r: int) -> np.ndarray:
+        qv = ann._quantize(v, scale)[None, :]
+        out = np.empty((len(self.q), 1), dtype=np.float32)
+        for a in range(0, len(self.q), ann.CHUNK):
+            ann._dots(self.q[a:a + ann.CHUNK], qv, out[a:a + ann.CHUNK])
+        return self.rows[ann.top_candidates(out.reshape(-1), r)]
+
+
+class _SplitWindow:
+    """A window's rows as the undated block plus the dated rows in the window (sorted)."""
+
+    def __init__(self, block: _UndatedBlock, dated: np.ndarray):
+        self.block, self.dated = block, dated
+
+    def __len__(self) -> int:
+        return len(self.block.rows) + len(self.dated)
+
+    def rows(self) -> np.ndarray:
+        return np.sort(np.concatenate((self.block.rows, self.dated)))
+
+
 def _populate(arr: np.ndarray) -> None:
     """Map every page of a memory-mapped array now (MADV_POPULATE_READ, Linux 5.14+; ~50 ms
     per GB from the page cache) instead of one page fault per row at query time."""
@@ -202,6 +231,7 @@ class SQLiteStore:
         self._vec_cache: tuple | None = None
         self._ann_cache: tuple | None = None   # (matrix it belongs to, Int8Index or None)
         self._day_cache: tuple | None = None   # (idx it belongs to, row order by day, days)
+        self._undated_cache: tuple | None = None  # (int8 index it belongs to, _UndatedBlock)
         self._post_cache: tuple | None = None  # ((count, max id), data_version, index or None)
         self._pool: ThreadPoolExecutor | None = None
 
@@ -600,6 +630,15 @@ class SQLiteStore:
         self._day_cache = (idx, order, days[order])
         return self._day_cache[1], self._day_cache[2]
 
+    def _undated_block(self, index, rows: np.ndarray) -> _UndatedBlock:
+        """The contiguous int8 copy of the undated rows (cached with the index)."""
+        if self._undated_cache and self._undated_cache[0] is index:
+            return self._undated_cache[1]
+        rows = np.sort(rows)
+        block = _UndatedBlock(rows, np.ascontiguousarray(index.q[rows]))
+        self._undated_cache = (index, block)
+        return block
+
     def _vector_prepare(self, vec: np.ndarray, date_from: DateLike, date_to: DateLike):
         """Everything the vector search needs from the database, so that ``_vector_scored``
         can run in another thread: (matrix, idx, unit query, mode, int8 index, window rows)."""
@@ -623,7 +662,10 @@ class SQLiteStore:
             a = max(u, int(np.searchsorted(days, _day_ordinal(lo) if lo else 0, "left")))
             b = int(np.searchsorted(days, _day_ordinal(hi), "right")) if hi else len(days)
             n = u + max(0, b - a)
-            if n > WIDE_WINDOW * len(idx):
+            if u > 4 * RERANK and max(0, b - a) <= WIDE_WINDOW * len(idx):
+                rows = _SplitWindow(self._undated_block(index, order[:u]),
+                                    np.sort(order[a:max(a, b)]))
+            elif n > WIDE_WINDOW * len(idx):
                 d = np.asarray(idx[:, 1])
                 inwin = d < 0
                 if lo and hi:
@@ -667,7 +709,12 @@ class SQLiteStore:
             return []
         r = max(RERANK, 4 * k)
         if rows is not None and len(rows) <= 4 * r:
-            cand = rows.rows() if isinstance(rows, _WideWindow) else rows
+            cand = rows.rows() if isinstance(rows, (_WideWindow, _SplitWindow)) else rows
+        elif isinstance(rows, _SplitWindow):
+            dated = rows.dated
+            if len(dated) > 4 * r:
+                dated = index.candidates(v, r, dated)
+            cand = np.concatenate((rows.block.candidates(v, index.scale, r), dated))
         elif isinstance(rows, _WideWindow):
             full = scan.result() if scan is not None else index.scores(v)  # a fresh array
             full[~rows.mask] = -np.inf
