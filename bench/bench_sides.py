@@ -5,8 +5,9 @@ without claimmap.statements.sides, and every side it changes (to read by hand).
 
 The 181 pages are news from many sites and topics (US politics, science, business, sport, a few
 on China, Afghanistan, Israel, the 2019 Ukraine impeachment inquiry). Prints a JSON summary, then
-one line per changed statement: page, title, mention, canonical and side without the stage, then
-with it, and the conflicts found in context.
+one line per changed statement ("changed": page, title, mention, canonical and side without the
+stage, then with it, and the conflicts found in context), then one per statement that has a side
+("side").
 """
 
 import gzip
@@ -29,7 +30,7 @@ def main() -> None:
         raise SystemExit(f"{d} not found (set CLAIMMAP_DATA)")
     files = sorted(d.glob("*.html.gz"))[: int(sys.argv[1]) if len(sys.argv) > 1 else None]
     orig = sides.apply
-    changes = []
+    changes, kept = [], []
     n_before = n_after = n_st = pages = 0
     for f in files:
         doc = from_bytes(gzip.decompress(f.read_bytes()), content_type="text/html")
@@ -49,13 +50,17 @@ def main() -> None:
             sb = b.speaker.side if b.speaker else None
             n_before += sa is not None
             n_after += sb is not None
+            if sb is not None:
+                kept.append([f.name[:10], (r1.document.title or "")[:50], b.speaker.text, b.speaker.canonical, sb, ctx])
             if sa != sb:
                 changes.append([f.name[:10], (r1.document.title or "")[:50], a.speaker.text, a.speaker.canonical, sa,
                                 b.speaker.canonical, sb, ctx])
     print(json.dumps({"pages": pages, "statements": n_st, "with_side_without_stage": n_before,
                       "with_side_with_stage": n_after, "changed": len(changes)}))
     for c in changes:
-        print(json.dumps(c, ensure_ascii=False))
+        print("changed", json.dumps(c, ensure_ascii=False))
+    for c in kept:
+        print("side", json.dumps(c, ensure_ascii=False))
 
 
 if __name__ == "__main__":
