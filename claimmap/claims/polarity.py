@@ -10,8 +10,8 @@ The cue lexicon gives each statement a first polarity from its cue ("said" -> as
 
 Only ``assert`` statements are refined: a cue that already denies, accuses, rejects, appeals,
 proposes or promises keeps its polarity. A responsibility predicate accuses only when a party
-stands before it (a name, or a capitalised word other than the first: "the storm caused the
-outage" accuses no one).
+stands before it (a name, a capitalised word other than the first, or a noun that names a
+party such as "the management" or "police": "the storm caused the outage" accuses no one).
 
 Public API: ``refine(statements) -> int`` (in place; the number changed), ``load()``.
 """
@@ -37,6 +37,7 @@ class Rules:
     predicates: list[re.Pattern] = field(default_factory=list)
     negated: list[re.Pattern] = field(default_factory=list)
     agentless: set[str] = field(default_factory=set)
+    parties: set[str] = field(default_factory=set)
     _accuse_re: re.Pattern | None = None
     _deny_re: re.Pattern | None = None
 
@@ -69,6 +70,7 @@ def _load(extra: str) -> Rules:
         rules.predicates += [_compile(p, origin) for p in resp.get("predicates", [])]
         rules.negated += [_compile(p, origin) for p in resp.get("negated", [])]
         rules.agentless.update(w.lower() for w in resp.get("agentless", []))
+        rules.parties.update(w.lower() for w in resp.get("parties", []))
     return rules.compile()
 
 
@@ -89,7 +91,7 @@ def _names_a_party(subject: str, rules: Rules) -> bool:
     for i, w in enumerate(words):
         if w[:1].isupper() and (i > 0 or w.lower() not in rules.agentless):
             return True
-    return False
+    return any(w.lower() in rules.parties for w in words)
 
 
 def polarity_of(st: Statement, rules: Rules | None = None) -> str:
