@@ -10,7 +10,7 @@ Public API::
 
 Steps: (1) is the article itself a copy? its longest body sentences are looked up in the
 corpus and the hits' documents grouped with the article (MinHash near-duplicates + credit
-lines); (2) claims = the article's attributed statements (header and body zones), plus
+lines); (2) claims = the article's trusted attributed statements (header and body zones), plus
 narrated ones a checker would want verified (check-worthiness >= 0.5), most check-worthy
 first; (3) per claim: hybrid retrieval in the date window, stance of (claim content, evidence
 sentence with its neighbours), families of the evidence documents together with the article,
@@ -76,7 +76,8 @@ def _claims(report) -> list:
     zones = {z.id for z in report.zones if z.kind in ARTICLE_ZONES}
     out = []
     for st in report.statements:
-        if st.zone not in zones or len(content_words(st.content.text)) < 2:
+        # only statements a report would show (confidence at CLAIMMAP_STATEMENT_THRESHOLD)
+        if not st.trusted or st.zone not in zones or len(content_words(st.content.text)) < 2:
             continue
         if st.kind == "narrated" and (st.checkworthiness or 0) < NARRATED_MIN_CHECKWORTHINESS:
             continue
