@@ -148,6 +148,12 @@ def _span_chars(tokens) -> tuple[int, int]:
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
 
+def _after_colon(text: str, colon: int) -> tuple[int, int]:
+    """Offsets of the rest of the line after a colon at ``colon``, trimmed."""
+    line_end = text.find("\n", colon)
+    return _trim(text, colon + 1, len(text) if line_end < 0 else line_end)
+
+
 def _trim(text: str, start: int, end: int, *, strip_quotes: bool = True) -> tuple[int, int]:
     """Trim whitespace/punctuation at the edges; drop a balanced pair of outer quotes."""
     while start < end and text[start] in EDGE_PUNCT:
@@ -680,9 +686,7 @@ class SentenceExtractor:
         if len(before) == 1 and before[0].text in ("A", "Answer", "A.") and colon.i == before[0].i + 1:
             # a Q&A interview's answer line ("A: …"): the interviewee's statement (speaker left to
             # the reader: "A" names nobody)
-            line_end = text.find("\n", colon.idx)
-            line_end = len(text) if line_end < 0 else line_end
-            cs, ce = _trim(text, colon.idx + 1, line_end)
+            cs, ce = _after_colon(text, colon.idx)
             if ce - cs < 8:
                 return None
             r = Raw(cue_start=colon.idx, cue_end=colon.idx + 1, cue_text=":", lemma=":", polarity="assert",
@@ -697,9 +701,7 @@ class SentenceExtractor:
         if before[-1].pos_ != "PROPN" or not before[-1].ent_type_ or any(
                 t.pos_ not in ("PROPN", "DET", "PART", "PUNCT") for t in before):
             return None
-        line_end = text.find("\n", colon.idx)
-        line_end = len(text) if line_end < 0 else line_end
-        cs, ce = _trim(text, colon.idx + 1, line_end)
+        cs, ce = _after_colon(text, colon.idx)
         if ce - cs < 8:
             return None
         r = Raw(cue_start=colon.idx, cue_end=colon.idx + 1, cue_text=":", lemma=":", polarity="assert",
