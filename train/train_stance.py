@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
 import sys
@@ -91,6 +90,33 @@ def predict(model, tok, pairs, k, max_len, device, batch=256, bias=None, logits_
     return [fnc.LABELS[p] for p in (logits + np.asarray(bias or [0.0] * len(fnc.LABELS))).argmax(-1)]
 
 
+def optimise(params, lr: float, total: int, epoch, loss_of, *, every: int = 50) -> None:
+    """AdamW over ``params`` for ``total`` steps (linear warm-up over the first 10%, then linear
+    decay, gradients clipped at 1.0): ``epoch()`` gives one epoch's batches, ``loss_of(batch)``
+    their loss. Shared with train_stance_mix.py."""
+    import torch
+
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    warm = max(1, total // 10)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s_: min((s_ + 1) / warm, max(0.0, (total - s_) / max(1, total - warm))))
+    step, t = 0, time.time()
+    while step < total:
+        for b in epoch():
+            if step >= total:
+                break
+            loss = loss_of(b)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad(set_to_none=True)
+            step += 1
+            if step % every == 0:
+                print(f"step {step}/{total} loss {loss.item():.4f} {time.time() - t:.0f} s", flush=True)
+
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("CLAIMMAP_DATA", "../shared/data")) / "fnc-1")
@@ -135,37 +161,24 @@ def main(argv=None) -> int:
     print(f"{len(train)} training pairs encoded in {time.time() - t0:.0f} s on {device}", flush=True)
 
     model = build_classifier(args.base).to(device)
-    params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
-    steps = math.ceil(len(train) / args.batch) * math.ceil(args.epochs)
     total = int(len(train) / args.batch * args.epochs)
-    warm = max(1, total // 10)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
     weight = torch.ones(len(fnc.LABELS))
     weight[fnc.LABELS.index("disagree")] = args.disagree_weight
     lossf = torch.nn.CrossEntropyLoss(weight=weight.to(device))
-    step = 0
     t1 = time.time()
     model.train()
-    while step < total:
+
+    def epoch():
         perm = torch.randperm(len(train))
-        for i in range(0, len(perm), args.batch):
-            if step >= total:
-                break
-            idx = perm[i:i + args.batch]
-            b = {n: t[idx].to(device) for n, t in enc.items()}
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-                logits = model(**b).logits
-            loss = lossf(logits.float(), y[idx].to(device))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad(set_to_none=True)
-            step += 1
-            if step % 500 == 0:
-                print(f"step {step}/{total} loss {loss.item():.4f} {time.time() - t1:.0f} s", flush=True)
+        return [perm[i:i + args.batch] for i in range(0, len(perm), args.batch)]
+
+    def loss_of(idx):
+        b = {n: t[idx].to(device) for n, t in enc.items()}
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+            logits = model(**b).logits
+        return lossf(logits.float(), y[idx].to(device))
+
+    optimise([p for p in model.parameters() if p.requires_grad], args.lr, total, epoch, loss_of, every=500)
     train_s = time.time() - t1
     meta = {"labels": list(fnc.LABELS), "max_len": args.max_len, "k": args.k, "epochs": args.epochs,
             "lr": args.lr, "batch": args.batch, "disagree_weight": args.disagree_weight, "seed": args.seed,

@@ -49,6 +49,7 @@ from claimmap.evaluate.verdicts import (  # noqa: E402
 from claimmap.stance import fnc  # noqa: E402
 from claimmap.stance.model import ARTEFACT, export, load_classifier  # noqa: E402
 from claimmap.stance.select import select  # noqa: E402
+from train_stance import optimise  # noqa: E402
 
 LABELS = list(fnc.LABELS)
 
@@ -197,32 +198,6 @@ def fit_head(model, tok, train, sets, args, device):
         model.classifier.weight.copy_(torch.from_numpy(lr.coef_.astype(np.float32)))
         model.classifier.bias.copy_(torch.from_numpy(lr.intercept_.astype(np.float32)))
     return {n: (xc @ lr.coef_.T + lr.intercept_, yc) for n, (xc, yc) in cal.items()}, best[1]
-
-
-def optimise(params, lr: float, total: int, epoch, loss_of) -> None:
-    """AdamW over ``params`` for ``total`` steps (linear warm-up over the first 10%, then linear
-    decay, gradients clipped at 1.0): ``epoch()`` gives one epoch's batches, ``loss_of(batch)``
-    their loss."""
-    import torch
-
-    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
-    warm = max(1, total // 10)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s_: min((s_ + 1) / warm, max(0.0, (total - s_) / max(1, total - warm))))
-    step, t = 0, time.time()
-    while step < total:
-        for b in epoch():
-            if step >= total:
-                break
-            loss = loss_of(b)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad(set_to_none=True)
-            step += 1
-            if step % 50 == 0:
-                print(f"step {step}/{total} loss {loss.item():.4f} {time.time() - t:.0f} s", flush=True)
 
 
 def lower_states(model, tok, pairs, k, max_len, device, n_top, batch=64):

@@ -69,29 +69,24 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> JSONRe
     return JSONResponse(error_body(status, code, message, **extra), status_code=status)
 
 
+#: claimmap error -> (HTTP status, error code), first match wins (subclasses before their bases)
+ERROR_STATUS: tuple[tuple[type, int, str], ...] = (
+    (NoCorpusError, 422, "no_corpus"),
+    (BlockedURLError, 400, "blocked_url"),
+    (UnsupportedLanguageError, 422, "unsupported_language"),
+    (InputTooLargeError, 413, "input_too_large"),
+    (TextTooLongError, 422, "text_too_long"),
+    (AnalysisTimeoutError, 422, "analysis_timeout"),
+    (WorkerCrashedError, 500, "analysis_failed"),
+    (InputError, 422, "invalid_input"),
+    (FetchError, 502, "fetch_failed"),
+    (DataError, 500, "server_data_error"),
+)
+
+
 def classify(exc: ClaimmapError) -> tuple[int, str]:
     """claimmap error -> (HTTP status, error code)."""
-    if isinstance(exc, NoCorpusError):
-        return 422, "no_corpus"
-    if isinstance(exc, BlockedURLError):
-        return 400, "blocked_url"
-    if isinstance(exc, UnsupportedLanguageError):
-        return 422, "unsupported_language"
-    if isinstance(exc, InputTooLargeError):
-        return 413, "input_too_large"
-    if isinstance(exc, TextTooLongError):
-        return 422, "text_too_long"
-    if isinstance(exc, AnalysisTimeoutError):
-        return 422, "analysis_timeout"
-    if isinstance(exc, WorkerCrashedError):
-        return 500, "analysis_failed"
-    if isinstance(exc, InputError):
-        return 422, "invalid_input"
-    if isinstance(exc, FetchError):
-        return 502, "fetch_failed"
-    if isinstance(exc, DataError):
-        return 500, "server_data_error"
-    return 400, "error"
+    return next(((status, code) for cls, status, code in ERROR_STATUS if isinstance(exc, cls)), (400, "error"))
 
 
 # ----------------------------------------------------------------------------- ASGI middleware
