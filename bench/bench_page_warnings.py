@@ -6,33 +6,32 @@ Zoning only (no parse). Prints the number of pages read and of pages warned, the
 page with its title, to read by hand.
 """
 
-import gzip
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from claimmap.sources import from_bytes  # noqa: E402
+from claimmap.errors import DataError  # noqa: E402
+from claimmap.evaluate.extraction import benchmark_pages  # noqa: E402
 from claimmap.zones import zone_document  # noqa: E402
 from claimmap.zones.genre import page_warnings  # noqa: E402
-from tests.conftest import data_dir  # noqa: E402
 
 
 def main() -> None:
-    d = data_dir() / "article-extraction-benchmark" / "html"
-    if not d.is_dir():
-        raise SystemExit(f"{d} not found (set CLAIMMAP_DATA)")
     n, warned = 0, []
-    for f in sorted(d.glob("*.html.gz")):
-        try:
-            doc, zones = zone_document(from_bytes(gzip.decompress(f.read_bytes()), content_type="text/html"))
-        except Exception:  # noqa: BLE001 - a page the zoner refuses is not counted
-            continue
-        n += 1
-        w = page_warnings(doc.text, zones)
-        if w:
-            warned.append((f.name[:10], (doc.title or "")[:60], w))
+    try:
+        for name, page in benchmark_pages():
+            try:
+                doc, zones = zone_document(page)
+            except Exception:  # noqa: BLE001 - a page the zoner refuses is not counted
+                continue
+            n += 1
+            w = page_warnings(doc.text, zones)
+            if w:
+                warned.append((name[:10], (doc.title or "")[:60], w))
+    except DataError as exc:
+        raise SystemExit(str(exc)) from None
     print(f"pages {n}, warned {len(warned)}")
     for x in warned:
         print(*x, sep=" | ")

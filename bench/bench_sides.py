@@ -10,7 +10,6 @@ stage, then with it, and the conflicts found in context), then one per statement
 ("side").
 """
 
-import gzip
 import json
 import sys
 from pathlib import Path
@@ -18,22 +17,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from claimmap.errors import DataError  # noqa: E402
+from claimmap.evaluate.extraction import benchmark_pages  # noqa: E402
 from claimmap.pipeline import analyze_document  # noqa: E402
-from claimmap.sources import from_bytes  # noqa: E402
 from claimmap.statements import actors, sides  # noqa: E402
-from tests.conftest import data_dir  # noqa: E402
 
 
 def main() -> None:
-    d = data_dir() / "article-extraction-benchmark" / "html"
-    if not d.is_dir():
-        raise SystemExit(f"{d} not found (set CLAIMMAP_DATA)")
-    files = sorted(d.glob("*.html.gz"))[: int(sys.argv[1]) if len(sys.argv) > 1 else None]
+    try:
+        files = list(benchmark_pages(limit=int(sys.argv[1]) if len(sys.argv) > 1 else None))
+    except DataError as exc:
+        raise SystemExit(str(exc)) from None
     orig = sides.apply
     changes, kept = [], []
     n_before = n_after = n_st = pages = 0
-    for f in files:
-        doc = from_bytes(gzip.decompress(f.read_bytes()), content_type="text/html")
+    for fname, doc in files:
         sides.apply = lambda *a, **k: {}
         try:
             r0 = analyze_document(doc, framing=False, disputes=False)
@@ -51,9 +49,9 @@ def main() -> None:
             n_before += sa is not None
             n_after += sb is not None
             if sb is not None:
-                kept.append([f.name[:10], (r1.document.title or "")[:50], b.speaker.text, b.speaker.canonical, sb, ctx])
+                kept.append([fname[:10], (r1.document.title or "")[:50], b.speaker.text, b.speaker.canonical, sb, ctx])
             if sa != sb:
-                changes.append([f.name[:10], (r1.document.title or "")[:50], a.speaker.text, a.speaker.canonical, sa,
+                changes.append([fname[:10], (r1.document.title or "")[:50], a.speaker.text, a.speaker.canonical, sa,
                                 b.speaker.canonical, sb, ctx])
     print(json.dumps({"pages": pages, "statements": n_st, "with_side_without_stage": n_before,
                       "with_side_with_stage": n_after, "changed": len(changes)}))

@@ -116,6 +116,19 @@ def zone_text(doc, zones, kinds: Iterable[str]) -> str:
 
 
 # ----------------------------------------------------------------- extraction benchmark
+def benchmark_pages(root: str | Path | None = None, limit: int | None = None):
+    """(file name, Document) for each HTML page of article-extraction-benchmark (``root``, default
+    the data directory's), in name order; DataError where the folder is absent. Shared by the
+    benchmarks that read the real pages (page warnings, sides)."""
+    from claimmap.sources import from_bytes
+
+    d = (Path(root) if root is not None else data_dir() / "article-extraction-benchmark") / "html"
+    if not d.is_dir():
+        raise DataError(f"{d} not found (set CLAIMMAP_DATA)")
+    for f in sorted(d.glob("*.html.gz"))[:limit]:
+        yield f.name, from_bytes(gzip.decompress(f.read_bytes()), content_type="text/html")
+
+
 def evaluate_extraction(path: str | Path | None = None, *, limit: int | None = None,
                         kinds: Iterable[str] = ("body",), per_page: bool = False) -> dict[str, Any]:
     """Score our body zones on article-extraction-benchmark; returns precision/recall/f1/accuracy/n."""
