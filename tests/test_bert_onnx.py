@@ -128,6 +128,36 @@ def test_techniques_same_as_torch_path(monkeypatch, seed_text):
     assert len(sa) > 5
 
 
+def test_many_texts_encoded_together_as_one_by_one():
+    """``detect_techniques_many`` (the zones of an article batched together by window length)
+    gives each text the spans and labels of ``detect_techniques`` on it alone, probabilities
+    within float rounding; ``encode_many`` the hidden states of ``encode``."""
+    from claimmap.techniques import detect_techniques, detect_techniques_many, load_model
+    from claimmap.techniques import encoder as E
+
+    lines = TEXT.split("\n")
+    texts = [TEXT, lines[0], "", "   ", lines[1] + "\n" + lines[3], (lines[2] + " ") * 30, "Lies!"]
+    many = detect_techniques_many(texts, fast=True)
+    assert len(many) == len(texts) and many[2] == many[3] == []
+    assert any(many)
+    for t, got in zip(texts, many):
+        load_model(fast=True)._encoded.clear()
+        alone = detect_techniques(t, fast=True)
+        assert [(d["start"], d["end"], d["technique"], d["text"]) for d in got] == \
+            [(d["start"], d["end"], d["technique"], d["text"]) for d in alone]
+        assert all(abs(a["score"] - b["score"]) <= PROB_TOL and abs(a["span_score"] - b["span_score"]) <= PROB_TOL
+                   for a, b in zip(got, alone))
+    m = load_model(fast=True)
+    kw = {"layers": m.layers, "max_len": m.max_len, "name": m.encoder, "n_layers": m.n_layers}
+    for t, enc in zip(texts, E.encode_many(texts, **kw)):
+        one = E.encode(t, **kw)
+        assert np.array_equal(enc.offsets, one.offsets) and np.array_equal(enc.window, one.window)
+        assert np.array_equal(enc.line, one.line) and enc.line_spans == one.line_spans
+        if len(one.offsets):
+            assert np.abs(enc.hidden - one.hidden).max() <= HIDDEN_TOL
+            assert np.abs(enc.cls - one.cls).max() <= HIDDEN_TOL
+
+
 def test_graph_cached_by_weights(tmp_path, monkeypatch):
     """A changed artefact gets its own graph; the same one is found again."""
     from claimmap import bert_onnx as B

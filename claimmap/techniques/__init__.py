@@ -5,6 +5,7 @@ propaganda technique (span identification, SI) and which of 14 techniques each o
 Public API::
 
     detect_techniques(text, spans=None, fast=False) -> [{start, end, technique, score, span_score, text}]
+    detect_techniques_many(texts, fast=False)       -> one such list per text, encoded together
     classify_spans(text, spans, fast=False)         -> [(technique, score)]   # one per (start, end)
     detect_spans(text, fast=False)                  -> [(start, end, score)]  # SI only
     load_model(path=None, fast=False)               -> TechniqueModel (cached)
@@ -38,7 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["TECHNIQUES", "classify_spans", "detect_spans", "detect_techniques", "load_model"]
+__all__ = ["TECHNIQUES", "classify_spans", "detect_spans", "detect_techniques", "detect_techniques_many",
+           "load_model"]
 
 TECHNIQUES: tuple[str, ...] = (
     "Appeal_to_Authority", "Appeal_to_fear-prejudice", "Bandwagon,Reductio_ad_hitlerum",
@@ -100,21 +102,34 @@ class TechniqueModel:
 
     # -- encoding (the last few texts are kept, so detect + classify encode once)
     def encode(self, text: str):
+        return self.encode_many([text])[0]
+
+    def encode_many(self, texts: list[str]) -> list:
+        """(Encoded, word ids) of each text; the texts not kept from an earlier call are
+        encoded together (``encoder.encode_many``: one length-sorted batch over all their
+        windows)."""
         from claimmap.techniques import encoder as E
         from claimmap.techniques import features as F
 
+        out: list = [None] * len(texts)
         with self._lock:
-            hit = self._encoded.get(text)
-            if hit is not None:
-                self._encoded.move_to_end(text)
-                return hit
-        enc = E.encode(text, layers=self.layers, max_len=self.max_len, name=self.encoder, n_layers=self.n_layers)
-        item = (enc, F.word_ids(enc, text))
-        with self._lock:
-            self._encoded[text] = item
-            while len(self._encoded) > 4:
-                self._encoded.popitem(last=False)
-        return item
+            for i, t in enumerate(texts):
+                hit = self._encoded.get(t)
+                if hit is not None:
+                    self._encoded.move_to_end(t)
+                    out[i] = hit
+        todo = list(dict.fromkeys(t for t, o in zip(texts, out) if o is None))
+        if todo:
+            encs = E.encode_many(todo, layers=self.layers, max_len=self.max_len, name=self.encoder,
+                                 n_layers=self.n_layers)
+            made = {t: (enc, F.word_ids(enc, t)) for t, enc in zip(todo, encs)}
+            out = [o if o is not None else made[t] for t, o in zip(texts, out)]
+            with self._lock:
+                for t in todo[-4:]:
+                    self._encoded[t] = made[t]
+                while len(self._encoded) > 4:
+                    self._encoded.popitem(last=False)
+        return out
 
     # -- SI
     def prepare(self) -> None:
@@ -124,33 +139,58 @@ class TechniqueModel:
         E.backend(self.encoder, self.n_layers, self.layers)
 
     def token_probs(self, text: str) -> np.ndarray:
+        return self._token_probs([text], [self.encode(text)[0]])[0]
+
+    def _token_probs(self, texts: list[str], encs: list) -> list[np.ndarray]:
+        """SI token probabilities of each text, the heads run once over the tokens of all
+        texts (a BiLSTM head: each encoder window of each text is one sequence)."""
         from claimmap.techniques import features as F
         from claimmap.techniques import heads as H
 
-        enc, _ = self.encode(text)
-        n = len(enc.offsets)
-        if not n:
-            return np.zeros(0, np.float32)
-        lex = F.token_lex(enc, text, self.lexicon)
-        total = np.zeros(n, np.float64)
+        sizes = [len(enc.offsets) for enc in encs]
+        keep = [i for i, n in enumerate(sizes) if n]
+        out = [np.zeros(0, np.float32) for _ in texts]
+        if not keep:
+            return out
+        lex = np.concatenate([F.token_lex(encs[i], texts[i], self.lexicon) for i in keep])
+        N = sum(sizes[i] for i in keep)
+        total = np.zeros(N, np.float64)
+        groups, base = [], 0
+        for i in keep:
+            w = encs[i].window
+            groups.extend(np.flatnonzero(w == k) + base for k in np.unique(w))
+            base += sizes[i]
         for kind, idx, model, mu, sd in self.si_heads:
-            X = np.concatenate([enc.hidden[:, idx].reshape(n, -1), lex], 1)
+            X = np.concatenate([np.concatenate([encs[i].hidden[:, idx].reshape(sizes[i], -1) for i in keep]), lex], 1)
             Z = ((X - mu) / sd).astype(np.float32)
-            if kind == "bilstm":  # each encoder window is one sequence
-                groups = [np.flatnonzero(enc.window == w) for w in np.unique(enc.window)]
+            if kind == "bilstm":
                 total += H.sigmoid(model.sequences(Z, groups)[:, 0])
             else:
                 total += H.sigmoid(model(Z)[:, 0])
-        return (total / len(self.si_heads)).astype(np.float32)
+        probs = (total / len(self.si_heads)).astype(np.float32)
+        base = 0
+        for i in keep:
+            out[i] = probs[base:base + sizes[i]]
+            base += sizes[i]
+        return out
 
     def spans(self, text: str) -> list[tuple[int, int, float]]:
+        return self.spans_many([text])[0]
+
+    def spans_many(self, texts: list[str], items: list | None = None) -> list[list[tuple[int, int, float]]]:
+        """``spans`` of each text, encoder and heads run once over all of them."""
         from claimmap.techniques import heads as H
 
-        enc, words = self.encode(text)
+        items = items if items is not None else self.encode_many(texts)
+        with H.one_blas_thread():
+            probs = self._token_probs(texts, [enc for enc, _ in items])
+        return [self._decode(enc, words, p) for (enc, words), p in zip(items, probs)]
+
+    def _decode(self, enc, words: np.ndarray, p: np.ndarray) -> list[tuple[int, int, float]]:
+        from claimmap.techniques import heads as H
+
         if not len(words):
             return []
-        with H.one_blas_thread():
-            p = self.token_probs(text)
         nw = int(words.max()) + 1
         s, c = np.zeros(nw), np.zeros(nw)
         np.add.at(s, words, p)
@@ -166,26 +206,44 @@ class TechniqueModel:
 
     # -- TC
     def proba(self, text: str, spans: list[tuple[int, int]]) -> np.ndarray:
-        from claimmap.techniques import features as F
+        return self.proba_many([text], [spans])[0]
 
-        if not spans:
-            return np.zeros((0, len(self.labels)), np.float32)
-        enc, _ = self.encode(text)
-        dense = F.span_dense(enc, text, spans, self.lexicon, self.tc_idx, self.use_cls)
+    def proba_many(self, texts: list[str], spans: list[list[tuple[int, int]]],
+                   items: list | None = None) -> list[np.ndarray]:
+        """``proba`` of each text's spans, the classifier run once over the spans of all texts."""
+        from claimmap.techniques import features as F
+        from claimmap.techniques import heads as H
+
+        out = [np.zeros((0, len(self.labels)), np.float32) for _ in texts]
+        keep = [i for i, sp in enumerate(spans) if sp]
+        if not keep:
+            return out
+        if items is None:
+            encs = dict(zip(keep, self.encode_many([texts[i] for i in keep])))
+        else:
+            encs = {i: items[i] for i in keep}
+        dense = np.concatenate([F.span_dense(encs[i][0], texts[i], spans[i], self.lexicon, self.tc_idx,
+                                             self.use_cls) for i in keep])
         X = dense[:, :self.d_dense] if self.blocks == "emb" else dense
         Z = (X - self.tc_mu) / self.tc_sd
         if "tfidf" in self.blocks:
-            Z = np.concatenate([Z, F.tfidf([text[s:e] for s, e in spans], self.vocab, self.idf) * 3.0], 1)
-        from claimmap.techniques import heads as H
-
+            Z = np.concatenate([Z, F.tfidf([texts[i][s:e] for i in keep for s, e in spans[i]],
+                                           self.vocab, self.idf) * 3.0], 1)
         with H.one_blas_thread():
             logits = self.tc(Z.astype(np.float32))
         e = np.exp(logits - logits.max(-1, keepdims=True))
-        return (e / e.sum(-1, keepdims=True)).astype(np.float32)
+        P = (e / e.sum(-1, keepdims=True)).astype(np.float32)
+        base = 0
+        for i in keep:
+            out[i] = P[base:base + len(spans[i])]
+            base += len(spans[i])
+        return out
 
     def classify(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
         spans = [(int(s), int(e)) for s, e in spans]
-        P = self.proba(text, spans)
+        return self._labels(spans, self.proba(text, spans))
+
+    def _labels(self, spans: list[tuple[int, int]], P: np.ndarray) -> list[tuple[str, float]]:
         seen: dict[tuple[int, int], int] = {}
         out = []
         for sp, p in zip(spans, P):
@@ -195,6 +253,16 @@ class TechniqueModel:
             j = int(np.argsort(-p)[min(r, len(p) - 1)])
             out.append((self.labels[j], float(p[j])))
         return out
+
+    def detect_many(self, texts: list[str]) -> list[list[tuple[int, int, float, str, float]]]:
+        """SI then TC on each text, encoder and heads run once over all texts:
+        [(start, end, span score, technique, probability)] per text."""
+        items = self.encode_many(texts)
+        found = self.spans_many(texts, items)
+        spans = [[(s, e) for s, e, _ in f] for f in found]
+        probs = self.proba_many(texts, spans, items)
+        return [[(s, e, ss, t, p) for (s, e, ss), (t, p) in zip(f, self._labels(sp, P))]
+                for f, sp, P in zip(found, spans, probs)]
 
 
 @lru_cache(maxsize=4)
@@ -218,6 +286,20 @@ def classify_spans(text: str, spans, fast: bool = False) -> list[tuple[str, floa
     if not spans:
         return []
     return load_model(fast=fast).classify(text, spans)
+
+
+def detect_techniques_many(texts: list[str], fast: bool = False) -> list[list[dict]]:
+    """``detect_techniques`` of each text (SI then TC), the encoder and heads run once over all
+    of them: many short texts (an article's zones and comments) cost a few batched passes
+    instead of one each. Same results as one call per text, within float rounding."""
+    m = load_model(fast=fast)
+    live = [i for i, t in enumerate(texts) if t.strip()]
+    out: list[list[dict]] = [[] for _ in texts]
+    for i, found in zip(live, m.detect_many([texts[i] for i in live]) if live else []):
+        t = texts[i]
+        out[i] = sorted(({"start": s, "end": e, "technique": lab, "score": round(p, 4), "span_score": round(ss, 4),
+                          "text": t[s:e]} for s, e, ss, lab, p in found), key=lambda d: (d["start"], d["end"]))
+    return out
 
 
 def detect_techniques(text: str, spans=None, fast: bool = False) -> list[dict]:

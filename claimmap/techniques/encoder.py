@@ -185,11 +185,12 @@ def _split_long(ids, offs, text: str, s: int, e: int, W: int) -> list[tuple[int,
     return out
 
 
-def encode(text: str, layers: tuple[int, ...] = (6,), max_len: int = 128, name: str | None = None,
-           n_layers: int | None = None, batch_size: int = 32, runtime: str | None = None) -> Encoded:
-    """Encode ``text`` (see module doc). ``layers`` are hidden-state indices (0 = embeddings)."""
-    layers = tuple(layers)
-    be = backend(name, n_layers, layers, runtime)
+#: the padding a batch of windows may add, as a fraction of its real tokens
+PAD_SLACK = 0.05
+
+
+def _windows(be, text: str, max_len: int):
+    """Tokens of ``text`` and its windows: (ids, offsets, token line, line spans, [(s, e)])."""
     ids, offs = be.tokenize(text)
     offs = np.asarray(offs, dtype=np.int64).reshape(-1, 2)
     lines = line_spans(text)
@@ -220,25 +221,61 @@ def encode(text: str, layers: tuple[int, ...] = (6,), max_len: int = 128, name: 
             cur_s, cur_e = s, e
     if cur_s is not None:
         windows.append((cur_s, cur_e))
+    return ids, offs, tok_line, lines, windows
+
+
+def encode(text: str, layers: tuple[int, ...] = (6,), max_len: int = 128, name: str | None = None,
+           n_layers: int | None = None, batch_size: int = 32, runtime: str | None = None) -> Encoded:
+    """Encode ``text`` (see module doc). ``layers`` are hidden-state indices (0 = embeddings)."""
+    return encode_many([text], layers, max_len, name, n_layers, batch_size, runtime)[0]
+
+
+def encode_many(texts: list[str], layers: tuple[int, ...] = (6,), max_len: int = 128, name: str | None = None,
+                n_layers: int | None = None, batch_size: int = 32, runtime: str | None = None) -> list[Encoded]:
+    """``encode`` of each text, the windows of all texts run together: batched by length
+    across texts, so many short texts (an article's zones) cost a few forward passes with
+    little padding instead of one padded pass each. Each window is encoded alone (the
+    attention mask hides its batch neighbours), so every result equals ``encode(text)``
+    within float rounding."""
+    layers = tuple(layers)
+    be = backend(name, n_layers, layers, runtime)
     d = be.hidden_size
-    hidden = np.zeros((n, len(layers), d), dtype=np.float32)
-    cls = np.zeros((len(windows), d), dtype=np.float32)
-    win = np.zeros(n, dtype=np.int64)
-    order = sorted(range(len(windows)), key=lambda j: windows[j][1] - windows[j][0])
-    for b in range(0, len(order), batch_size):
-        js = order[b:b + batch_size]
-        L = max(windows[j][1] - windows[j][0] for j in js) + 2
+    parts = [_windows(be, t, max_len) for t in texts]
+    hidden = [np.zeros((len(p[0]), len(layers), d), dtype=np.float32) for p in parts]
+    cls = [np.zeros((len(p[4]), d), dtype=np.float32) for p in parts]
+    win = [np.zeros(len(p[0]), dtype=np.int64) for p in parts]
+    # every window of every text, shortest first (stable: text order, then window order)
+    allw = [(i, j) for i, p in enumerate(parts) for j in range(len(p[4]))]
+    size = {ij: parts[ij[0]][4][ij[1]][1] - parts[ij[0]][4][ij[1]][0] + 2 for ij in allw}
+    order = sorted(allw, key=size.__getitem__)
+    # a batch is cut where padding its windows to the longest would add more than PAD_SLACK
+    # of padding (on the CPU a padded token costs as much as a real one; a few small
+    # batches cost less than one padded batch), or at batch_size windows
+    batches: list[list[tuple[int, int]]] = []
+    real = 0
+    for ij in order:
+        n_tok = size[ij]
+        if batches and len(batches[-1]) < batch_size and \
+                (len(batches[-1]) + 1) * n_tok <= (real + n_tok) * (1 + PAD_SLACK):
+            batches[-1].append(ij)
+            real += n_tok
+        else:
+            batches.append([ij])
+            real = n_tok
+    for js in batches:
+        L = max(size[ij] for ij in js)
         x = np.full((len(js), L), be.pad_id, dtype=np.int64)
         att = np.zeros((len(js), L), dtype=np.int64)
-        for r, j in enumerate(js):
-            s, e = windows[j]
-            x[r, :e - s + 2] = [be.cls_id, *ids[s:e], be.sep_id]
+        for r, (i, j) in enumerate(js):
+            s, e = parts[i][4][j]
+            x[r, :e - s + 2] = [be.cls_id, *parts[i][0][s:e], be.sep_id]
             att[r, :e - s + 2] = 1
         hs, last = be.forward(x, att)
-        for r, j in enumerate(js):
-            s, e = windows[j]
-            hidden[s:e] = hs[r, 1:1 + e - s]
-            cls[j] = last[r, 0]
-            win[s:e] = j
-    return Encoded(offsets=offs, line=tok_line.astype(np.int64), window=win, hidden=hidden, cls=cls,
-                   line_spans=lines)
+        for r, (i, j) in enumerate(js):
+            s, e = parts[i][4][j]
+            hidden[i][s:e] = hs[r, 1:1 + e - s]
+            cls[i][j] = last[r, 0]
+            win[i][s:e] = j
+    return [Encoded(offsets=offs, line=tok_line.astype(np.int64), window=win[i], hidden=hidden[i], cls=cls[i],
+                    line_spans=lines)
+            for i, (ids, offs, tok_line, lines, _) in enumerate(parts)]
