@@ -37,6 +37,17 @@ def test_independent_debunk_outweighs_any_number_of_relays():
     assert "Checker" in v["reason"] and v["confidence"]["so"] == pytest.approx(0.8)
 
 
+def test_a_question_raises_doubt_but_never_contradicts():
+    # "Was the recording a hoax?" from an independent outlet: counted and named, not a denial
+    q = Item("owner:q", "owner:q", "disagree", False, confidence=0.9, question=True, outlet="Asker")
+    v = decide([q], KEYS)
+    assert v["so"] == "unverified" and v["counts"]["questions_doubting"] == 1
+    assert "raise doubt" in v["reason"]
+    denial = Item("owner:d", "owner:d", "disagree", False, confidence=0.9, outlet="Checker")
+    assert decide([q, denial], KEYS)["so"] == "contradicted"  # an assertion still counts
+    assert hedged("Was the recording a hoax?")
+
+
 def test_claimant_side_disagree_never_contradicts():
     # the claimant's own media repeating its negative claim, read as "disagree"
     items = [Item("family:vsn", "state:velmark", "disagree", False, confidence=0.95),

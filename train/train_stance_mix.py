@@ -323,6 +323,9 @@ def main(argv=None) -> int:
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--k", type=int, default=5)
+    ap.add_argument("--cf-times", type=int, default=None,
+                    help="how many times each Climate-FEVER training pair is seen per epoch (default 2 "
+                         "with --mode finetune, else 1)")
     ap.add_argument("--max-len", type=int, default=128)
     ap.add_argument("--agree-precision", type=float, default=0.75)
     ap.add_argument("--disagree-precision", type=float, default=0.75)
@@ -349,7 +352,8 @@ def main(argv=None) -> int:
     torch.manual_seed(args.seed)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     t0 = time.time()
-    train, sets = load_mixture(args.data, args.fnc, rng, 2 if args.mode == "finetune" else 1)
+    train, sets = load_mixture(args.data, args.fnc, rng,
+                               args.cf_times or (2 if args.mode == "finetune" else 1))
     if args.limit:
         train = train[:args.limit]
         for s_ in sets.values():

@@ -367,7 +367,7 @@ def _outlet_name(registry, outlet_id: str | None, url: str | None) -> str | None
 
 def _verdict(st, cands: list[Candidate], labels: dict, rel: dict, fams, registry, docs=None) -> dict:
     from claimmap.corroborate.context import same_person, denials_near
-    from claimmap.corroborate.hedge import hedged
+    from claimmap.corroborate.hedge import hedged, is_question
     from claimmap.stance.select import content_words
 
     narrated = st.kind == "narrated"
@@ -396,7 +396,8 @@ def _verdict(st, cands: list[Candidate], labels: dict, rel: dict, fams, registry
         outlet = _outlet_name(registry, c.outlet, c.url)
         is_hedged = label in ("agree", "discuss") and not reports_speaker and hedged(c.text)
         item = Item(fam, party, label, reports_speaker, sst.polarity if reports_speaker and sst else None,
-                    confidence=conf, hedged=is_hedged, outlet=outlet, who=who)
+                    confidence=conf, hedged=is_hedged, question=label == "disagree" and is_question(c.text),
+                    outlet=outlet, who=who)
         vitems.append(item)
         if label == "unrelated":
             continue

@@ -23,11 +23,16 @@ def _pattern() -> re.Pattern:
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + ")", re.IGNORECASE)
 
 
+def is_question(text: str) -> bool:
+    """Is ``text`` put as a question ("Was the recording a hoax?")?"""
+    return (text or "").strip().rstrip("\"'”’)").endswith("?")
+
+
 def hedged(text: str) -> bool:
     """Does ``text`` relay its content with a hedge (a cue word, or a question)?"""
     t = (text or "").strip()
     if not t:
         return False
-    if t.rstrip("\"'”’)").endswith("?"):
+    if is_question(t):
         return True
     return _pattern().search(t) is not None

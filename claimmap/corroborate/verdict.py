@@ -48,6 +48,7 @@ class Item:
     speaker_polarity: str | None = None  # polarity of that attributed statement
     confidence: float | None = None      # calibrated probability of ``stance`` (None: a rule's)
     hedged: bool = False                 # relays the claim with a hedge or as a question
+    question: bool = False               # the evidence is put as a question (a doubt, not a denial)
     outlet: str | None = None            # display name of the outlet, for the reason
     who: str | None = None               # display name of the party quoted, for the reason
     extra: dict = field(default_factory=dict)
@@ -134,6 +135,7 @@ _REASON_PARTS = (
     ("so_no", "independent family", "contradict it", None),
     ("so_side", None, "only the claimant's side confirms it", "so_ok"),
     ("relays", "relay", "repeat it with a hedge (not a confirmation)", None),
+    ("doubt", "question", "raise doubt about it (not a contradiction)", None),
     ("side_no", "claimant-side family", "read as disagreeing ignored", None),
 )
 
@@ -145,7 +147,7 @@ def _reason(speaker: str | None, v: dict, g: dict, relays: dict) -> str:
         if not groups[key] or (unless and groups[unless]) or (key.startswith("said") and v["said"] is None):
             continue
         text = does.format(who=speaker or "the claimant")
-        names = "" if key in ("relays", "side_no") else _names(groups[key])
+        names = "" if key in ("relays", "side_no", "doubt") else _names(groups[key])
         parts.append((f"{_n(len(groups[key]), noun)} {text}" if noun else text) + names)
     if not parts:
         return "No evidence in the corpus speaks to it"
@@ -158,7 +160,7 @@ def decide(items: list[Item], claimant_keys: set[str], *, narrated: bool = False
     """{"said", "so", "counts", "confidence": {"said", "so"}, "reason"} for one claim;
     ``said`` is None for the narrator's own claims (see module doc)."""
     g: dict[str, dict] = {k: {} for k in ("said_ok", "said_side", "said_no", "so_ok", "so_side", "so_no",
-                                          "side_no")}
+                                          "side_no", "doubt")}
     relays: dict = {}
     used: set[int] = set()
     for n, it in enumerate(items):
@@ -189,7 +191,9 @@ def decide(items: list[Item], claimant_keys: set[str], *, narrated: bool = False
                 _add(g["so_ok"] if independent(it, claimant_keys) else g["so_side"], it)
             used.add(n)
         elif it.stance == "disagree":
-            if independent(it, claimant_keys):
+            if it.question:  # "Was it a hoax?": a doubt, not a denial
+                _add(g["doubt"], it)
+            elif independent(it, claimant_keys):
                 _add(g["so_no"], it)
             else:
                 _add(g["side_no"], it)
@@ -202,7 +206,8 @@ def decide(items: list[Item], claimant_keys: set[str], *, narrated: bool = False
         "counts": {"said_independent": len(g["said_ok"]), "said_claimant_side": len(g["said_side"]),
                    "said_denied": len(g["said_no"]), "so_agree_independent": len(g["so_ok"]),
                    "so_agree_claimant_side": len(g["so_side"]), "so_disagree": len(g["so_no"]),
-                   "relays": len(relays), "claimant_side_disagree_ignored": len(g["side_no"])},
+                   "relays": len(relays), "claimant_side_disagree_ignored": len(g["side_no"]),
+                   "questions_doubting": len(g["doubt"])},
         "confidence": {
             "said": None if said is None else _level_confidence(said, g["said_ok"], g["said_no"], g["said_side"], rest),
             "so": _level_confidence(so, g["so_ok"] if len(g["so_ok"]) >= min_confirm else {}, g["so_no"],

@@ -138,13 +138,14 @@ def verdict_items(claim: dict, preds: list[dict]):
     """Verdict items of one benchmark claim: each evidence its own family (an outlet host where
     the layout gives one), the party its family, nothing reported of a speaker."""
     from claimmap.corroborate.verdict import Item
-    from claimmap.corroborate.hedge import hedged
+    from claimmap.corroborate.hedge import hedged, is_question
 
     items = []
     for i, (e, p) in enumerate(zip(claim["evidences"], preds)):
         fam = "outlet:" + e["article"] if e.get("article") and e.get("url") else f"ev:{e.get('evidence_id', i)}"
         items.append(Item(fam, fam, p["label"], False, confidence=p.get("confidence"),
-                          hedged=hedged(e["evidence"]), outlet=e.get("article") or None))
+                          hedged=hedged(e["evidence"]), question=is_question(e["evidence"]),
+                          outlet=e.get("article") or None))
     return items
 
 
