@@ -111,6 +111,17 @@ def _sentence_end(s: str) -> bool:
     return False
 
 
+def _quote_ends_clause(text: str, start: int, inside: int) -> bool:
+    """The quotation whose inside starts at ``inside`` finishes a clause begun without quotes at
+    ``start`` ("They ''actually had chemistry,'' he said": the content is the whole clause), as
+    opposed to a quotation introduced by a comma or colon ("…, telling Mic, “A,” he said")."""
+    k = inside - 1
+    if text[k - 1:k + 1] == "''":
+        k -= 1
+    before = text[start:k].rstrip()
+    return bool(before) and before[-1] not in ",:;—–-([" and before[-1] not in QUOTE_CHARS
+
+
 LEADING_CC = re.compile(r"^(?:But|And|Yet)\s+")
 
 
@@ -185,7 +196,11 @@ def _is_quoted(text: str, start: int, end: int) -> bool:
 
 
 def quote_mask(text: str) -> bytearray:
-    """1 for characters inside a quotation (curly, straight or '' quotes), line by line."""
+    """1 for characters inside a quotation (curly, straight or '' quotes), line by line. Copy
+    often mixes the marks of one quotation ("A,” he said; “B," said X): a straight mark closes a
+    curly quotation and a curly closing mark a straight one when it stands where a quotation
+    ends (after a word, before a space or punctuation), so the text after it is not taken for
+    quoted."""
     mask = bytearray(len(text))
     depth = 0
     straight = False
@@ -197,16 +212,31 @@ def quote_mask(text: str) -> bytearray:
         elif c in "“«„":
             depth += 1
         elif c in "”»":
-            depth = max(0, depth - 1)
+            if depth > 0:
+                depth -= 1
+            elif straight:
+                straight = False
         elif c == '"' or (c == "'" and i + 1 < n and text[i + 1] == "'"):
-            straight = not straight
+            w = 2 if c == "'" else 1
+            if not straight and depth > 0 and _closes(text, i, w):
+                depth -= 1  # “A," said X: a straight mark closing a curly quotation
+            else:
+                straight = not straight
             if c == "'":
-                mask[i] = 1 if straight else 0
+                mask[i] = 1 if straight or depth > 0 else 0
                 i += 1
         if depth > 0 or straight:
             mask[i] = 1
         i += 1
     return mask
+
+
+def _closes(text: str, i: int, w: int) -> bool:
+    """The quote mark at ``text[i:i + w]`` stands where a quotation ends: after a non-space and
+    before a space, punctuation or the end."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + w] if i + w < len(text) else " "
+    return not before.isspace() and (after.isspace() or after in ".,;:!?)]—–-")
 
 
 class SentenceExtractor:
@@ -228,20 +258,22 @@ class SentenceExtractor:
         k = pos
         while k > 0 and text[k - 1] in " \t,":
             k -= 1
-        if k == 0 or text[k - 1] not in CLOSE_QUOTES:
-            # '' closing (NYT style)
-            if not (k >= 2 and text[k - 2:k] == "''"):
-                return None
-            e = k - 2
-            b = text.rfind("''", max(0, e - 3000), e)
-            if b < 0:
-                return None
+        if k >= 2 and text[k - 2:k] == "''":
+            e, cw = k - 2, 2
+        elif k > 0 and text[k - 1] in CLOSE_QUOTES:
+            e, cw = k - 1, 1
+        else:
+            return None
+        self.in_quote(text, 0)  # builds the mask for this text
+        m = self._mask
+        if e == 0 or not m[e - 1] or m[e]:
+            return None  # the mark does not close a quotation
+        b = e
+        while b > 0 and m[b - 1]:
+            b -= 1
+        if text[b:b + 2] == "''":
             return b + 2, e
-        e = k - 1
-        closer = text[e]
-        opener = {"”": "“", "»": "«", '"': '"', "’": "‘"}.get(closer, closer)
-        b = text.rfind(opener, max(0, e - 3000), e)
-        if b < 0 or "\n\n" in text[b:e]:
+        if text[b] not in OPEN_QUOTES:
             return None
         return b + 1, e
 
@@ -582,6 +614,8 @@ class SentenceExtractor:
                         else:
                             self._quote_before_cue(r, j, text)
                 continue
+            if self._whole_quote_in_content(r, text, cues):
+                continue
             if r.kind != "direct":
                 m = DATELINE.match(text[r.content_start:r.content_end])
                 if m and m.end() < r.content_end - r.content_start:
@@ -589,6 +623,47 @@ class SentenceExtractor:
                 m = LEADING_CC.match(text[r.content_start:r.content_end])
                 if m and m.end() < r.content_end - r.content_start:
                     r.content_start += m.end()
+
+    def _whole_quote_in_content(self, r: Raw, text: str, cues: list[int]) -> bool:
+        """A content that holds part of a quotation, not all of it: True when fixed.
+
+        * it ends inside a quotation it opened (he said "A. B." parsed as the first sentence):
+          the content runs on to the closing mark, across sentence ends;
+        * it is the clause before the cue and ends with a quotation opened inside it ("X weighed
+          in, telling Y, “A,” he said"): the content is that quotation."""
+        a, b = r.content_start, r.content_end
+        if r.parts or a >= b:
+            return False
+        self.in_quote(text, a)
+        m = self._mask
+        if m[b - 1] and not (b < len(text) and text[b] in CLOSE_QUOTES and not m[b]):
+            # the opening mark of the quotation that holds the content's end
+            j = b - 1
+            while j > 0 and m[j - 1]:
+                j -= 1
+            if j >= a - 2 and (text[j] in OPEN_QUOTES or text[j:j + 2] == "''"):
+                k = b
+                while k < len(text) and m[k]:
+                    k += 1
+                if k < len(text) and k - b < 1500 and not any(b <= c < k for c in cues) and (
+                        text[k] in CLOSE_QUOTES or text[k:k + 2] == "''"):
+                    _s, e = _trim(text, a, k, strip_quotes=False)
+                    if e > b:
+                        r.content_end = e
+                        return True
+        if b <= r.cue_start:
+            e = b
+            while e < len(text) and (text[e] in ".,!?" or text[e] in CLOSE_QUOTES or text[e:e + 2] == "''"):
+                e += 1
+            q = self.quote_before(text, e)
+            if q is not None and a < q[0] - 1 and q[1] >= b - 1 and not re.search(r"[.!?]", text[q[1]:r.cue_start]) \
+                    and not _quote_ends_clause(text, a, q[0]):
+                cs, ce = _trim(text, *q, strip_quotes=False)
+                if cs < ce:
+                    r.content_start, r.content_end = cs, ce
+                    r.kind = "direct"
+                    return True
+        return False
 
     def continuation(self, prev: Raw, prev_shift: int, text: str, shift: int) -> Raw | None:
         """A paragraph that is only a quotation (``text``, at ``shift``), right after a paragraph
@@ -654,6 +729,10 @@ class SentenceExtractor:
         if m is None or "\n" in text[end_attr:m.start()]:
             return
         p = m.end()
+        for c in cues:
+            w = re.match(r"\w+", text[c:p]) if end_attr <= c < p else None
+            if w and text[c + w.end():p].strip(" ,:\t") == "":
+                return  # "“A,” he said, adding, “B”": B is the second cue's
         run = self._quote_run(text, p + 1, p + 2) if p + 2 < len(text) else None
         if run is None or run[0] != p:
             return
@@ -754,6 +833,34 @@ class SentenceExtractor:
         r.speaker_person = head.ent_type_ == "PERSON"
         r.speaker_appos = self.appos_of(head)
 
+    def quote_left_of(self, cue, cue_toks, sent, text):
+        """(quotation inside, speaker token or None) for a cue that directly follows a quotation,
+        with at most its subject in between ("“A,” X said", "“A,” said X", "“A,” she said, and
+        “B”"), unless the cue has a clause of its own to the right; else None."""
+        if any(ch.dep_ == "ccomp" and ch.i > cue_toks[-1].i for ch in cue.children):
+            return None
+        doc = cue.doc
+        k = cue.i  # the verb group: "has said", "also added"
+        while k - 1 >= sent.start and (doc[k - 1].dep_ in ("aux", "neg") or doc[k - 1].lower_ in AUX_ADVERBS) \
+                and doc[k - 1].head.i == cue.i:
+            k -= 1
+        subjs = [ch for ch in cue.children if ch.dep_ in SUBJ]
+        left = [ch for ch in subjs if ch.i < k and ch.right_edge.i == k - 1]
+        starts = [doc[k]] + [ch.left_edge for ch in left]
+        for st in starts:
+            q = self.quote_before(text, st.idx)
+            if q is None or q[1] >= cue.idx or q[0] < sent.start_char - 1 and q[1] < sent.start_char:
+                continue
+            if text[q[1]:st.idx].strip(" \t,\"”’'»") != "" or _quote_ends_clause(text, sent.start_char, q[0]):
+                continue
+            inside = lambda t: q[0] <= t.idx < q[1]  # noqa: E731
+            spk = next((c for c in left if not inside(c) and c.idx >= q[1]), None)
+            if spk is None:
+                spk = next((c for c in cue.children if c.i > cue_toks[-1].i and c.dep_ in (
+                    "nsubj", "dobj", "attr", "npadvmod", "nsubjpass") and c.pos_ in ("PROPN", "NOUN", "PRON")), None)
+            return q, spk
+        return None
+
     def from_verb(self, cue, found, sent, text, confirmed: bool = False) -> Raw | None:
         """``confirmed``: the learned detector says this is a cue (weak-cue limits are lifted and
         a content is always found: at worst the rest of the cue's phrase)."""
@@ -786,8 +893,13 @@ class SentenceExtractor:
                 self._set_speaker(r, subj, self.mention_tokens(subj), text)
             return r
         toks = how = quote = parts = None
+        pre = self.quote_left_of(cue, cue_toks, sent, text)
+        if pre is not None:
+            # "“A,” X said" / "“A,” said X" whatever the parse made of it (the quotation taken for
+            # the subject, the cue for a parenthetical of the quoted clause)
+            quote, subj = pre
         left_clause = any(ch.dep_ in ("ccomp", "parataxis") and ch.i < cue.i for ch in cue.children)
-        if left_clause and (subj is None or subj.i > cue.i or (
+        if quote is None and left_clause and (subj is None or subj.i > cue.i or (
                 subj.left_edge.i > sent.start and self.quote_before(text, subj.left_edge.idx) is not None)):
             # "“…,” added another Democrat": content before, speaker after the cue
             inv = self.inverted_content(cue, sent)
@@ -796,9 +908,9 @@ class SentenceExtractor:
                 if subj is None:
                     subj = next((ch for ch in cue.children if ch.dep_ in ("dobj", "attr", "npadvmod", "nsubjpass")
                                  and ch.i > cue.i and ch.pos_ in ("PROPN", "NOUN", "PRON")), None)
-        if toks is None and lemma != "put it":
+        if toks is None and quote is None and lemma != "put it":
             toks, how = self.complement(cue, cue_toks, lemma)
-        if toks is None:
+        if toks is None and quote is None:
             quote = self.quote_after(cue, sent.end_char, text)
         if toks is None and quote is None:
             inv = self.inverted_content(cue, sent)
