@@ -604,14 +604,17 @@ class SentenceExtractor:
                         between_before is not None and len(between_before) <= 12
                         and not _sentence_end(between_before))
                 spk_in = r.speaker_start is not None and j <= r.speaker_start < k
-                if near and not spk_in:
+                # the cue's content begins where the quotation opens ("said in a statement on
+                # Monday: \"A. B.\""): the whole quotation, however far the cue
+                opens = r.content_start <= j + open_w and r.cue_end <= j
+                if (near or opens) and not spk_in:
                     cs, ce = _trim(text, j + open_w, k, strip_quotes=False)
                     if cs < ce:
                         r.content_start, r.content_end = cs, ce
                         r.kind = "direct"
                         if between_after is not None:
                             self._continue_quote(r, k + close_w, text, cues)
-                        else:
+                        elif near:
                             self._quote_before_cue(r, j, text)
                 continue
             if self._whole_quote_in_content(r, text, cues):
