@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -44,8 +45,26 @@ def statements_above(report_or_statements, threshold_: float | None = None) -> l
 
 
 PRONOUNS = {"he", "she", "him", "her", "it", "they", "them", "i", "me", "we", "us", "you", "this",
+            "his", "its", "their", "my", "our", "your",
             "that", "these", "those", "one", "someone", "somebody", "anyone", "everyone"}
 RELATIVE = {"who", "which", "that", "whom", "whose", "what", "how", "where", "when", "why"}
+
+
+#: speakers that are evidence or a market, not a party: "The video shows", "Blood tests revealed",
+#: "Multiple lines of evidence point to", "The stock added 2%" (docs/audit-guidelines.md: evidence
+#: that is not a party makes no statement); by the last word of the canonical speaker
+NOT_A_PARTY = {
+    "video", "videos", "footage", "image", "images", "photo", "photos", "photograph", "photographs",
+    "picture", "pictures", "data", "evidence", "test", "tests", "scan", "scans", "recording",
+    "recordings", "camera", "cameras", "stock", "stocks", "shares", "index", "price", "prices",
+    "market", "markets",
+}
+#: a modal before the cue is the writer's speculation, not a report: "China's leaders may still
+#: believe …", "critics might argue …"
+SPECULATIVE = re.compile(r"^(?:may|might|could)\b", re.I)
+#: aspect and refusal, not speech: "declined to comment", "continues to offer free repairs"
+NO_CONTENT = {"decline", "continue"}
+_TO_VERB = re.compile(r"^\W*to\s+\w")
 
 
 def _bucket(n: int, edges=(1, 2, 3, 6, 11, 21, 41, 81)) -> int:
@@ -94,10 +113,17 @@ def features(raw, st, text: str, lex) -> list[str]:
         f.append("nonfinite")
     if lemma in lex.nonspeech:
         f.append("nonspeech")
+    if st.cue is not None and SPECULATIVE.match(st.cue.text):
+        f.append("speculative")
+    if lemma in NO_CONTENT and st.kind != "direct" and _TO_VERB.match(st.content.text):
+        f.append("no_content")
     sp = st.speaker
     if sp is None:
         f += ["spk=none", f"spk=none|{st.kind}"]
     else:
+        words = sp.canonical.split()
+        if words and words[-1].lower().strip(".,'’") in NOT_A_PARTY:
+            f.append("spk=not_a_party")
         low = sp.text.lower()
         if unresolved_speaker(st):
             f.append("spk=unresolved")
@@ -178,14 +204,22 @@ def _shipped() -> Model | None:
         return None
 
 
+#: features that make a statement unusable whatever the model says
+NEVER = {"nonspeech", "spk=unresolved", "spk=not_a_party", "speculative", "no_content"}
+
+
 def score(feats: list[str], st, model: Model | None) -> float | None:
     """The statement's confidence: the model's calibrated probability, 0 for what is never a
     statement a reader can use (an unresolved pronoun or relative pronoun as the speaker, a
-    non-speech verb such as "plan", "hope" or "vote", a narrated action of no named party)."""
-    if "nonspeech" in feats or "spk=unresolved" in feats:
+    non-speech verb such as "plan", "hope", "vote" or "worry", evidence or a market as the
+    speaker, the writer's speculation "may believe", "declined to comment", no speaker at all, a
+    narrated action of no named party or with a cue only the learned detector found)."""
+    if NEVER & set(feats):
         return 0.0
-    if st.kind == "narrated" and not named_party(st):
-        return 0.0
+    if st.kind == "narrated" and (not named_party(st) or "rule=learned" in feats):
+        return 0.0  # a narrated act needs a named party and a speech verb of the lexicon
+    if st.speaker is None:
+        return 0.0  # no party says it: "It's worth noting that …", "the claim that …"
     if model is None:
         return None
     return round(model.prob(feats), 4)
