@@ -535,6 +535,11 @@ class SentenceExtractor:
                 if r:
                     r.extra["rule"] = "noun"
                     out.append(r)
+        for tok in sent:
+            if tok.text == ":" and tok.i > sent.start:
+                r = self.colon_quote(tok, sent, text, out)
+                if r is not None:
+                    out.append(r)
         # "X said A and said B": the first content stops before "and said"
         for r in out:
             if "cut" in r.extra:
@@ -793,6 +798,40 @@ class SentenceExtractor:
         self._set_speaker(r, head, before, text)
         return r
 
+    def colon_quote(self, colon, sent, text, found) -> Raw | None:
+        """A quotation introduced by a colon after its source, with no cue verb ("… doesn't
+        surprise pollster Daron Shaw: “A.”", "- Philip Bump: “A.”", "From the report: “A.”"): the
+        noun phrase that ends at the colon is the speaker, the colon the cue."""
+        k = colon.idx + 1
+        while k < len(text) and text[k] in " \t":
+            k += 1
+        if k >= len(text) or not (text[k] in "“«„\"" or text[k:k + 2] == "''"):
+            return None
+        w = 2 if text[k:k + 2] == "''" else 1
+        run = self._quote_run(text, k + w, k + w + 1) if k + w + 1 < len(text) else None
+        if run is None or run[0] != k:
+            return None
+        cs, ce = _trim(text, k + w, run[1], strip_quotes=False)
+        if ce - cs < 15 or any(r.content_start < ce and cs < r.content_end for r in found):
+            return None  # a cue of its own took it ("X said: “A”")
+        doc = colon.doc
+        chunk = next((c for c in doc.noun_chunks if c.end == colon.i and c.start >= sent.start), None)
+        if chunk is None:
+            return None
+        root = chunk.root
+        # a named source ("Philip Bump:", "Pew Research:") or what a text comes from ("From the
+        # report:"), not a list's head ("three parts: “…”")
+        named = root.pos_ == "PROPN" or root.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+        source = root.pos_ == "NOUN" and root.dep_ == "pobj" and root.head.lower_ == "from"
+        if not (named or source) or root.dep_ == "pobj" and root.head.lower_ not in ("from", "by"):
+            return None
+        r = Raw(cue_start=colon.idx, cue_end=colon.idx + 1, cue_text=":", lemma=":", polarity="assert",
+                content_start=cs, content_end=ce, kind="direct", sent_start=sent.start_char,
+                sent_end=sent.end_char, cue_token=colon.i)
+        self._set_speaker(r, chunk.root, list(chunk), text)
+        r.extra["rule"] = "colon"
+        return r
+
     def according(self, tok, sent, text) -> Raw | None:
         doc = sent.doc
         to = doc[tok.i + 1]
@@ -998,15 +1037,22 @@ class SentenceExtractor:
         a, b = _span_chars(cue_toks) if len(cue_toks) == 1 or cue_toks[-1].i == cue_toks[0].i + 1 else _span_chars(cue_toks[:1])
         if cue.pos_ in ("VERB", "AUX"):
             # the verb group: "has (vehemently) denied", "did not deny", "to explain"
+            # with the adverbs right before it ("also says", "practically pleaded", "has
+            # repeatedly denied"), as PolNeAR marks cues
             kids = {c.i for c in cue.children if c.dep_ in ("aux", "auxpass", "neg")
-                    or (c.dep_ == "advmod" and c.i < cue.i and c.lower_ in AUX_ADVERBS)}
+                    or (c.dep_ == "advmod" and c.i < cue.i and c.tag_ in ("RB", "RBR", "RBS"))}
             j = cue.i - 1
             first = cue.i
             while j >= sent.start and j in kids:
                 first = j
                 j -= 1
-            if first < cue.i and any(cue.doc[k].dep_ in ("aux", "auxpass", "neg") for k in range(first, cue.i)):
+            if first < cue.i:
                 a = cue.doc[first].idx
+            # and its particle ("opens up", "harking back")
+            last = cue_toks[-1]
+            nxt = cue.doc[last.i + 1] if last.i + 1 < sent.end else None
+            if nxt is not None and nxt.dep_ == "prt" and nxt.head.i == cue.i:
+                b = nxt.idx + len(nxt.text)
         return Raw(cue_start=a, cue_end=b, cue_text=text[a:b], lemma=lemma, polarity=polarity,
                    content_start=cs, content_end=ce, kind=kind, sent_start=sent.start_char,
                    sent_end=sent.end_char, cue_token=cue.i)
