@@ -489,3 +489,63 @@ def test_statements_above_follows_the_threshold_setting(monkeypatch):
     monkeypatch.setenv("CLAIMMAP_STATEMENT_THRESHOLD", "2")
     with pytest.raises(ClaimmapError):
         threshold()
+
+
+# ------------------------------------------------------------ speakers (issue #15, item 3)
+
+def speaker_of(statements, content_has: str) -> str | None:
+    hits = [st for st in statements if content_has in st.content.text]
+    assert hits, f"no statement holds {content_has!r}: {[s.content.text for s in statements]}"
+    return hits[0].speaker.canonical if hits[0].speaker else None
+
+
+def test_surname_is_not_a_coordinated_mention():
+    text = ("Dr. Owen Dempsey of the city hospital described the case. Dempsey and his team said the "
+            "patient had recovered. \"It happens more than we realize,\" Dempsey said. Later, he added "
+            "that doctors should ask about bedding.")
+    _s, sts = run(text)
+    assert speaker_of(sts, "It happens more") == "Owen Dempsey"
+    assert speaker_of(sts, "doctors should ask") == "Owen Dempsey"
+
+
+def test_dateline_is_not_the_speaker():
+    text = ("PARIS (AP) — The Harbour Safety Agency says that ferries will run again on Monday.\n\n"
+            "LYON, France (AP) — Transport Minister Claire Dubois on Tuesday accused the operator of "
+            "ignoring the warnings.")
+    _s, sts = run(text)
+    assert speaker_of(sts, "ferries will run") == "Harbour Safety Agency"
+    assert speaker_of(sts, "the operator") == "Claire Dubois"
+
+
+def test_role_and_name_variants():
+    text = ("The singer said the tour would start in May. Union leader Maria Costa said talks had "
+            "failed. \"We will strike,\" the leader said. The Council on Regional Transport said fares "
+            "would rise. Council chair Anna Berg-Lind, a former mayor of Eastfield, said that the plan "
+            "was fair.")
+    _s, sts = run(text)
+    assert speaker_of(sts, "We will strike") == "Maria Costa"
+    assert speaker_of(sts, "fares would rise") == "Council on Regional Transport"
+    assert speaker_of(sts, "the plan was fair") == "Anna Berg-Lind"
+
+
+def test_role_named_later_in_the_article():
+    text = ("The country's ambassador accused the neighbours of meddling in its affairs. Later the "
+            "country's ambassador Pedro Alvarado said that the border would stay open.")
+    _s, sts = run(text)
+    assert speaker_of(sts, "the neighbours") == "Pedro Alvarado"
+
+
+def test_never_statements_get_zero_confidence():
+    text = ("The video shows that the guards opened the gate. The firm declined to comment on the "
+            "report. The city's leaders may still believe that the bridge is safe. Residents worry "
+            "that the river will flood. It is worth noting that the bridge is old. Mayor Ana Ruiz "
+            "said that the bridge would be repaired.")
+    _s, sts = run(text)
+    conf = {st.content.text.split()[0]: st.confidence for st in sts}
+    for content_has in ("the guards opened", "to comment", "the bridge is safe", "the river will flood",
+                        "the bridge is old"):
+        for st in sts:
+            if content_has in st.content.text and st.confidence is not None:
+                assert st.confidence == 0.0, (content_has, st.confidence, conf)
+    said = [st for st in sts if "would be repaired" in st.content.text]
+    assert said and (said[0].confidence is None or said[0].confidence > 0.5)

@@ -5,6 +5,8 @@ Public API: ``extract(doc: Document, zones: list[Zone]) -> tuple[list[Sentence],
 
 from __future__ import annotations
 
+import re
+
 from claimmap.model import Document, Sentence, Span, Speaker, Statement, Zone
 
 __all__ = ["extract", "PARSED_KINDS"]
@@ -105,7 +107,7 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int]:
 
 
 def _build(found, text, reg, persons, raws_out: list | None = None) -> list[Statement]:
-    from claimmap.statements.resolve import Resolver
+    from claimmap.statements.resolve import Resolver, unknown_canonical
 
     found.sort(key=lambda f: (f[2] + f[0].cue_start, f[2] + f[0].content_start))
     # one statement per cue (the first rule that fired wins)
@@ -123,6 +125,7 @@ def _build(found, text, reg, persons, raws_out: list | None = None) -> list[Stat
         speaker = None
         if raw.speaker_start is not None:
             s, e = shift + raw.speaker_start, shift + raw.speaker_end
+            s, e = _past_dateline(text, s, e, shift + raw.cue_start)
             ant = appos = None
             if raw.speaker_relative_to:
                 ant = text[shift + raw.speaker_relative_to[0]:shift + raw.speaker_relative_to[1]]
@@ -144,10 +147,32 @@ def _build(found, text, reg, persons, raws_out: list | None = None) -> list[Stat
                           start=shift + raw.sent_start + _lstrip(text[shift + raw.sent_start:shift + raw.sent_end]),
                           end=shift + raw.sent_start + len(text[shift + raw.sent_start:shift + raw.sent_end].rstrip())),
         ))
+    for st in out:  # a role named only later in the article: "China's ambassador" … "… Liu Xiaming"
+        sp = st.speaker
+        if sp is not None and sp.side is None and sp.canonical == unknown_canonical(sp.text):
+            later = resolver.later_role(sp.text, sp.start)
+            if later is not None:
+                sp.canonical, sp.side = later[0], later[1]
     if raws_out is not None:
         raws_out.extend(raw for raw, _zone, _shift in uniq)
     nest(out)
     return out
+
+
+_LEAD_NAME = re.compile(r"(?:(?:The|A|An)\s+)?(?:[A-Z][\w.'’&-]*\s+){0,6}[A-Z][\w.'’&-]*")
+
+
+def _past_dateline(text: str, s: int, e: int, cue: int) -> tuple[int, int]:
+    """A speaker the parse found inside a wire dateline ("HANOI, Vietnam (AP) — U.S. Defense
+    Secretary Mark Esper on Wednesday accused …", "BERLIN -- The European Space Agency says") is
+    the name that opens the sentence after it."""
+    from claimmap.statements.attribution import DATELINE
+
+    m = DATELINE.match(text[s:s + 120])
+    if m is None or s + m.end() < e or s + m.end() >= cue:
+        return s, e
+    n = _LEAD_NAME.match(text, s + m.end(), cue)
+    return (n.start(), n.end()) if n else (s, e)
 
 
 def nest(out: list[Statement]) -> None:

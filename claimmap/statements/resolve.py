@@ -22,9 +22,9 @@ import re
 
 from claimmap.statements.actors import TITLES, Registry, norm
 
-PERSON_PRONOUNS = {"he", "she", "him", "her"}
-GROUP_PRONOUNS = {"it", "they", "them"}
-SELF_PRONOUNS = {"i", "me", "we", "us", "you", "'s", "’s"}  # "'s" as in "let's say"  # the writer / reader: never an earlier speaker
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}  # possessives of a noun cue: "his claim that"
+GROUP_PRONOUNS = {"it", "they", "them", "its", "their"}
+SELF_PRONOUNS = {"i", "me", "we", "us", "you", "my", "our", "your", "'s", "’s"}  # "'s" as in "let's say"  # the writer / reader: never an earlier speaker
 # how far back (characters) a pronoun looks for its antecedent speaker
 WINDOW = {"person": 1500, "group": 400}
 
@@ -43,6 +43,11 @@ def unknown_canonical(mention: str) -> str:
     t = re.sub(r"^(the|a|an)\s+", "", t, flags=re.I)
     t = re.sub(r"['’]s$", "", t)
     words = t.split()
+    # a descriptor before a name: "14th-ranked Schwartzman", "veteran coach Jane Doe"
+    if len(words) > 1 and words[-1][:1].isupper() and not words[0][:1].isupper():
+        while len(words) > 1 and not words[0][:1].isupper():
+            words = words[1:]
+        t = " ".join(words)
     # keep titles when nothing proper-noun-like follows ("the spokesman" stays "spokesman")
     if len(words) > 1 and any(w[:1].isupper() for w in words[1:]):
         t = _strip_titles(t)
@@ -50,7 +55,7 @@ def unknown_canonical(mention: str) -> str:
 
 
 AMBIGUITY_BEFORE = 250  # characters before the candidate's mention where a rival counts
-GENDER_OF_PRONOUN = {"he": "m", "him": "m", "she": "f", "her": "f"}
+GENDER_OF_PRONOUN = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
 HONORIFIC = re.compile(r"\b(?:(?P<m>Mr)|(?P<f>Mrs|Ms|Miss))\.?\s+$")
 HONORIFIC_IN = re.compile(r"(?:(?P<m>Mr)|(?P<f>Mrs|Ms|Miss))\.?\s")
 _MALE = {"spokesman", "chairman", "congressman", "businessman", "king", "prince", "father", "son",
@@ -80,6 +85,34 @@ def _is_name(mention: str) -> bool:
     return len(caps) >= 2 and len(caps) * 2 >= len(words)
 
 
+#: how far back (characters) a role noun looks for the person named with that role
+ROLE_WINDOW = 3000
+#: head nouns that are no role a named person holds in the text
+NOT_ROLES = {"company", "firm", "group", "government", "ministry", "department", "agency", "statement",
+             "report", "study", "court", "commission", "committee", "police", "team", "club", "country",
+             "state", "city", "administration", "campaign", "party", "organization", "organisation",
+             "office", "board", "council", "union", "university", "website", "description", "survey"}
+
+
+#: last words of an institution's name that an "on …" continues ("Institute on Drug Abuse")
+ORG_HEADS = {"institute", "council", "committee", "commission", "center", "centre", "office", "bureau",
+             "agency", "association", "foundation", "society", "board", "panel", "task", "force", "forum",
+             "conference", "coalition", "alliance", "network", "project", "initiative", "caucus"}
+_ON_NAME = re.compile(r"[ \t]+on[ \t]+(?:the[ \t]+)?[A-Z][\w&'’-]*(?:[ \t]+(?:and[ \t]+|&[ \t]+)?[A-Z][\w&'’-]*)*")
+_POST_MODIFIER = re.compile(r"[ \t]+(?:of|at|from|in|for|with)[ \t]+(?:the[ \t]+)?[a-zA-Z]")
+_TWO_NAMES = re.compile(r"^(?:both\s+)?([A-Z][\w'’-]+)\s+and\s+([A-Z][\w'’-]+)$")
+_TITLE_GAP = re.compile(r"[ \t]+((?:Vice |Deputy |Prime )?[A-Z][a-z.]+)[ \t]+")
+_NAME_BEFORE_HYPHEN = re.compile(r"(?:[A-Z][\w'’]*[ \t]+)*[A-Z][\w'’]*-$")
+
+
+def _is_capitalised(mention: str) -> bool:
+    """Every word after a leading article is capitalised and none is a title: a name
+    ("Dempsey"), not a role ("Ukraine's President")."""
+    words = re.sub(r"^(the|a|an)\s+", "", " ".join(mention.split()), flags=re.I).split()
+    return bool(words) and all(w[:1].isupper() and w.lower().strip(".,'’") not in TITLES
+                               and not w.endswith(("'s", "’s")) for w in words)
+
+
 class Resolver:
     def __init__(self, registry: Registry, text: str, persons: list[tuple[int, int]] | None = None):
         self.reg = registry
@@ -88,6 +121,7 @@ class Resolver:
         # history of resolved speakers: (offset, canonical, side, is_person, mention)
         self.history: list[tuple[int, str, str | None, bool, str]] = []
         self._norms: dict[str, str] = {}
+        self._named: set[str] | None = None  # canonicals of registered actors the text names
         self.gender: dict[str, str] = {}  # canonical person name -> "m" / "f", when the text shows it
         self._honorific: dict[str, str | None] = {}  # surname -> gender of its "Mr."/"Ms." mentions
         for s, e in self.persons:
@@ -126,25 +160,76 @@ class Resolver:
         best = max(hits, key=lambda h: h[1] - h[0])[2]
         return best.canonical, best.side, best.is_person
 
-    def by_role(self, mention: str):
+    def by_role(self, mention: str, offset: int | None = None):
         m = norm(mention)
         if not m:
             return None
+        if _is_capitalised(mention):
+            return None  # a name ("Dempsey"), not a role: "Dempsey and his team" is not him
         # an earlier mention "Kremlin spokesman Dmitry Peskov" names the role holder
+        hit = self._role_in(reversed(self.history), m)
+        if hit is not None:
+            return hit
+        held = self._role_holder(mention, offset)
+        if held is not None:
+            return held
+        a = self.reg.by_role(mention)
+        if a and (" " in norm(mention) or a.canonical in self._named_actors()):
+            # a one-word role ("the commission") is a registered actor only in an article naming it
+            return a.canonical, a.side, a.is_person
+        return None
+
+    def _role_in(self, history, m: str):
+        if m.split()[-1] in NOT_ROLES:
+            return None  # "police" is not "police commissioner Chris Tang"
         pat = re.compile(r"(?<!\w)" + re.escape(m) + r"(?!\w)")
         seen = 0
-        for off, canonical, side, is_person, prev in reversed(self.history):
+        for off, canonical, side, is_person, prev in history:
             if not is_person:
                 continue
             seen += 1
-            if seen > 100:  # long documents: look at the last 100 person mentions only
+            if seen > 100:  # long documents: look at 100 person mentions only
                 break
             pm = self._norm(prev)
-            if pm != m and pat.search(pm):
+            if pm != m and pat.search(pm) and _is_name(canonical):
                 return canonical, side, is_person
-        a = self.reg.by_role(mention)
-        if a:
-            return a.canonical, a.side, a.is_person
+        return None
+
+    def later_role(self, mention: str, offset: int):
+        """A role speaker left as it is ("China's ambassador to Britain accused …") named later in
+        the article ("China's ambassador to Britain Liu Xiaming has said"): that person."""
+        m = norm(mention)
+        if not m or _is_capitalised(mention) or _plural(m) or m.split()[0] in PERSON_PRONOUNS | GROUP_PRONOUNS:
+            return None
+        return self._role_in((h for h in self.history if h[0] > offset), m)
+
+    def _named_actors(self) -> set[str]:
+        if self._named is None:
+            self._named = {h[2].canonical for h in self.reg.find_all(self.text)}
+        return self._named
+
+    def _role_holder(self, mention: str, offset: int | None):
+        """The person named with this role earlier in the text, by the NER: "The president said"
+        after "President Donald Trump", "the singer and guitarist" after "singer and guitarist Pat
+        Simmons", "the commander" after "Cheuk Hau-yip, the commander of …". Only for a definite
+        role noun phrase with no name in it; the most recent such person within ROLE_WINDOW."""
+        low = " ".join(mention.split()).lower()
+        if offset is None or not low.startswith("the ") or _plural(low) or any(
+                w[:1].isupper() for w in mention.split()[1:]):
+            return None
+        head = low.split()[-1].strip(",.;:'’\"")
+        if len(head) < 3 or head in NOT_ROLES:
+            return None
+        before = re.compile(r"(?<![\w'’])" + re.escape(head) + r"(?:\s+\S+){0,2}\s*$", re.I)
+        after = re.compile(r"^\s*,\s+(?:(?:the|a|an|its|his|her|their)\s+|\S+['’]s\s+)?(?:[\w.-]+\s+){0,2}?"
+                           + re.escape(head) + r"(?![\w'’])", re.I)
+        hi = bisect.bisect_left(self.persons, (offset, -1))
+        for s, e in reversed(self.persons[max(0, hi - 30):hi]):
+            if e > offset or offset - e > ROLE_WINDOW:
+                continue
+            lead = self.text[max(0, s - 40):s].split("\n")[-1]
+            if before.search(lead) or after.match(self.text[e:e + 80]):
+                return self._resolve_name(self._person_name(s, e), True, s)
         return None
 
     def resolve(self, mention: str, offset: int, *, pronoun: bool = False, person: bool = False,
@@ -167,8 +252,10 @@ class Resolver:
                     break
                 if off < offset and is_person == want_person and canonical.lower() not in (
                         PERSON_PRONOUNS | GROUP_PRONOUNS | SELF_PRONOUNS):
-                    if low == "it" and side is None and _plural(canonical):
+                    if low in ("it", "its") and side is None and _plural(canonical):
                         continue  # "it" is not "Officials"
+                    if g and " and " in canonical:
+                        continue  # "he" is not "Dempsey and his team"
                     if g and (self.gender.get(canonical) or self._honorific.get(canonical.split()[-1])
                               or g) != g:
                         continue  # "she" is not the man quoted last
@@ -182,7 +269,7 @@ class Resolver:
                     before = [p for p in before if self._gender_at(*p) in (None, g)]
                 if before:
                     s, e = before[-1]
-                    res = self._resolve_name(self.text[s:e], True, offset)
+                    res = self._resolve_name(self._person_name(s, e), True, offset)
                     cand_at = s
             if res is not None and g and want_person and self._ambiguous(res[0], g, offset, cand_at):
                 res = None  # two people it could be and nothing tells them apart: leave "he"
@@ -194,6 +281,7 @@ class Resolver:
             self.history.append((offset, res[0], res[1], res[2], res[0]))
             return res[0], res[1]
         else:
+            mention, offset = self._whole_name(mention, offset)
             # a PERSON that ends the mention is its head ("Agriculture Minister Jane Doe", not
             # "Hitler's Germany")
             lo = bisect.bisect_left(self.persons, (offset, -1))
@@ -201,19 +289,29 @@ class Resolver:
             for p in self.persons[lo:]:
                 if p[0] >= offset + len(mention):
                     break
-                if p[1] <= offset + len(mention) and not mention[p[1] - offset:].strip(" ,.;:'’\"”"):
-                    inner.append(p)
-            if inner and not self.reg.find_all(mention):
+                if p[1] <= offset + len(mention) and (not mention[p[1] - offset:].strip(" ,.;:'’\"”")
+                                                      or _POST_MODIFIER.match(mention, p[1] - offset)):
+                    inner.append(p)  # "… Jane Doe" / "Jane Doe of the city hospital"
+            both = _TWO_NAMES.match(mention)
+            if both:
+                # "both Vindman and Williams": each surname resolved to its full name
+                a, b = (self._resolve_name(both.group(i), True, offset) for i in (1, 2))
+                if a[2] and b[2] and " " in a[0] and " " in b[0]:
+                    res = (f"{a[0]} and {b[0]}", a[1] if a[1] == b[1] else None, True)
+                    self.history.append((offset, res[0], res[1], True, mention))
+                    return res[0], res[1]
+            if inner and not any(h[2].is_person for h in self.reg.find_all(mention)):
                 # "Agriculture Minister Jane Doe" -> the PERSON inside the mention
                 s, e = inner[-1]
-                res = self._resolve_name(self.text[s:e], True, offset)
+                res = self._resolve_name(self._person_name(s, e), True, offset)
             else:
                 res = self._resolve_name(mention, person, offset)
             if appos and res[1] is None:
                 alt = self._resolve_name(appos, person)
-                if alt[1] is not None:
+                if alt[1] is not None and (alt[2] or not (res[2] or _is_name(res[0]))):
+                    # (a person keeps their name: "Lucas Paganini, a scientist at … in Washington")
                     res = alt
-                elif _is_name(appos) and not _is_name(mention):
+                elif _is_name(appos) and not _is_name(mention) and not _is_name(res[0]):
                     # "The ministry's spokeswoman, Anna Kowalska, said": the apposition names her
                     res = self._resolve_name(appos, True, offset)
         if res[2]:
@@ -222,6 +320,41 @@ class Resolver:
                 self.gender.setdefault(res[0], g)
         self.history.append((offset, res[0], res[1], res[2], mention if not appos else f"{appos} {mention}"))
         return res[0], res[1]
+
+    def _person_name(self, s: int, e: int) -> str:
+        """A PERSON span without a place the NER ran into it: "(ambassador to) Britain Liu
+        Xiaming" -> "Liu Xiaming"."""
+        words = self.text[s:e].split()
+        if len(words) >= 3:
+            a = self.reg.by_alias(words[0])
+            if a is not None and not a.is_person:
+                words = words[1:]
+        return " ".join(words)
+
+    def _whole_name(self, mention: str, offset: int) -> tuple[str, int]:
+        """(mention, offset) widened to the whole name the parse cut: a hyphenated name split at
+        its hyphen ("Cheuk Hau-" + "yip") and an institution's "on …" ("The National Institute" +
+        " on Drug Abuse", "Council on Foreign Relations")."""
+        t = self.text
+        if offset > 1 and t[offset - 1] == "-" and t[offset - 2].isalpha():
+            m = _NAME_BEFORE_HYPHEN.search(t, max(0, offset - 60), offset)
+            if m:
+                mention, offset = t[m.start():offset] + mention, m.start()
+        # "CPUC President Marybel Batjer said" parsed with "CPUC" as the subject: the title and
+        # the person that follow belong to it
+        end = offset + len(mention)
+        m = _TITLE_GAP.match(t, end)
+        if m and m.group(1).split()[-1].lower().strip(".") in TITLES and mention[-1:].isalnum():
+            hi = bisect.bisect_left(self.persons, (m.end(), -1))
+            if hi < len(self.persons) and self.persons[hi][0] == m.end():
+                return t[offset:self.persons[hi][1]], offset
+        words = mention.split()
+        if words and words[-1].lower().strip(".,") in ORG_HEADS and words[-1][:1].isupper():
+            end = offset + len(mention)
+            m = _ON_NAME.match(t, end)
+            if m:
+                mention = t[offset:m.end()]
+        return mention, offset
 
     def _gender_at(self, s: int, e: int) -> str | None:
         """Gender a person mention shows: an honorific before it ("Mr.", "Ms.") or what is known
@@ -255,19 +388,26 @@ class Resolver:
         for off, other, _side, is_person, _m in reversed(self.history):
             if off < lo:
                 break
-            if is_person and other != canonical and other.split()[-1:] != last and other.lower() not in (
+            if is_person and other != canonical and other.split()[-1:] != last and " and " not in other and not (
+                    other.startswith(canonical + " ")) and other.lower() not in (
                     PERSON_PRONOUNS | GROUP_PRONOUNS | SELF_PRONOUNS) and self.gender.get(other, g) == g:
                 return True
         return False
 
     def _resolve_name(self, mention: str, person: bool, offset: int | None = None):
+        words = mention.split()
+        if person and len(words) >= 3 and _is_name(mention):
+            a = self.reg.by_alias(words[0])
+            if a is not None and not a.is_person and words[1].lower().strip(".") not in TITLES:
+                # "(ambassador to) Britain Liu Xiaming", not "US Secretary of State Mike Pompeo"
+                mention = " ".join(words[1:])
         hit = self.by_name(mention, person_hint=person)
         if hit and hit[2]:
             return hit
         exact = self.reg.by_alias(mention)
         if exact is not None:  # the whole mention is a name ("the Kremlin"), not a role
             return exact.canonical, exact.side, exact.is_person
-        role = self.by_role(mention)
+        role = self.by_role(mention, offset)
         if role:
             return role
         if hit:
@@ -283,4 +423,10 @@ class Resolver:
                 full = " ".join(self.text[s:e].split())
                 if full.endswith(" " + canon) and len(full.split()) <= 4:
                     return _strip_titles(full), None, True
+            # a family name written first ("Liu" for "Liu Xiaming"): one earlier speaker only
+            firsts = {prev for _o, prev, _s, is_person, _m in self.history
+                      if is_person and prev.startswith(canon + " ") and len(prev.split()) == 2}
+            if len(firsts) == 1:
+                prev = firsts.pop()
+                return prev, self.reg.side_of(prev), True
         return canon or mention, None, person
