@@ -903,6 +903,26 @@ class SentenceExtractor:
             return q, spk
         return None
 
+    @staticmethod
+    def name_before(cue, sent):
+        """The name right before a finite cue verb the parser gave no subject ("…, Trump accused
+        Cruz …" parsed as a noun phrase): its tokens, else None."""
+        if cue.tag_ not in ("VBD", "VBZ", "VBP", "VBN") or any(c.dep_ in ("auxpass", "aux") for c in cue.children):
+            return None
+        doc = cue.doc
+        j = cue.i - 1
+        while j >= sent.start and doc[j].tag_ in ("RB", "MD") and doc[j].dep_ != "neg":
+            j -= 1  # "Trump also accused"
+        if j < sent.start or doc[j].pos_ != "PROPN":
+            return None
+        k = j
+        while k - 1 >= sent.start and doc[k - 1].pos_ in ("PROPN",) and not doc[k - 1].is_punct:
+            k -= 1
+        if k - 1 >= sent.start and doc[k - 1].pos_ in ("VERB", "ADP", "AUX", "DET") or \
+                doc[j].ent_type_ not in ("PERSON", "ORG", "NORP", "GPE"):
+            return None  # a name in another role ("voted for Trump …"), or no name at all
+        return [doc[i] for i in range(k, j + 1)]
+
     def from_verb(self, cue, found, sent, text, confirmed: bool = False) -> Raw | None:
         """``confirmed``: the learned detector says this is a cue (weak-cue limits are lifted and
         a content is always found: at worst the rest of the cue's phrase)."""
@@ -1026,6 +1046,10 @@ class SentenceExtractor:
             r.extra["cut"] = (outer.i, (cc[-1] if cc else cue.left_edge).idx)
         if subj is not None:
             self._set_speaker(r, subj, self.mention_tokens(subj) if subj.dep_ != "acl" else [subj], text)
+        else:
+            left = self.name_before(cue, sent)
+            if left:
+                self._set_speaker(r, left[-1], left, text)
         if parts and len(parts) > 1:
             r.parts = parts
         if r.speaker_start is not None and any(a <= r.speaker_start < b for a, b in (parts or [(cs, ce)])):
