@@ -56,7 +56,7 @@ DATELINE = re.compile(r"^[A-Z][A-Z.'’ -]{1,40}(?:/[A-Z][A-Z.'’ -]{1,40})?(?:
                       r"(?:\([^()\n]{1,30}\))?\s*[-–—]{1,2}\s+")
 BYLINE = re.compile(r"\s*(?:(?:Posted|Written|Reported|Reporting|Additional reporting|Editing|Edited|"
                     r"Compiled|Photos?|Story|Text)\s+by|By)\s+(?:[A-Z@]|the\b)", re.I)
-RESUME = re.compile(r"(?:[.!?]\s+|,\s*|:\s*|\s+[—–]\s*)(?=[“\"«„]|'')")
+RESUME = re.compile(r"(?:[.!?]\s+|,\s*(?:and\s+)?|:\s*|\s+[—–]\s*)(?=[“\"«„]|'')")
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "st", "jr",
                  "sr", "prof", "rev", "hon", "no", "vs", "inc", "corp", "co", "ltd", "u.s", "u.n", "u.k",
                  "e.u", "d.c", "lt.gen", "maj", "capt", "adm", "pres", "supt", "mt", "ft"}
