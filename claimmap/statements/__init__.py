@@ -59,7 +59,11 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
                 sentences.append(Sentence(start=start + a, end=start + b, zone=zone.id))
                 if remember:
                     nlp.remember_sentence(sdoc, a, b)
-            block.extend(ext.run(sent, ztext))
+            for r in ext.run(sent, ztext):
+                if 0 <= r.cue_token < len(sdoc):  # for the confidence features
+                    r.extra.setdefault("dep", sdoc[r.cue_token].dep_)
+                    r.extra.setdefault("tag", sdoc[r.cue_token].tag_)
+                block.append(r)
         ext.finish(block, ztext)  # whole quotations, across the block's sentences
         if not block and prev is not None and prev[1] is zone:
             cont = ext.continuation(prev[0], prev[2], ztext, start)  # a quote paragraph going on

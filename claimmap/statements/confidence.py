@@ -65,6 +65,7 @@ SPECULATIVE = re.compile(r"^(?:may|might|could)\b", re.I)
 #: aspect and refusal, not speech: "declined to comment", "continues to offer free repairs"
 NO_CONTENT = {"decline", "continue"}
 _TO_VERB = re.compile(r"^\W*to\s+\w")
+_PLACE_PREP = re.compile(r"^(?:before|at|in|during|after|since|until|into|within|near|inside|outside)\s", re.I)
 
 
 def _bucket(n: int, edges=(1, 2, 3, 6, 11, 21, 41, 81)) -> int:
@@ -113,6 +114,10 @@ def features(raw, st, text: str, lex) -> list[str]:
         f.append("nonfinite")
     if lemma in lex.nonspeech:
         f.append("nonspeech")
+    if ex.get("dep") in ("acl", "amod") and ex.get("tag") in ("VBN", "VBD") and st.kind != "direct":
+        f.append("perception_participle")  # "officials deemed responsible", "seen as", "dubbed X by"
+    if st.kind == "narrated" and _PLACE_PREP.match(st.content.text):
+        f.append("no_content")  # "testified before the committee": a setting, not what was said
     if st.cue is not None and SPECULATIVE.match(st.cue.text):
         f.append("speculative")
     if lemma in NO_CONTENT and st.kind != "direct" and _TO_VERB.match(st.content.text):
@@ -205,7 +210,8 @@ def _shipped() -> Model | None:
 
 
 #: features that make a statement unusable whatever the model says
-NEVER = {"nonspeech", "spk=unresolved", "spk=not_a_party", "speculative", "no_content"}
+NEVER = {"nonspeech", "spk=unresolved", "spk=not_a_party", "speculative", "no_content",
+         "perception_participle"}
 
 
 def score(feats: list[str], st, model: Model | None) -> float | None:
