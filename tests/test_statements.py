@@ -538,12 +538,13 @@ def test_role_named_later_in_the_article():
 def test_never_statements_get_zero_confidence():
     text = ("The video shows that the guards opened the gate. The firm declined to comment on the "
             "report. The city's leaders may still believe that the bridge is safe. Residents worry "
-            "that the river will flood. It is worth noting that the bridge is old. Mayor Ana Ruiz "
-            "said that the bridge would be repaired.")
+            "that the river will flood. It is worth noting that the bridge is old. The city council "
+            "concluded its third hearing on the bridge. Mayor Ana Ruiz said that the bridge would be "
+            "repaired.")
     _s, sts = run(text)
     conf = {st.content.text.split()[0]: st.confidence for st in sts}
     for content_has in ("the guards opened", "to comment", "the bridge is safe", "the river will flood",
-                        "the bridge is old"):
+                        "the bridge is old", "third hearing"):
         for st in sts:
             if content_has in st.content.text and st.confidence is not None:
                 assert st.confidence == 0.0, (content_has, st.confidence, conf)

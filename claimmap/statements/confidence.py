@@ -64,6 +64,10 @@ NOT_A_PARTY = {
 SPECULATIVE = re.compile(r"^(?:may|might|could)\b", re.I)
 #: aspect and refusal, not speech: "declined to comment", "continues to offer free repairs"
 NO_CONTENT = {"decline", "continue"}
+#: verbs that report speech with a clause ("concluded that …") but an act with a noun object
+#: ("concluded its third hearing", "released a video", "highlighting alarms"): narrated, never a statement
+NARRATED_ACTS = {"conclude", "complete", "hold", "release", "publish", "launch", "highlight", "characterize",
+                 "characterise", "feature", "mark", "deliberate", "testify", "open", "close", "start", "end"}
 _TO_VERB = re.compile(r"^\W*to\s+\w")
 _PLACE_PREP = re.compile(r"^(?:before|at|in|during|after|since|until|into|within|near|inside|outside)\s", re.I)
 
@@ -116,7 +120,7 @@ def features(raw, st, text: str, lex) -> list[str]:
         f.append("nonspeech")
     if ex.get("dep") in ("acl", "amod") and ex.get("tag") in ("VBN", "VBD") and st.kind != "direct":
         f.append("perception_participle")  # "officials deemed responsible", "seen as", "dubbed X by"
-    if st.kind == "narrated" and _PLACE_PREP.match(st.content.text):
+    if st.kind == "narrated" and (lemma.split()[0] in NARRATED_ACTS or _PLACE_PREP.match(st.content.text)):
         f.append("no_content")  # "testified before the committee": a setting, not what was said
     if st.cue is not None and SPECULATIVE.match(st.cue.text):
         f.append("speculative")
