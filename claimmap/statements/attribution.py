@@ -620,7 +620,7 @@ class SentenceExtractor:
                         if between_after is not None:
                             self._continue_quote(r, k + close_w, text, cues)
                         elif near:
-                            self._quote_before_cue(r, j, text)
+                            self._quote_before_cue(r, j, text, cues)
                 continue
             if self._whole_quote_in_content(r, text, cues):
                 continue
@@ -706,8 +706,9 @@ class SentenceExtractor:
         r.extra["rule"] = "continuation"
         return r
 
-    def _quote_before_cue(self, r: Raw, b_open: int, text: str) -> None:
-        """“A,” she said, “B.” where the content found is B: the content starts at A."""
+    def _quote_before_cue(self, r: Raw, b_open: int, text: str, cues: list[int] = ()) -> None:
+        """“A,” she said, “B.” where the content found is B: the content starts at A (not when
+        another cue stands between A and this one: “A,” he said, adding, “B”)."""
         left = min(r.cue_start, r.speaker_start if r.speaker_start is not None else r.cue_start)
         q = left
         while q > 0 and text[q - 1] in " \t":
@@ -719,7 +720,7 @@ class SentenceExtractor:
         while k > 0 and text[k - 1] in ",.!?":
             k -= 1
         run = self._quote_run(text, k - 1, k) if k > 0 else None
-        if run is None or re.search(r"[.!?]", text[left:b_open]):
+        if run is None or re.search(r"[.!?]", text[left:b_open]) or any(k < c < r.cue_start for c in cues):
             return
         j, _k = run
         open_w = 2 if text[j:j + 2] == "''" else 1

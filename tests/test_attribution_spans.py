@@ -1,0 +1,103 @@
+"""Span boundaries of attributions (issue 15, "whole quotations"): contents, cues and speakers
+as PolNeAR marks them, whatever the quote marks and the parse."""
+
+from __future__ import annotations
+
+from claimmap.model import Document, Zone
+from claimmap.statements import extract
+from claimmap.statements.attribution import quote_mask
+
+
+def run(text: str):
+    return extract(Document(text=text), [Zone("z1", "body", 0, len(text))], remember=False)[1]
+
+
+def by_cue(statements, cue: str):
+    found = [s for s in statements if s.cue is not None and s.cue.text.endswith(cue)]
+    assert found, [(s.cue.text if s.cue else None, s.content.text) for s in statements]
+    return found[0]
+
+
+def quoted_upto(text: str, close: str) -> bool:
+    """Everything from the opening mark to ``close`` is quoted, nothing after it."""
+    m = quote_mask(text)
+    k = text.index(close)
+    return all(m[:k]) and not any(m[k:])
+
+
+def test_mixed_quote_marks_close_the_quotation():
+    # a straight mark closes a curly quotation and a curly one a straight quotation
+    assert quoted_upto('"I prefer the governor,” he said.', "”")
+    assert quoted_upto('“I disagree," said the senator.', '"')
+    m = quote_mask('He said "no" and left.')
+    assert [i for i, v in enumerate(m) if v] == [8, 9, 10]
+
+
+def test_quote_before_cue_with_mixed_marks():
+    st = by_cue(run('"I prefer the governor,” he said, noting he had backed her rival.'), "said")
+    assert st.content.text == "I prefer the governor"
+    assert st.speaker.text == "he" and st.kind == "direct"
+
+
+def test_quotation_taken_for_the_subject():
+    # the parser makes the quoted clause the subject of "said"; the speaker is Dawson
+    text = ('"She\'s tough. The fact that she, in her first year, really tried to fix it," '
+            'Dawson said. "You may not like her plan."')
+    st = by_cue(run(text), "said")
+    assert st.speaker.text == "Dawson"
+    assert st.content.text.startswith("She's tough.")
+    assert [p.text for p in st.content_parts][-1] == "You may not like her plan"
+
+
+def test_content_runs_to_the_closing_mark():
+    text = ('A spokesman said that "the firm followed every rule on the site. '
+            'Its safety checks were complete."')
+    st = by_cue(run(text), "said")
+    assert st.content.text.endswith("Its safety checks were complete")
+
+
+def test_clause_begun_without_marks_keeps_its_subject():
+    st = by_cue(run("The two leaders ''simply never got along,'' Mr. Harlan said."), "said")
+    assert st.content.text.startswith("The two leaders")
+
+
+def test_quotation_introduced_by_a_comma_in_the_clause_before_the_cue():
+    text = ("The mayor spoke on Monday, telling a local radio station, “We will rebuild the bridge "
+            "by June,” he said, adding, “The money is already there.”")
+    sts = run(text)
+    said = by_cue(sts, "said")
+    assert said.content.text == "We will rebuild the bridge by June"
+    assert not said.content_parts  # the second quotation is "adding"'s
+    adding = by_cue(sts, "adding")
+    assert adding.content.text == "The money is already there" and not adding.content_parts
+
+
+def test_long_attribution_before_a_quotation():
+    text = ('The company said in a statement on Monday evening: "We look forward to reopening the '
+            'plant. Our workers want to be back at their jobs."')
+    st = by_cue(run(text), "said")
+    assert st.content.text.endswith("Our workers want to be back at their jobs")
+
+
+def test_cue_with_its_adverbs_and_particle():
+    assert by_cue(run("The minister also said the bridge would be rebuilt."), "said").cue.text == "also said"
+    st = by_cue(run("The company has repeatedly denied that it hid the losses."), "denied")
+    assert st.cue.text == "has repeatedly denied"
+
+
+def test_colon_introduction_of_a_quotation():
+    text = ("The result does not surprise the pollster Maria Keller: “Turnout in the suburbs "
+            "decided this race, as it did the last two.”")
+    st = by_cue(run(text), ":")
+    assert st.speaker.text.endswith("Maria Keller")
+    assert st.content.text.startswith("Turnout in the suburbs")
+    # a list's head is no speaker
+    assert not [s for s in run('The plan has three parts: "one, two and three of them".')
+                if s.cue is not None and s.cue.text == ":"]
+
+
+def test_and_before_the_resumed_quotation():
+    text = '"The treaty needs strict inspections," she said, and "real penalties for cheating."'
+    st = by_cue(run(text), "said")
+    assert [p.text for p in st.content_parts] == ["The treaty needs strict inspections",
+                                                  "real penalties for cheating"]
