@@ -130,7 +130,7 @@ def _prf(gold: list[str], pred: list[str], classes) -> dict:
         p = tp / np_ if np_ else 0.0
         r = tp / ng if ng else 0.0
         out[c] = {"p": round(p, 4), "r": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4),
-                  "n": ng}
+                  "n": ng, "called": np_}
     return out
 
 
