@@ -174,10 +174,19 @@ class Resolver:
         if held is not None:
             return held
         a = self.reg.by_role(mention)
-        if a and (" " in norm(mention) or a.canonical in self._named_actors()):
+        if a and (" " in norm(mention) or self._in_context(a)):
             # a one-word role ("the commission") is a registered actor only in an article naming it
+            # or another party of its conflict
             return a.canonical, a.side, a.is_person
         return None
+
+    def _in_context(self, actor) -> bool:
+        named = self._named_actors()
+        if actor.canonical in named:
+            return True
+        conflict = self.reg.conflict_of(actor.side)
+        return conflict is not None and any(
+            self.reg.conflict_of(self.reg.side_of(n)) == conflict for n in named)
 
     def _role_in(self, history, m: str):
         if m.split()[-1] in NOT_ROLES:
