@@ -32,6 +32,10 @@ def _st(content, lemma="say", polarity="assert"):
     ("the storm had caused the outage", "say", "assert"),
     ("the government was committed to the reform", "say", "assert"),
     ("a massacre had taken place", "say", "assert"),   # only naming cues turn crime words into blame
+    ("the ministry's allegations are patently false", "tell", "deny"),  # calling a claim false
+    ("the Norland agency's claim is \u201cabsolutely not true\u201d", "say", "deny"),
+    ("the report is not false", "say", "assert"),
+    ("reports say the bridge is closed", "say", "assert"),
 ])
 def test_content_rules(content, lemma, want):
     assert polarity_of(_st(content, lemma)) == want

@@ -5,6 +5,7 @@ The cue lexicon gives each statement a first polarity from its cue ("said" -> as
 
 * naming it a crime: "called it a massacre", "described the shelling as a war crime" -> accuse;
   naming it false: "called the report a fabrication" -> deny;
+* calling another party's claim false: "the ministry's allegations are patently false" -> deny;
 * putting an event on a party: "a misfired Velmark rocket had caused the explosion", "Norland
   was responsible for the deaths" -> accuse; "it was not responsible" -> deny.
 
@@ -36,6 +37,7 @@ class Rules:
     deny_words: list[str] = field(default_factory=list)
     predicates: list[re.Pattern] = field(default_factory=list)
     negated: list[re.Pattern] = field(default_factory=list)
+    falsity: list[re.Pattern] = field(default_factory=list)
     agentless: set[str] = field(default_factory=set)
     parties: set[str] = field(default_factory=set)
     _accuse_re: re.Pattern | None = None
@@ -71,6 +73,7 @@ def _load(extra: str) -> Rules:
         rules.negated += [_compile(p, origin) for p in resp.get("negated", [])]
         rules.agentless.update(w.lower() for w in resp.get("agentless", []))
         rules.parties.update(w.lower() for w in resp.get("parties", []))
+        rules.falsity += [_compile(p, origin) for p in (data.get("falsity") or {}).get("predicates", [])]
     return rules.compile()
 
 
@@ -107,6 +110,8 @@ def polarity_of(st: Statement, rules: Rules | None = None) -> str:
             return "deny"
         if rules._accuse_re is not None and rules._accuse_re.search(low):
             return "accuse"
+    if any(pat.search(text) for pat in rules.falsity):
+        return "deny"
     for pat in rules.negated:
         m = pat.search(text)
         if m and _names_a_party(text[:m.start()], rules) or m and _pronoun_subject(text[:m.start()], rules):
