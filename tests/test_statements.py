@@ -499,33 +499,29 @@ def speaker_of(statements, content_has: str) -> str | None:
     return hits[0].speaker.canonical if hits[0].speaker else None
 
 
-def test_surname_is_not_a_coordinated_mention():
-    text = ("Dr. Owen Dempsey of the city hospital described the case. Dempsey and his team said the "
-            "patient had recovered. \"It happens more than we realize,\" Dempsey said. Later, he added "
-            "that doctors should ask about bedding.")
+@pytest.mark.parametrize("text,speakers", [
+    pytest.param("Dr. Owen Dempsey of the city hospital described the case. Dempsey and his team said the "
+                 "patient had recovered. \"It happens more than we realize,\" Dempsey said. Later, he added "
+                 "that doctors should ask about bedding.",
+                 {"It happens more": "Owen Dempsey", "doctors should ask": "Owen Dempsey"},
+                 id="surname_is_not_a_coordinated_mention"),
+    pytest.param("PARIS (AP) — The Harbour Safety Agency says that ferries will run again on Monday.\n\n"
+                 "LYON, France (AP) — Transport Minister Claire Dubois on Tuesday accused the operator of "
+                 "ignoring the warnings.",
+                 {"ferries will run": "Harbour Safety Agency", "the operator": "Claire Dubois"},
+                 id="dateline_is_not_the_speaker"),
+    pytest.param("The singer said the tour would start in May. Union leader Maria Costa said talks had "
+                 "failed. \"We will strike,\" the leader said. The Council on Regional Transport said fares "
+                 "would rise. Council chair Anna Berg-Lind, a former mayor of Eastfield, said that the plan "
+                 "was fair.",
+                 {"We will strike": "Maria Costa", "fares would rise": "Council on Regional Transport",
+                  "the plan was fair": "Anna Berg-Lind"},
+                 id="role_and_name_variants"),
+])
+def test_speakers_resolved_within_the_article(text, speakers):
     _s, sts = run(text)
-    assert speaker_of(sts, "It happens more") == "Owen Dempsey"
-    assert speaker_of(sts, "doctors should ask") == "Owen Dempsey"
-
-
-def test_dateline_is_not_the_speaker():
-    text = ("PARIS (AP) — The Harbour Safety Agency says that ferries will run again on Monday.\n\n"
-            "LYON, France (AP) — Transport Minister Claire Dubois on Tuesday accused the operator of "
-            "ignoring the warnings.")
-    _s, sts = run(text)
-    assert speaker_of(sts, "ferries will run") == "Harbour Safety Agency"
-    assert speaker_of(sts, "the operator") == "Claire Dubois"
-
-
-def test_role_and_name_variants():
-    text = ("The singer said the tour would start in May. Union leader Maria Costa said talks had "
-            "failed. \"We will strike,\" the leader said. The Council on Regional Transport said fares "
-            "would rise. Council chair Anna Berg-Lind, a former mayor of Eastfield, said that the plan "
-            "was fair.")
-    _s, sts = run(text)
-    assert speaker_of(sts, "We will strike") == "Maria Costa"
-    assert speaker_of(sts, "fares would rise") == "Council on Regional Transport"
-    assert speaker_of(sts, "the plan was fair") == "Anna Berg-Lind"
+    for content, speaker in speakers.items():
+        assert speaker_of(sts, content) == speaker, content
 
 
 def test_role_named_later_in_the_article():
