@@ -88,12 +88,14 @@ _SENTENCES = OrderedDict()
 _SENTENCES_MAX = 20000
 
 
-def remember_sentence(sdoc, start: int, end: int) -> None:
-    """Keep POS tags, fine tags and entity labels of ``sdoc.text[start:end]`` (one sentence)."""
+def remember_sentence(sdoc, start: int, end: int, text: str | None = None) -> None:
+    """Keep POS tags, fine tags and entity labels of ``sdoc.text[start:end]`` (one sentence).
+    ``text``: ``sdoc.text`` when the caller has it (spaCy rebuilds ``Doc.text`` token by token
+    on every access, which made one call per sentence quadratic in the block's length)."""
     span = sdoc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return
-    key = sdoc.text[start:end]
+    key = (sdoc.text if text is None else text)[start:end]
     _SENTENCES[key] = (tuple(t.pos_ for t in span), tuple(t.tag_ for t in span),
                        tuple(e.label_ for e in span.ents))
     _SENTENCES.move_to_end(key)

@@ -26,6 +26,8 @@ class Region:
     sdoc: object  # spacy.tokens.Doc of text[start:end]
     sents: list[tuple[int, int]]  # sentence (start, end) char offsets, region-relative
     quotes: list[tuple[int, int]]  # quotation spans (open mark, close mark + 1), region-relative
+    #: ``sdoc.text``, kept: spaCy rebuilds ``Doc.text`` token by token on every access
+    text: str = ""
 
     @property
     def zone_id(self) -> str | None:
@@ -35,7 +37,7 @@ class Region:
         for a, b in self.sents:
             if a <= pos < b:
                 return a, b
-        return 0, len(self.sdoc.text)
+        return 0, len(self.text)
 
 
 def regions(doc: Document, zones: list[Zone]) -> list[Region]:
@@ -59,9 +61,11 @@ def _regions(text: str, spans: tuple) -> tuple[Region, ...]:
         zone = Zone(id=zid, kind=kind, start=s, end=e, parent=parent, label=label) if zid is not None else None
         items.extend((zone, kind, a, b) for a, b in nlp.blocks(text, s, e))
     out = []
-    for (zone, kind, a, _b), sdoc in zip(items, nlp.parse_cached([text[a:b] for _z, _k, a, b in items])):
+    texts = [text[a:b] for _z, _k, a, b in items]
+    for (zone, kind, a, _b), btext, sdoc in zip(items, texts, nlp.parse_cached(texts)):
         sents = [(sp.start_char, sp.end_char) for sp in sdoc.sents]
-        out.append(Region(zone=zone, start=a, kind=kind, sdoc=sdoc, sents=sents, quotes=quote_spans(sdoc.text)))
+        out.append(Region(zone=zone, start=a, kind=kind, sdoc=sdoc, sents=sents, quotes=quote_spans(btext),
+                          text=btext))
     return tuple(out)
 
 

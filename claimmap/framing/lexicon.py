@@ -181,7 +181,7 @@ class TermMatcher:
         for match_id, s, e in found_ids:
             idx = int(vocab.strings[match_id][4:])
             found.append((idx, sdoc[s].idx, sdoc[e - 1].idx + len(sdoc[e - 1].text)))
-        text = sdoc.text
+        text = sdoc.text if found else ""  # rebuilt from the tokens on every access: only when needed
         kept = []
         for idx, a, b in found:
             if any(_inside(rx, text, a, b) for rx in self._excl[idx]):

@@ -114,7 +114,7 @@ def find_terms(doc: Document, zones: list[Zone], statements: list[Statement]) ->
                     voice = "quoted"
             elif in_statement:
                 voice = "attributed"
-            marker = _distancing_marker(sdoc.text, quote[0] if quote and distancing else a, markers)
+            marker = _distancing_marker(region.text, quote[0] if quote and distancing else a, markers)
             if marker:
                 distancing = marker
                 scare = voice == "narrator"
@@ -129,7 +129,7 @@ def find_terms(doc: Document, zones: list[Zone], statements: list[Statement]) ->
 def _is_scare_quote(region, quote, a, b, base, attributed, cue_lemmas, markers) -> bool:
     """A short quotation around the term that quotes nobody."""
     qa, qb = quote
-    text = region.sdoc.text
+    text = region.text
     inner = text[qa + 1:qb - 1]
     if len(inner.split()) > SCARE_MAX_WORDS:
         return False

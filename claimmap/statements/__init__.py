@@ -58,7 +58,7 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
             if a < b:
                 sentences.append(Sentence(start=start + a, end=start + b, zone=zone.id))
                 if remember:
-                    nlp.remember_sentence(sdoc, a, b)
+                    nlp.remember_sentence(sdoc, a, b, ztext)
             for r in ext.run(sent, ztext):
                 if 0 <= r.cue_token < len(sdoc):  # for the confidence features
                     r.extra.setdefault("dep", sdoc[r.cue_token].dep_)
@@ -73,7 +73,7 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
             found.append((raw, zone, start))
             ca, cb = _strip(ztext, raw.content_start, raw.content_end)
             if remember and ca < cb:
-                nlp.remember_sentence(sdoc, ca, cb)  # later stages score contents too
+                nlp.remember_sentence(sdoc, ca, cb, ztext)  # later stages score contents too
         ents.extend((start + e.start_char, start + e.end_char, e.label_) for e in sdoc.ents)
     persons.extend((a, b) for a, b, label in ents if label == "PERSON")
     raws: list = []
