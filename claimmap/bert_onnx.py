@@ -246,15 +246,17 @@ def graph_path(model_dir: str | Path, overlay: str | Path | None = None, n_layer
     return out
 
 
-def session(path: str | Path):
-    """An onnxruntime CPU session of ``path``; threads from OMP_NUM_THREADS when set."""
+def session(path: str | Path, threads: int | None = None):
+    """An onnxruntime CPU session of ``path``; intra-op threads: ``threads`` when given, else
+    OMP_NUM_THREADS when set, else onnxruntime's default (one per core)."""
     try:
         import onnxruntime as ort
     except ImportError:  # the analysis skips the stage with a warning naming the package
         raise ImportError("the ONNX backend needs `pip install onnxruntime==1.32.0` "
                           "(or set CLAIMMAP_INFERENCE=torch)", name="onnxruntime") from None
     opts = ort.SessionOptions()
-    threads = int(os.environ.get("OMP_NUM_THREADS", "0") or 0)
+    if threads is None:
+        threads = int(os.environ.get("OMP_NUM_THREADS", "0") or 0)
     if threads:
         opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
@@ -297,12 +299,12 @@ class Encoder:
 
     def __init__(self, model_dir: str | Path | None = None, overlay: str | Path | None = None,
                  n_layers: int | None = None, hidden_layers: tuple[int, ...] = (), classifier: bool = False,
-                 round_word_embeddings: bool = False):
+                 round_word_embeddings: bool = False, threads: int | None = None):
         self.model_dir = str(model_dir or base_dir())
         self.config = read_config(self.model_dir)
         self.path = graph_path(self.model_dir, overlay, n_layers, tuple(hidden_layers), classifier,
                                round_word_embeddings)
-        self.session = session(self.path)
+        self.session = session(self.path, threads)
         self.outputs = [o.name for o in self.session.get_outputs()]
         self.tokenizer = tokenizer(self.model_dir)
         self.hidden_size = int(self.config["hidden_size"])

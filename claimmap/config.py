@@ -24,6 +24,8 @@ SETTINGS: dict[str, Setting] = {
                 "spaCy pipeline to load (any installed package name or path)."),
         Setting("CLAIMMAP_SPACY_BLAS", "numpy",
                 "Matrix products of the spaCy pipeline: numpy (numpy's BLAS, faster on the benchmark machines) or blis (thinc's default)."),
+        Setting("CLAIMMAP_TECHNIQUE_THREADS", "auto",
+                "Threads of the persuasion-technique encoder (onnxruntime), which runs beside the spaCy parse: auto (one fewer than the cores available, at least 1), 0 (onnxruntime's default) or a number."),
         Setting("CLAIMMAP_ACTORS", "",
                 "Extra actors registry (TOML), merged over the shipped one; os.pathsep-separated."),
         Setting("CLAIMMAP_STATEMENT_THRESHOLD", "0.5",

@@ -168,3 +168,29 @@ def test_fast_variant(model):
     res = detect_techniques(TEXT, fast=True)
     assert res
     assert all(TEXT[d["start"]:d["end"]] == d["text"] and d["technique"] in TECHNIQUES for d in res)
+
+
+def test_technique_encoder_threads_setting(monkeypatch):
+    """CLAIMMAP_TECHNIQUE_THREADS: auto leaves one core to the spaCy parse it runs beside."""
+    import os
+
+    from claimmap.errors import DataError
+    from claimmap.techniques.encoder import background_threads
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    monkeypatch.setenv("CLAIMMAP_TECHNIQUE_THREADS", "auto")
+    assert background_threads() == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    assert background_threads() == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(8)), raising=False)
+    assert background_threads() == 7
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert background_threads() is None  # the user's OMP_NUM_THREADS decides
+    monkeypatch.setenv("CLAIMMAP_TECHNIQUE_THREADS", "0")
+    assert background_threads() is None
+    monkeypatch.setenv("CLAIMMAP_TECHNIQUE_THREADS", "2")
+    assert background_threads() == 2
+    monkeypatch.setenv("CLAIMMAP_TECHNIQUE_THREADS", "two")
+    with pytest.raises(DataError, match="CLAIMMAP_TECHNIQUE_THREADS"):
+        background_threads()

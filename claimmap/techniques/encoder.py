@@ -87,6 +87,29 @@ def onnx_layout(layers: tuple[int, ...], n_layers: int | None) -> dict:
     return {"n_layers": n_layers, "hidden_layers": tuple(sorted(set(layers) | {last}))}
 
 
+def background_threads() -> int | None:
+    """Intra-op threads of the technique encoder (setting CLAIMMAP_TECHNIQUE_THREADS). 'auto':
+    one fewer than the cores this process may use (at least one), since the analysis runs the
+    encoder beside the spaCy parse; None (onnxruntime's choice) when OMP_NUM_THREADS is set or
+    the setting is 0. On the 2-core machine of BENCHMARKS.md a warm every-stage analysis of the
+    seed took 0.75-0.76 s with one thread against 0.82-0.93 s with two fighting the parse."""
+    from claimmap import config
+    from claimmap.errors import DataError
+
+    value = config.get("CLAIMMAP_TECHNIQUE_THREADS").strip().lower() or "auto"
+    if value == "auto":
+        if os.environ.get("OMP_NUM_THREADS"):
+            return None
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            cores = os.cpu_count() or 1
+        return max(1, cores - 1)
+    if not value.isdigit():
+        raise DataError(f"CLAIMMAP_TECHNIQUE_THREADS must be 'auto' or a whole number, not {value!r}")
+    return int(value) or None
+
+
 class _OnnxBackend:
     """The packaged MiniLM on onnxruntime: ``forward`` returns the requested hidden states
     and the last kept layer, like the torch model's ``hidden_states``."""
@@ -97,7 +120,7 @@ class _OnnxBackend:
         layout = onnx_layout(layers, n_layers)
         self.last = max(layout["hidden_layers"])
         self.layers = tuple(layers)
-        self.enc = B.Encoder(**layout)
+        self.enc = B.Encoder(**layout, threads=background_threads())
         tok = self.enc.tokenizer
         self.cls_id, self.sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
         self.pad_id = tok.token_to_id("[PAD]") or 0
