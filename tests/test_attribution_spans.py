@@ -101,3 +101,19 @@ def test_and_before_the_resumed_quotation():
     st = by_cue(run(text), "said")
     assert [p.text for p in st.content_parts] == ["The treaty needs strict inspections",
                                                   "real penalties for cheating"]
+
+
+def test_sentence_opening_with_by_is_no_byline():
+    # "By <lower-case word>" opens a sentence; only "By <Name>" / "Posted by …" is a byline
+    st = by_cue(run("By eliminating the receiving line, Ms. Tchen said, the White House can invite "
+                    "more guests."), "said")
+    assert st.speaker.text == "Ms. Tchen"
+    assert not [s for s in run("By Jane Doe, Reuters") if s.cue is not None]
+
+
+def test_question_quote_the_parser_split_from_its_cue():
+    # spaCy ends the sentence at '?"'; the quotation is still the content, not "about …"
+    st = by_cue(run('"Why would you try to cozy up to him?" Lichtman said about the effort to '
+                    'distance himself.'), "said")
+    assert st.content.text.startswith("Why would you try to cozy up to him")
+    assert st.speaker.text == "Lichtman" and st.kind == "direct"

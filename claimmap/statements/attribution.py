@@ -54,8 +54,10 @@ CUE_PREPS = {"about", "of", "for", "on", "against", "over", "to", "with", "from"
 # a wire dateline at the head of a content: "KYIV, Feb 25 (Reuters) - "
 DATELINE = re.compile(r"^[A-Z][A-Z.'’ -]{1,40}(?:/[A-Z][A-Z.'’ -]{1,40})?(?:,[^\n()–—-]{1,40})?\s*"
                       r"(?:\([^()\n]{1,30}\))?\s*[-–—]{1,2}\s+")
-BYLINE = re.compile(r"\s*(?:(?:Posted|Written|Reported|Reporting|Additional reporting|Editing|Edited|"
-                    r"Compiled|Photos?|Story|Text)\s+by|By)\s+(?:[A-Z@]|the\b)", re.I)
+# "Posted by …" whatever follows; a bare "By" only before a capitalised name ("By eliminating the
+# receiving line, Ms. Tchen said, …" opens a sentence, not a byline)
+BYLINE = re.compile(r"\s*(?:(?i:(?:Posted|Written|Reported|Reporting|Additional reporting|Editing|Edited|"
+                    r"Compiled|Photos?|Story|Text)\s+by)\s+(?:[\w@])|(?i:By)\s+(?:[A-Z@]|(?i:the)\b))")
 RESUME = re.compile(r"(?:[.!?]\s+|,\s*(?:and\s+)?|:\s*|\s+[—–]\s*)(?=[“\"«„]|'')")
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "st", "jr",
                  "sr", "prof", "rev", "hon", "no", "vs", "inc", "corp", "co", "ltd", "u.s", "u.n", "u.k",
@@ -892,7 +894,10 @@ class SentenceExtractor:
         starts = [doc[k]] + [ch.left_edge for ch in left]
         for st in starts:
             q = self.quote_before(text, st.idx)
-            if q is None or q[1] >= cue.idx or q[0] < sent.start_char - 1 and q[1] < sent.start_char:
+            if q is None or q[1] >= cue.idx or q[0] < sent.start_char - 1 and q[1] < sent.start_char and not (
+                    text[q[1] - 1:q[1]] in ("?", "!") and text[q[1]:sent.start_char].strip(" \t\"”’'»") == ""):
+                # a quotation in an earlier sentence, unless the parser ended the sentence at its
+                # own "?" or "!" ("“Why …?” Lichtman said about …")
                 continue
             if text[q[1]:st.idx].strip(" \t,\"”’'»") != "" or _quote_ends_clause(text, sent.start_char, q[0]):
                 continue
