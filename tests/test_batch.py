@@ -95,6 +95,14 @@ EXTRA = [
                     "Councillor Arne Wikstrom accused the governing group of favouring its own "
                     "districts. The group rejected the claim and said the formula followed the "
                     "damage reports.")},
+    # written for this test: a German report, stored with its language and rule-split sentences
+    {"url": "https://kessel-bote.example/2024/06/10/faehre", "published": "2024-06-10",
+     "text": _story("Neue Fähre für Kessel",
+                    "Die Reederei Bluewake hat am Montag eine neue Fähre für die Strecke nach "
+                    "Kessel in Dienst gestellt. Das Schiff bietet Platz für zweihundert "
+                    "Fahrgäste und vierzig Autos.",
+                    "Der Bürgermeister sagte, die Verbindung werde im Winter häufiger fahren. "
+                    "Anwohner kritisierten den höheren Preis der Tickets.")},
     "not json at all",
     {"url": "https://example.org/nobody", "title": "no body"},
     {"url": "https://example.org/blank", "text": "   "},
@@ -204,7 +212,8 @@ def dump(db: Path) -> dict:
     try:
         h = dict(con.execute("SELECT id, hash FROM documents"))
         docs = {r[0]: r[1:] for r in con.execute(
-            "SELECT hash, url, outlet, published, day, title, source, text, signature FROM documents")}
+            "SELECT hash, url, outlet, published, day, title, source, text, signature, language"
+            " FROM documents")}
         sents = {}
         for doc_id, idx, start, end, text, emb in con.execute(
                 'SELECT doc_id, idx, start, "end", text, embedding FROM sentences ORDER BY doc_id, idx'):
@@ -266,8 +275,10 @@ def test_documents_sentences_statements_equal_corpus_add(batch_out, reference):
     sigs = {r["hash"]: r["signature"] for r in _table(out, "signatures")}
     got = {d["hash"]: (d["url"], d["outlet"], d["published"],
                        None if d["day"] == "unknown" else d["day"], d["title"], d["source"],
-                       d["text"], sigs[d["hash"]]) for d in docs}
+                       d["text"], sigs[d["hash"]], d["language"]) for d in docs}
     assert got == ref["documents"]
+    # the language travels with each document (a non-English one is stored, not refused)
+    assert {v[-1] for v in got.values()} == {"en", "de"}
 
     sents: dict = {}
     for s in sorted(_table(out, "sentences"), key=lambda s: (s["doc_hash"], s["idx"])):
@@ -410,7 +421,7 @@ def test_process_is_the_corpus_add_pipeline_for_one_record(reference, hashing):
     assert isinstance(p, Processed) and p.record.source == "feed.jsonl:1"
     doc, sents, stmts, emb, sig, semb = p  # the add_many tuple order
     ref = dump(db)
-    assert ref["documents"][doc.hash][6:] == (doc.text, sig)
+    assert ref["documents"][doc.hash][6:8] == (doc.text, sig)
     assert [(s.text, e.tobytes()) for s, e in zip(sents, emb, strict=True)] == [
         (t, b) for _i, _s, _e, t, b in ref["sentences"][doc.hash]]
     assert len(stmts) == len(ref["statements"][doc.hash])

@@ -28,7 +28,7 @@ PROCESSED = (
     " sentences array<struct<idx:int,start:int,end:int,text:string,embedding:array<float>>>,"
     " statements array<struct<idx:int,content:string,speaker:string,canonical:string,"
     "side:string,cue:string,kind:string,polarity:string,embedding:array<float>>>,"
-    " dim int")
+    " dim int, language string")
 
 
 @dataclass
@@ -296,7 +296,7 @@ def _write_tables(spark, pdf, docs, output, settings, result: BatchResult) -> No
         result.error_samples = [r.asDict() for r in errors.orderBy("ord").limit(20).collect()]
 
     write(docs.select("hash", "ord", "key", "url", "outlet", "published", "title", "source",
-                      "text", F.size("sentences").alias("n_sentences"),
+                      "language", "text", F.size("sentences").alias("n_sentences"),
                       F.size("statements").alias("n_statements"), "day"), "documents")
     write(docs.select(F.col("hash").alias("doc_hash"), "ord", "day",
                       F.posexplode("sentences").alias("_i", "s"))

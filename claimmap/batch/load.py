@@ -168,7 +168,9 @@ def load_batch(directory, store, *, batch_size: int = 500, families: bool = True
             si, ti = si + ns, ti + nt
             rec = DocRecord(text=d["text"][i], url=d["url"][i], outlet=d["outlet"][i],
                             published=d["published"][i], title=d["title"][i],
-                            source=d["source"][i], hash=h)
+                            source=d["source"][i], hash=h,
+                            # outputs written before the column existed: language unknown
+                            language=d["language"][i] if "language" in d else None)
             items.append((rec, sentences, statements, emb, sig_of.get(h), semb))
             keys.append(d["key"][i])
             if len(items) >= batch_size:

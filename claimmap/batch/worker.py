@@ -63,7 +63,7 @@ def _vec(row) -> list[float] | None:
 
 
 def _error_row(ord_: int, label: str, message: str) -> tuple:
-    return (ord_, label, message) + (None,) * 14
+    return (ord_, label, message) + (None,) * 15
 
 
 def process_partition(rows: Iterable, settings: dict, embed: str | None,
@@ -121,7 +121,8 @@ def _process_chunk(items: list, embed: str | None) -> Iterator[tuple]:
             yield (ord_, label, None, key, r.hash, r.url, r.outlet, r.published,
                    day_of(r.published) or UNKNOWN_DAY, r.title, r.text, p.signature,
                    _sig_size(p.signature), copy_credit(registry, r.text, outlet),
-                   sentences, statements, (e.shape[1] if e is not None and e.ndim == 2 else None))
+                   sentences, statements, (e.shape[1] if e is not None and e.ndim == 2 else None),
+                   r.language)
         except Exception as exc:  # noqa: BLE001
             yield _error_row(ord_, label, _message(exc))
 
