@@ -117,3 +117,14 @@ def test_question_quote_the_parser_split_from_its_cue():
                     'distance himself.'), "said")
     assert st.content.text.startswith("Why would you try to cozy up to him")
     assert st.speaker.text == "Lichtman" and st.kind == "direct"
+
+
+def test_report_parsed_as_hanging_off_the_clause_before_it():
+    # "A, he said, B" / "A, she said." where the parser hangs the cue on A's verb
+    # (parataxis / advcl): the content is the clause around the cue
+    st = by_cue(run("It is his job, he said, to talk to Congress about the threat."), "said")
+    assert st.content.text.startswith("It is his job") and st.content.text.endswith("about the threat")
+    assert st.speaker.text == "he"
+    st = by_cue(run("The Internet has also made it possible for people with bogus ideas to organize, "
+                    "she said."), "said")
+    assert st.content.text.startswith("The Internet has also made it possible")

@@ -439,6 +439,18 @@ class SentenceExtractor:
             head = cue.head
             if cue.dep_ == "conj" and any(ch.dep_ == "cc" and ch.i < cue.i and ch.i > head.i for ch in head.children):
                 return None  # "X did A and said B": a coordinated verb, not an inversion
+            if cue.dep_ in ("parataxis", "advcl") and any(ch.dep_ in SUBJ for ch in cue.children) and not any(
+                    ch.dep_ in ("mark", "advmod") and ch.i < cue.i for ch in cue.children):
+                # "A, he said, B" / "A, she said." parsed with the cue hanging off A's verb: the
+                # clause around the cue (not "…, as he said", "…, when she said")
+                le = cue.left_edge
+                prev = le if le.text in (",", "—", "–") else (cue.doc[le.i - 1] if le.i > sent.start else None)
+                if prev is not None and prev.text in (",", "—", "–"):
+                    cue_sub = {t.i for t in cue.subtree}
+                    rest = [t for t in head.subtree if t.i not in cue_sub]
+                    if rest and not _balanced(rest) and (rest[-1].text in QUOTE_CHARS or rest[-1].text == "''"):
+                        rest = rest[:-1]  # the next quotation's opening mark, parsed into this one
+                    return rest or None
             if cue.dep_ == "advcl":
                 return None
         if cue.dep_ in ("parataxis", "ccomp", "advcl") and cue.head.i > cue.i:
