@@ -76,6 +76,45 @@ def test_terminal_summary_lists_statements_and_disputes():
     assert "Ministry" in out and "deny" in out and "d1: Ministry (assert) vs Mayor (deny)" in out
 
 
+def _with_doubtful_statement() -> Report:
+    """_report plus a statement the statements stage doubts (confidence under the threshold)."""
+    r = _report()
+    text = r.document.text
+    it = text.index("it was fine")
+    doubt = Statement("s3", "z1", Speaker("It", it, it + 2, "It"), Cue("was", it + 3, it + 6, "be"),
+                      Span("fine", it + 7, it + 11), "indirect", "assert")
+    doubt.confidence = 0.05
+    r.statements[0].confidence, r.statements[1].confidence = 0.9, 0.8
+    r.statements.append(doubt)
+    return r
+
+
+def test_reports_list_only_trusted_statements(monkeypatch):
+    """Terminal and HTML list and mark only statements at or above CLAIMMAP_STATEMENT_THRESHOLD,
+    and say how many are held back; the JSON keeps them all with their confidence."""
+    from rich.console import Console
+
+    from claimmap.report.html import build_view
+    from claimmap.report.terminal import print_report
+
+    monkeypatch.setenv("CLAIMMAP_STATEMENT_THRESHOLD", "0.5")
+    r = _with_doubtful_statement()
+    buf = io.StringIO()
+    print_report(r, Console(file=buf, width=200, force_terminal=False))
+    out = buf.getvalue()
+    assert "Statements (2)" in out and "1 more below confidence 0.5" in out
+    assert " s3 " not in out and "s1 " in out and "s2 " in out
+    view = build_view(r)
+    assert [s.id for s in view["statements"]] == ["s1", "s2"]
+    assert [s.id for s in view["below_threshold"]] == ["s3"]
+    assert "s3: It" not in r.to_html() and "1 more below the confidence threshold" in r.to_html()
+    assert [s["id"] for s in json.loads(r.to_json())["statements"]] == ["s1", "s2", "s3"]
+    monkeypatch.setenv("CLAIMMAP_STATEMENT_THRESHOLD", "0")  # 0: every statement is listed
+    buf = io.StringIO()
+    print_report(r, Console(file=buf, width=200, force_terminal=False))
+    assert "Statements (3)" in buf.getvalue() and "below confidence" not in buf.getvalue()
+
+
 def test_report_round_trips_through_json():
     from claimmap.report.load import report_from_dict
 

@@ -66,8 +66,10 @@ def rank_key(st: Any, zone: Any = None, order: int = 0) -> tuple:
 
 
 def rank(report) -> list:
-    """The article's (header and body) statements of ``report``, best first."""
+    """The article's (header and body) trusted statements of ``report`` (confidence at or above
+    CLAIMMAP_STATEMENT_THRESHOLD), best first."""
     zones = {z.id: z for z in report.zones}
-    article = [s for s in report.statements if zones.get(s.zone) is not None and zones[s.zone].kind in ("header", "body")]
+    article = [s for s in report.statements if zones.get(s.zone) is not None
+               and zones[s.zone].kind in ("header", "body") and getattr(s, "trusted", True)]
     order = {s.id: i for i, s in enumerate(report.statements)}
     return sorted(article, key=lambda s: rank_key(s, zones.get(s.zone), order[s.id]))

@@ -292,7 +292,8 @@ def build_view(report: "Report") -> dict:
     text = report.document.text
     marks: list[tuple[int, int, str, str]] = []
     anchors: dict[int, str] = {}
-    for st in report.statements:
+    trusted = [st for st in report.statements if st.trusted]
+    for st in trusted:  # a statement below the confidence threshold is not marked in the text
         who = st.speaker.canonical if st.speaker else "narrator"
         side = (st.speaker.side if st.speaker else None) or "unknown side"
         label = f"{st.id}: {who} ({side}) — {st.polarity}, {st.kind}"
@@ -330,10 +331,11 @@ def build_view(report: "Report") -> dict:
     from claimmap.checkworthiness.rank import rank_key
 
     zone_of = {z.id: z for z in report.zones}
-    ranked = sorted(report.statements, key=lambda st: (
+    ranked = sorted(trusted, key=lambda st: (
         st.zone not in article,                       # the article's claims before the comments'
         *rank_key(st, zone_of.get(st.zone), st.content.start)))
-    return {"zones": zones, "disputes": disputes, "statements": ranked}
+    below = [st for st in report.statements if not st.trusted]
+    return {"zones": zones, "disputes": disputes, "statements": ranked, "below_threshold": below}
 
 
 def render_html(report: "Report") -> str:

@@ -105,8 +105,16 @@ def print_report(report: "Report", console: "Console | None" = None) -> None:
         zone_line += f" ({counts['comment'] - replies} top-level, {replies} replies)"
     console.print(f"[bold]Zones:[/bold] {zone_line}")
 
-    console.print(f"[bold]Statements ({len(report.statements)})[/bold]")
-    for st in report.statements:
+    trusted = [st for st in report.statements if st.trusted]
+    held = len(report.statements) - len(trusted)
+    console.print(f"[bold]Statements ({len(trusted)})[/bold]")
+    if held:
+        from claimmap.statements.confidence import threshold
+
+        console.print(Text(f"  {held} more below confidence {threshold():g} (likely misreadings: not "
+                           "listed, not in disputes or verdicts; kept with their confidence in "
+                           "--format json)", style="dim"))
+    for st in trusted:
         line = Text(f"  {st.id} ", style="dim")
         line.append(st.speaker.canonical if st.speaker else "narrator", style="bold")
         side = (st.speaker.side if st.speaker else None)
