@@ -128,3 +128,11 @@ def test_report_parsed_as_hanging_off_the_clause_before_it():
     st = by_cue(run("The Internet has also made it possible for people with bogus ideas to organize, "
                     "she said."), "said")
     assert st.content.text.startswith("The Internet has also made it possible")
+
+
+def test_according_to_takes_the_side_with_more_words():
+    # hyphens are tokens: "first-in-the-nation" made the trailing phrase look longer
+    st = by_cue(run("Trump is lagging behind Clinton by more than nine percentage points, according to "
+                    "the RealClearPolitics polling average - despite winning the first-in-the-nation "
+                    "primary there."), "according to")
+    assert st.content.text.startswith("Trump is lagging behind Clinton")

@@ -855,10 +855,11 @@ class SentenceExtractor:
         src_toks = self.mention_tokens(pobj) if pobj is not None else None
         phrase = {tok.i, to.i} | ({t.i for t in pobj.subtree} if pobj is not None else set())
         lo, hi = min(phrase), max(phrase)
-        # content: the clause the phrase modifies, minus the phrase; the larger side
+        # content: the clause the phrase modifies, minus the phrase; the side with more words
         left = [t for t in sent if t.i < lo]
         right = [t for t in sent if t.i > hi]
-        cand = right if len(right) >= len(left) else left
+        words = lambda ts: sum(not t.is_punct for t in ts)  # noqa: E731  (hyphens are tokens too)
+        cand = right if words(right) >= words(left) else left
         if not cand:
             return None
         cs, ce = _trim(text, cand[0].idx, cand[-1].idx + len(cand[-1].text))
