@@ -136,3 +136,15 @@ def test_according_to_takes_the_side_with_more_words():
                     "the RealClearPolitics polling average - despite winning the first-in-the-nation "
                     "primary there."), "according to")
     assert st.content.text.startswith("Trump is lagging behind Clinton")
+
+
+def test_qa_answer_with_reports_of_its_own():
+    text = ("Q: What did you find?\n\n"
+            "A: The records were gone and the boxes in the basement were empty.\n\n"
+            "Q: And the wall?\n\n"
+            "A: I think the wall is a fantasy that voters will reject.\n")
+    sts = run(text)
+    answers = [s for s in sts if s.cue is not None and s.cue.text == ":"]
+    assert [s.content.text for s in answers] == ["The records were gone and the boxes in the basement were empty"]
+    st = by_cue(sts, "think")
+    assert st.content.text == "the wall is a fantasy that voters will reject"

@@ -597,6 +597,12 @@ class SentenceExtractor:
         """Block-level fixes over the statements of one parsed block (``text``): whole quotations
         (every sentence of a quotation next to its cue, and a quotation resumed after the
         attribution: "“A,” he said. “B.”"), no wire dateline and no leading "But"/"And"."""
+        # a Q&A answer line that carries reports of its own ("A: I think …", "A: They told us …"):
+        # those reports are its statements, not the whole line as well (it has no speaker and
+        # confidence 0 anyway; PolNeAR marks the inner attributions)
+        for q in [r for r in raws if r.extra.get("rule") == "qa"]:
+            if any(o is not q and q.content_start <= o.cue_start < q.content_end for o in raws):
+                raws.remove(q)
         cues = sorted(r.cue_start for r in raws)
         for r in raws:
             if r.speaker_start is not None:
