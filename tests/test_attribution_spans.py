@@ -148,3 +148,11 @@ def test_qa_answer_with_reports_of_its_own():
     assert [s.content.text for s in answers] == ["The records were gone and the boxes in the basement were empty"]
     st = by_cue(sts, "think")
     assert st.content.text == "the wall is a fantasy that voters will reject"
+
+
+def test_speaker_of_a_participle_after_a_preposition_or_a_purpose_infinitive():
+    st = by_cue(run("The senator is facing skepticism after saying in a recent debate that he views "
+                    "himself as impartial."), "saying")
+    assert st.speaker is not None and st.speaker.text == "The senator"
+    st = by_cue(run("The lawmakers met on Monday to demand a new vote."), "demand")
+    assert st.speaker is not None and st.speaker.text == "The lawmakers"

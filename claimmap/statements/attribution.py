@@ -324,6 +324,15 @@ class SentenceExtractor:
             if h.pos_ in ("NOUN", "PROPN") and tok.dep_ == "acl":
                 return h
             return self.subject(h, depth + 1)
+        if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.pos_ == "ADP" and tok.head.dep_ == "prep" \
+                and tok.head.head.pos_ in ("VERB", "AUX"):
+            # "… the committee by slamming candidates", "after saying in a debate that …": the
+            # subject of the verb the preposition hangs on
+            return self.subject(tok.head.head, depth + 1)
+        if tok.dep_ == "advcl" and tok.tag_ == "VB" and tok.head.pos_ in ("VERB", "AUX") and any(
+                c.dep_ == "aux" and c.tag_ == "TO" for c in tok.children):
+            # a purpose infinitive: "He gave a floor speech to defend himself"
+            return self.subject(tok.head, depth + 1)
         return None
 
     def mention_tokens(self, head):
