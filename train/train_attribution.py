@@ -34,7 +34,7 @@ def load_examples(split: str, limit: int | None, cache: str | None = None, parse
             first[art] = os.path.join(ann_dir, name)
     arts = sorted(first)[:limit] if limit else sorted(first)
     texts = [open(os.path.join(text_dir, a + ".txt"), encoding="utf-8").read() for a in arts]
-    from claimmap.statements import _blocks
+    from claimmap.nlp import blocks as _blocks
 
     # "whole": one parse per article (the shipped model); "blocks": block by block (paragraphs/
     # lines) exactly as extract() parses — it scored no better on held-out train articles
