@@ -89,7 +89,10 @@ class Speaker:
 
     ``text``/``start``/``end`` is the mention nearest the cue (may be a pronoun or a role such
     as "the Kremlin spokesman"); ``canonical`` the name it resolves to within the document;
-    ``side`` comes from the actors registry (None when the actor is unknown).
+    ``side`` comes from the actors registry (None when the actor is unknown). ``phrase`` is the
+    whole source phrase as written when it is longer than the mention: the name with its
+    apposition or relative clause ("Thomas Burke, a leader of the Coalition,"), as annotators
+    mark a source; the mention stays the name that ``canonical`` resolves.
     """
 
     text: str
@@ -97,6 +100,7 @@ class Speaker:
     end: int
     canonical: str
     side: str | None = None
+    phrase: "Span | None" = None
 
 
 @dataclass

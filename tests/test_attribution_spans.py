@@ -156,3 +156,23 @@ def test_speaker_of_a_participle_after_a_preposition_or_a_purpose_infinitive():
     assert st.speaker is not None and st.speaker.text == "The senator"
     st = by_cue(run("The lawmakers met on Monday to demand a new vote."), "demand")
     assert st.speaker is not None and st.speaker.text == "The lawmakers"
+
+
+def test_source_phrase_keeps_the_apposition_beside_the_bare_mention():
+    st = by_cue(run("Thomas Burke, a leader of the Coalition for Peace, said the talks had failed."), "said")
+    assert st.speaker.text == "Thomas Burke"  # the mention the resolver reads
+    assert st.speaker.phrase is not None
+    assert st.speaker.phrase.text == "Thomas Burke, a leader of the Coalition for Peace"
+    # a bare name has no separate phrase
+    assert by_cue(run("Thomas Burke said the talks had failed."), "said").speaker.phrase is None
+
+
+def test_source_phrase_survives_the_report_json():
+    from dataclasses import asdict
+
+    from claimmap.report.load import _statement
+
+    st = by_cue(run("Thomas Burke, a leader of the Coalition for Peace, said the talks had failed."), "said")
+    back = _statement(asdict(st))
+    assert back.speaker.phrase.text == st.speaker.phrase.text
+    assert back.speaker.phrase.start == st.speaker.phrase.start

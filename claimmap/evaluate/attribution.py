@@ -5,7 +5,9 @@ Layout: ``<split>/text/<article>.txt`` and ``<split>/attributions/<article>_<ann
 discontinuous ``s e;s e``; ``E`` lines link them). Each article is run through ``extract()``
 as one body zone. Every annotator's file is scored separately; an article's counts are the
 average over its annotators (so every article weighs the same whatever its number of
-annotators), then micro-averaged over articles.
+annotators), then micro-averaged over articles. The predicted source is the speaker's source
+phrase (``Speaker.phrase``: the name with its apposition or relative clause, as PolNeAR marks
+sources) when it has one, else the mention.
 
 Two matchings per span type (source, cue, content), each one-to-one and greedy:
 
@@ -80,8 +82,9 @@ def _spans(statements, min_confidence: float | None = None) -> dict[str, list[tu
         statements = [s for s in statements if s.confidence is None or s.confidence >= min_confidence]
     out: dict[str, set] = {t: set() for t in TYPES}
     for st in statements:
-        if st.speaker is not None:
-            out["source"].add((st.speaker.start, st.speaker.end))
+        if st.speaker is not None:  # the source phrase as written, else the mention
+            sp = st.speaker.phrase or st.speaker
+            out["source"].add((sp.start, sp.end))
         if st.cue is not None:
             out["cue"].add((st.cue.start, st.cue.end))
         out["content"].add((st.content.start, st.content.end))

@@ -37,6 +37,8 @@ def _statement(d: dict[str, Any]) -> Statement:
     names = {f.name for f in fields(Statement)}
     kw = {k: v for k, v in d.items() if k in names}
     kw["speaker"] = _make(Speaker, d.get("speaker"))
+    if kw["speaker"] is not None and isinstance(kw["speaker"].phrase, dict):
+        kw["speaker"].phrase = _make(Span, kw["speaker"].phrase)
     kw["cue"] = _make(Cue, d.get("cue"))
     kw["content"] = _make(Span, d.get("content"))
     kw["sentence"] = _make(Span, d.get("sentence"))

@@ -139,6 +139,10 @@ def _build(found, text, reg, persons, raws_out: list | None = None) -> list[Stat
                                                person=raw.speaker_person, antecedent=ant, appos=appos,
                                                author=_author(zone))
             speaker = Speaker(text=text[s:e], start=s, end=e, canonical=canonical, side=side)
+            if raw.speaker_phrase is not None:
+                pa, pb = max(s, shift + raw.speaker_phrase[0]), shift + raw.speaker_phrase[1]
+                if pa == s and pb > e:
+                    speaker.phrase = Span(text=text[pa:pb], start=pa, end=pb)
         cs, ce = shift + raw.content_start, shift + raw.content_end
         parts = [Span(text=text[shift + a:shift + b], start=shift + a, end=shift + b)
                  for a, b in raw.parts] if raw.parts else None

@@ -149,6 +149,7 @@ class Raw:
     speaker_relative_to: tuple[int, int] | None = None  # antecedent span of "who"/"which"
     speaker_person: bool = False                        # NER says PERSON
     speaker_appos: tuple[int, int] | None = None        # ", the Kremlin spokesman," appositive
+    speaker_phrase: tuple[int, int] | None = None       # the mention with its apposition/relative clause
     content_from: str | None = None                     # "claim-of:<cue_start>" for relcl on claim
     cue_token: int = -1
     extra: dict = field(default_factory=dict)
@@ -732,6 +733,7 @@ class SentenceExtractor:
         r.speaker_relative_to = (prev.speaker_relative_to[0] + d, prev.speaker_relative_to[1] + d) \
             if prev.speaker_relative_to else None
         r.speaker_appos = (prev.speaker_appos[0] + d, prev.speaker_appos[1] + d) if prev.speaker_appos else None
+        r.speaker_phrase = (prev.speaker_phrase[0] + d, prev.speaker_phrase[1] + d) if prev.speaker_phrase else None
         r.extra["rule"] = "continuation"
         return r
 
@@ -905,6 +907,26 @@ class SentenceExtractor:
                 r.speaker_relative_to = _span_chars(ant)
         r.speaker_person = head.ent_type_ == "PERSON"
         r.speaker_appos = self.appos_of(head)
+        r.speaker_phrase = self.phrase_of(head, r, a, b, text)
+
+    @staticmethod
+    def phrase_of(head, r: Raw, a: int, b: int, text: str) -> tuple[int, int] | None:
+        """The whole source phrase of a noun/name speaker whose mention is [a, b): its subtree
+        with appositions and relative clauses ("Hany Farid, chairman of …, who co-developed …"),
+        contiguous, from the mention on, holding neither the cue nor the content; None when it
+        is the mention itself."""
+        if head.pos_ not in ("PROPN", "NOUN"):
+            return None
+        ids = {t.i for t in head.subtree}
+        hi = head.i
+        while hi + 1 in ids and hi + 1 != r.cue_token:
+            hi += 1
+        doc = head.doc
+        pa, pb = _trim(text, a, doc[hi].idx + len(doc[hi].text), strip_quotes=False)
+        if pb <= b or pa != a or pa <= r.cue_start < pb or pa <= r.content_start < pb or (
+                r.parts and any(pa < e and s < pb for s, e in r.parts)):
+            return None
+        return pa, pb
 
     def quote_left_of(self, cue, cue_toks, sent, text):
         """(quotation inside, speaker token or None) for a cue that directly follows a quotation,
