@@ -176,3 +176,10 @@ def test_source_phrase_survives_the_report_json():
     back = _statement(asdict(st))
     assert back.speaker.phrase.text == st.speaker.phrase.text
     assert back.speaker.phrase.start == st.speaker.phrase.start
+
+
+def test_statement_noun_without_a_holder_is_no_statement():
+    sts = run("The image harked back to old stereotypes, such as the belief that bankers are greedy.")
+    assert not [s for s in sts if s.cue is not None and s.cue.lemma == "belief"]
+    st = by_cue(run("The ministry's claim that the convoy carried weapons was false."), "claim")
+    assert st.speaker is not None and st.content.text == "the convoy carried weapons"

@@ -556,7 +556,9 @@ class SentenceExtractor:
                 continue
             if tok.pos_ == "NOUN" and tok.lemma_.lower() in self.lex.nouns:
                 r = self.from_noun(tok, sent, text)
-                if r:
+                # a statement noun nobody holds ("the belief that …", "amid claims that …") names
+                # no party's position (and PolNeAR's cue there is the verb around it)
+                if r and r.speaker_start is not None:
                     r.extra["rule"] = "noun"
                     out.append(r)
         for tok in sent:
