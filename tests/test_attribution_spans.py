@@ -183,3 +183,8 @@ def test_statement_noun_without_a_holder_is_no_statement():
     assert not [s for s in sts if s.cue is not None and s.cue.lemma == "belief"]
     st = by_cue(run("The ministry's claim that the convoy carried weapons was false."), "claim")
     assert st.speaker is not None and st.content.text == "the convoy carried weapons"
+
+
+def test_object_content_keeps_the_phrases_after_the_object():
+    st = by_cue(run("Senator Lee praised the governor for showing the courage of his convictions."), "praised")
+    assert st.content.text == "the governor for showing the courage of his convictions"

@@ -428,6 +428,13 @@ class SentenceExtractor:
                 kids = [k for k in kids if k not in nominal or k.i > clausal[0].i]
             else:
                 return None, "addressee"
+        if not clausal and nominal:
+            # an object content goes on with the cue's prepositional phrases after the object
+            # ("praised X for showing courage", "blamed X for keeping rates low", "pegged his
+            # wealth at $2.9 billion"), as PolNeAR marks it; before the object they stay out
+            # ("said in a statement …")
+            first = min(k.i for k in nominal)
+            kids = kids + [ch for ch in cue.children if ch.dep_ == "prep" and ch.i > first and ch not in kids]
         toks = sorted({t for k in kids for t in k.subtree}, key=lambda t: t.i)
         how = "clause" if clausal or any(k.dep_ in ("xcomp", "ccomp") for k in kids) else "object"
         # contiguous block starting at the first content token
