@@ -188,3 +188,10 @@ def test_statement_noun_without_a_holder_is_no_statement():
 def test_object_content_keeps_the_phrases_after_the_object():
     st = by_cue(run("Senator Lee praised the governor for showing the courage of his convictions."), "praised")
     assert st.content.text == "the governor for showing the courage of his convictions"
+
+
+def test_subject_of_a_raising_verb_is_part_of_the_content():
+    st = by_cue(run("No major polls appear to have been conducted in the state before the primary."), "appear")
+    assert st.speaker is None
+    assert st.content.text.startswith("No major polls")
+    assert [p.text for p in st.content_parts][0] == "No major polls"

@@ -43,6 +43,8 @@ ADDRESSEE_VERBS = {"tell", "inform", "ask", "urge", "brief", "assure", "warn", "
                    "call", "implore", "beg", "press", "encourage", "invite", "challenge",
                    "appeal", "accuse", "blame"}
 REL_PRONOUNS = {"who", "which", "that", "whom", "whose"}
+# raising verbs: their subject belongs to the reported proposition ("X seems to Y"), not a speaker
+RAISING = {"seem", "appear"}
 NEW_CUE_THRESHOLD = 0.5  # chosen on held-out PolNeAR train articles (0.35/0.5/0.65/0.8)
 NEW_CUE_NEEDS_SUBJECT = True  # a learned (non-lexicon) cue needs a speaker
 AUX_ADVERBS = {"also", "repeatedly", "vehemently", "previously", "already", "later", "since",
@@ -556,7 +558,7 @@ class SentenceExtractor:
                 continue
             if found:
                 r = self.from_verb(tok, found, sent, text, confirmed=confirmed)
-                if r and not (new_cue and NEW_CUE_NEEDS_SUBJECT and r.speaker_start is None):
+                if r and not (new_cue and NEW_CUE_NEEDS_SUBJECT and r.speaker_start is None and not r.extra.get("raised")):
                     r.extra.update(rule="learned" if new_cue else "verb", p=p, weak=found[0] in self.lex.weak,
                                    aux=tok.pos_ == "AUX" or tok.tag_ in ("VBG", "VBN"))
                     out.append(r)
@@ -1020,6 +1022,7 @@ class SentenceExtractor:
                 self._set_speaker(r, subj, self.mention_tokens(subj), text)
             return r
         toks = how = quote = parts = None
+        raised = False
         pre = self.quote_left_of(cue, cue_toks, sent, text)
         if pre is not None:
             # "“A,” X said" / "“A,” said X" whatever the parse made of it (the quotation taken for
@@ -1104,7 +1107,20 @@ class SentenceExtractor:
             kind = "according_to"
         if self.negated(cue):
             polarity = self.lex.negated(lemma, polarity)
+        if (lemma in RAISING and kind != "direct" and subj is not None
+                and subj.dep_ in ("nsubj", "nsubjpass") and subj.head.i == cue.i and subj.i < cue.i and not parts
+                and subj.lower_ not in REL_PRONOUNS and subj.right_edge.i < cue.i):
+            # "X seems to be Y", "the race appears to tighten": the subject is part of what is
+            # reported, not a speaker (nobody is named)
+            sa, sb = _trim(text, *_span_chars(list(subj.subtree)))
+            if sa < sb <= cs:
+                parts = [(sa, sb), (cs, ce)]
+                cs = sa
+                subj = None
+                raised = True
         r = self._make(cue, cue_toks, lemma, polarity, cs, ce, kind, sent, text)
+        if raised:
+            r.extra["raised"] = True
         outer = self.lifted(cue)
         if outer is not None:
             cc = [c for c in cue.head.children if c.dep_ == "cc" and c.i < cue.i]
