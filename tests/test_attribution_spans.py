@@ -195,3 +195,12 @@ def test_subject_of_a_raising_verb_is_part_of_the_content():
     assert st.speaker is None
     assert st.content.text.startswith("No major polls")
     assert [p.text for p in st.content_parts][0] == "No major polls"
+
+
+def test_opening_curly_mark_typed_where_a_quotation_ends_closes_it():
+    text = ("He called them “rapists“ while touring the border. “There’s great danger with the "
+            "illegals,” Trump told reporters.")
+    m = quote_mask(text)
+    assert not m[text.index("while")] and not m[text.index("told")]
+    st = by_cue(run(text), "told")
+    assert st.content.text == "There’s great danger with the illegals" and st.speaker.text == "Trump"

@@ -215,7 +215,10 @@ def quote_mask(text: str) -> bytearray:
         if c == "\n":
             depth, straight = 0, False
         elif c in "“«„":
-            depth += 1
+            if c == "“" and depth > 0 and _closes(text, i, 1):
+                depth -= 1  # “rapists“ while …: an opening mark typed where the quotation ends
+            else:
+                depth += 1
         elif c in "”»":
             if depth > 0:
                 depth -= 1
