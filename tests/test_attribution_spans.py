@@ -204,3 +204,16 @@ def test_opening_curly_mark_typed_where_a_quotation_ends_closes_it():
     assert not m[text.index("while")] and not m[text.index("told")]
     st = by_cue(run(text), "told")
     assert st.content.text == "There’s great danger with the illegals" and st.speaker.text == "Trump"
+
+
+def test_quotation_closed_together_with_a_nested_one():
+    text = "''Part of my job is to say: 'Hey, this guy's for real. He's one of us,''' Mr. English said of Mr. Cruz."
+    st = by_cue(run(text), "said")
+    assert st.content.text.startswith("Part of my job is to say") and st.speaker.text == "Mr. English"
+
+
+def test_clause_hung_on_the_cue_from_inside_the_speaker_phrase():
+    text = ("''When Twitter says, 'We can't do this,' I don't believe that,'' said Hany Farid, chairman "
+            "of the computer science department at Dartmouth College, who co-developed the tracking system.")
+    st = by_cue(run(text), "said")
+    assert st.content.text.startswith("When Twitter says") and st.speaker.text == "Hany Farid"

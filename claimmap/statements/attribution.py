@@ -266,7 +266,9 @@ class SentenceExtractor:
         k = pos
         while k > 0 and text[k - 1] in " \t,":
             k -= 1
-        if k >= 2 and text[k - 2:k] == "''":
+        if k >= 3 and text[k - 3:k] == "'''":
+            e, cw = k - 3, 2  # ''… 'B,''' X said: a nested quotation closed with the outer one
+        elif k >= 2 and text[k - 2:k] == "''":
             e, cw = k - 2, 2
         elif k > 0 and text[k - 1] in CLOSE_QUOTES:
             e, cw = k - 1, 1
@@ -946,7 +948,11 @@ class SentenceExtractor:
         """(quotation inside, speaker token or None) for a cue that directly follows a quotation,
         with at most its subject in between ("“A,” X said", "“A,” said X", "“A,” she said, and
         “B”"), unless the cue has a clause of its own to the right; else None."""
-        if any(ch.dep_ == "ccomp" and ch.i > cue_toks[-1].i for ch in cue.children):
+        late_subj = min((ch.i for ch in cue.children if ch.dep_ in SUBJ and ch.i > cue.i), default=None)
+        if any(ch.dep_ == "ccomp" and ch.i > cue_toks[-1].i and not (late_subj is not None and ch.i > late_subj)
+               for ch in cue.children):
+            # a clause of its own to the right (but not one the parser hung on the cue from inside
+            # the speaker's phrase after it: "“A,” said X, chairman of Y, who co-developed Z")
             return None
         doc = cue.doc
         k = cue.i  # the verb group: "has said", "also added"
