@@ -217,3 +217,10 @@ def test_clause_hung_on_the_cue_from_inside_the_speaker_phrase():
             "of the computer science department at Dartmouth College, who co-developed the tracking system.")
     st = by_cue(run(text), "said")
     assert st.content.text.startswith("When Twitter says") and st.speaker.text == "Hany Farid"
+
+
+def test_aspect_verb_before_a_cue_makes_one_report():
+    sts = run("Trump continued to portray illegal immigrants as violent criminals.")
+    cues = [s.cue.text for s in sts if s.cue is not None]
+    assert cues == ["continued to portray"], cues
+    assert sts[0].speaker.text == "Trump" and sts[0].content.text.startswith("illegal immigrants")

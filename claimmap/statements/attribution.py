@@ -43,6 +43,9 @@ ADDRESSEE_VERBS = {"tell", "inform", "ask", "urge", "brief", "assure", "warn", "
                    "call", "implore", "beg", "press", "encourage", "invite", "challenge",
                    "appeal", "accuse", "blame"}
 REL_PRONOUNS = {"who", "which", "that", "whom", "whose"}
+# verbs of aspect or attempt before a cue ("continued to portray", "went on to rebut", "tried to
+# walk back"): the report is the inner cue's, its cue the whole chain
+CHAIN_VERBS = {"continue", "go", "try", "attempt", "begin", "start", "keep", "seek", "decide", "move", "proceed"}
 # raising verbs: their subject belongs to the reported proposition ("X seems to Y"), not a speaker
 RAISING = {"seem", "appear"}
 NEW_CUE_THRESHOLD = 0.5  # chosen on held-out PolNeAR train articles (0.35/0.5/0.65/0.8)
@@ -580,6 +583,24 @@ class SentenceExtractor:
                 r = self.colon_quote(tok, sent, text, out)
                 if r is not None:
                     out.append(r)
+        # "continued to portray X", "went on to rebut X": one report whose cue is the verb chain
+        by_tok = {r.cue_token: r for r in out if r.cue_token >= 0}
+        for inner in list(out):
+            t = doc[inner.cue_token] if 0 <= inner.cue_token < len(doc) else None
+            if t is None or t.dep_ != "xcomp" or t.head.i not in by_tok:
+                continue
+            outer = by_tok[t.head.i]
+            if outer is inner or outer.lemma.split()[0] not in CHAIN_VERBS or outer not in out:
+                continue
+            out.remove(outer)
+            inner.cue_start = min(inner.cue_start, outer.cue_start)
+            inner.cue_text = text[inner.cue_start:inner.cue_end]
+            if inner.speaker_start is None and outer.speaker_start is not None:
+                inner.speaker_start, inner.speaker_end, inner.speaker_text = (
+                    outer.speaker_start, outer.speaker_end, outer.speaker_text)
+                inner.speaker_pronoun, inner.speaker_person = outer.speaker_pronoun, outer.speaker_person
+                inner.speaker_relative_to, inner.speaker_appos = outer.speaker_relative_to, outer.speaker_appos
+                inner.speaker_phrase = outer.speaker_phrase
         # "X said A and said B": the first content stops before "and said"
         for r in out:
             if "cut" in r.extra:
