@@ -224,3 +224,9 @@ def test_aspect_verb_before_a_cue_makes_one_report():
     cues = [s.cue.text for s in sts if s.cue is not None]
     assert cues == ["continued to portray"], cues
     assert sts[0].speaker.text == "Trump" and sts[0].content.text.startswith("illegal immigrants")
+
+
+def test_speaker_of_a_participle_under_an_adjective():
+    st = by_cue(run("Trump has been the most aggressive in the field in denouncing the mainstream media."),
+                "denouncing")
+    assert st.speaker is not None and st.speaker.text == "Trump"

@@ -335,11 +335,20 @@ class SentenceExtractor:
             if h.pos_ in ("NOUN", "PROPN") and tok.dep_ == "acl":
                 return h
             return self.subject(h, depth + 1)
-        if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.pos_ == "ADP" and tok.head.dep_ == "prep" \
-                and tok.head.head.pos_ in ("VERB", "AUX"):
+        if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.pos_ == "ADP" and tok.head.dep_ == "prep":
             # "… the committee by slamming candidates", "after saying in a debate that …": the
             # subject of the verb the preposition hangs on
-            return self.subject(tok.head.head, depth + 1)
+            v = tok.head.head
+            # through an adjective or an object noun ("has been the most aggressive in
+            # denouncing", "took home the award for speaking out")
+            for _ in range(2):
+                if v.pos_ in ("VERB", "AUX") or v.head is v:
+                    break
+                if v.pos_ not in ("ADJ", "NOUN") or v.dep_ not in ("acomp", "dobj", "attr", "oprd"):
+                    break
+                v = v.head
+            if v.pos_ in ("VERB", "AUX"):
+                return self.subject(v, depth + 1)
         if tok.dep_ == "advcl" and tok.tag_ == "VB" and tok.head.pos_ in ("VERB", "AUX") and any(
                 c.dep_ == "aux" and c.tag_ == "TO" for c in tok.children):
             # a purpose infinitive: "He gave a floor speech to defend himself"
