@@ -46,6 +46,11 @@ REL_PRONOUNS = {"who", "which", "that", "whom", "whose"}
 # verbs of aspect or attempt before a cue ("continued to portray", "went on to rebut", "tried to
 # walk back"): the report is the inner cue's, its cue the whole chain
 CHAIN_VERBS = {"continue", "go", "try", "attempt", "begin", "start", "keep", "seek", "decide", "move", "proceed"}
+# what a party issues ("released a statement saying …"): the speaker is the sender
+MESSAGE_NOUNS = {"release", "letter", "email", "e-mail", "tweet", "post", "response", "reply", "cover",
+                 "ad", "advertisement", "video", "note", "memo", "op-ed", "column", "headline", "banner",
+                 "sign", "statement", "message", "report", "editorial", "press", "notice", "filing",
+                 "brief", "petition", "resolution", "motion", "order", "ruling", "opinion", "decision"}
 # raising verbs: their subject belongs to the reported proposition ("X seems to Y"), not a speaker
 RAISING = {"seem", "appear"}
 NEW_CUE_THRESHOLD = 0.5  # chosen on held-out PolNeAR train articles (0.35/0.5/0.65/0.8)
@@ -333,6 +338,14 @@ class SentenceExtractor:
         if tok.dep_ in ("advcl", "acl") and tok.tag_ == "VBG" and tok.head is not tok:
             h = tok.head
             if h.pos_ in ("NOUN", "PROPN") and tok.dep_ == "acl":
+                if (h.pos_ == "NOUN" and h.dep_ in ("dobj", "obj")
+                        and (h.lemma_.lower() in MESSAGE_NOUNS or h.lemma_.lower() in self.lex.nouns)
+                        and h.head.pos_ in ("VERB", "AUX")):
+                    # "sent out a press release saying …", "fired back a response saying …": the
+                    # message's sender
+                    sender = self.subject(h.head, depth + 1)
+                    if sender is not None:
+                        return sender
                 return h
             return self.subject(h, depth + 1)
         if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.pos_ == "ADP" and tok.head.dep_ == "prep":
