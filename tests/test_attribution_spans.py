@@ -226,12 +226,6 @@ def test_aspect_verb_before_a_cue_makes_one_report():
     assert sts[0].speaker.text == "Trump" and sts[0].content.text.startswith("illegal immigrants")
 
 
-def test_speaker_of_a_participle_under_an_adjective():
-    st = by_cue(run("Trump has been the most aggressive in the field in denouncing the mainstream media."),
-                "denouncing")
-    assert st.speaker is not None and st.speaker.text == "Trump"
-
-
 def test_message_saying_is_spoken_by_its_sender():
     st = by_cue(run("Rubio’s campaign sent out a press release saying that Cruz had backed amnesty."), "saying")
     assert st.speaker is not None and st.speaker.text == "Rubio’s campaign"

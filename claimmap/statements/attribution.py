@@ -352,14 +352,6 @@ class SentenceExtractor:
             # "… the committee by slamming candidates", "after saying in a debate that …": the
             # subject of the verb the preposition hangs on
             v = tok.head.head
-            # through an adjective or an object noun ("has been the most aggressive in
-            # denouncing", "took home the award for speaking out")
-            for _ in range(2):
-                if v.pos_ in ("VERB", "AUX") or v.head is v:
-                    break
-                if v.pos_ not in ("ADJ", "NOUN") or v.dep_ not in ("acomp", "dobj", "attr", "oprd"):
-                    break
-                v = v.head
             if v.pos_ in ("VERB", "AUX"):
                 return self.subject(v, depth + 1)
         if tok.dep_ == "advcl" and tok.tag_ == "VB" and tok.head.pos_ in ("VERB", "AUX") and any(
