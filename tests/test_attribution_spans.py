@@ -229,3 +229,9 @@ def test_aspect_verb_before_a_cue_makes_one_report():
 def test_message_saying_is_spoken_by_its_sender():
     st = by_cue(run("Rubio’s campaign sent out a press release saying that Cruz had backed amnesty."), "saying")
     assert st.speaker is not None and st.speaker.text == "Rubio’s campaign"
+
+
+def test_content_goes_on_past_a_colon_it_stops_at():
+    st = by_cue(run("I would add a historical reason for the generational split: Millennials have no "
+                    "memories of socialism."), "add")
+    assert st.content.text.endswith("Millennials have no memories of socialism")

@@ -712,6 +712,16 @@ class SentenceExtractor:
                 m = LEADING_CC.match(text[r.content_start:r.content_end])
                 if m and m.end() < r.content_end - r.content_start:
                     r.content_start += m.end()
+                # "… falls flat for one reason: The pride Mr. Cruz feels …": a content that stops
+                # at a colon goes on with what the colon introduces, to the sentence end
+                k = r.content_end
+                while k < r.sent_end and text[k] in " \t.,;!?\"”’'":
+                    k += 1
+                if not r.parts and k < r.sent_end and text[k] == ":" \
+                        and r.cue_start < r.content_start and not any(k < c < r.sent_end for c in cues):
+                    a2, b2 = _trim(text, k + 1, r.sent_end, strip_quotes=False)
+                    if a2 < b2 and text[a2] not in QUOTE_CHARS and "\n" not in text[k:b2]:
+                        r.content_end = b2
 
     def _whole_quote_in_content(self, r: Raw, text: str, cues: list[int]) -> bool:
         """A content that holds part of a quotation, not all of it: True when fixed.
