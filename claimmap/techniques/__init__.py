@@ -25,7 +25,8 @@ cross a line break.
 
 Cost: the encoder dominates. ``fast=False`` runs all 6 layers (~1.7 s for a 17.7k-char
 article on one core); ``fast=True`` only the first 3 (~0.85 s, held-out SI F1 0.448 vs
-0.457, TC micro-F1 0.624 vs 0.617; bench/RESULTS-techniques.md). torch's thread count is left
+0.457, TC micro-F1 0.634 vs 0.617; on the newest articles, 0.439 vs 0.460 and 0.635 vs 0.595;
+bench/RESULTS-techniques.md). torch's thread count is left
 to the caller; on a shared 2-core machine ``torch.set_num_threads(1)`` was much faster.
 """
 
