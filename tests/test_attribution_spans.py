@@ -3,6 +3,8 @@ as PolNeAR marks them, whatever the quote marks and the parse."""
 
 from __future__ import annotations
 
+import pytest
+
 from claimmap.model import Document, Zone
 from claimmap.statements import extract
 from claimmap.statements.attribution import quote_mask
@@ -49,11 +51,16 @@ def test_quotation_taken_for_the_subject():
     assert [p.text for p in st.content_parts][-1] == "You may not like her plan"
 
 
-def test_content_runs_to_the_closing_mark():
-    text = ('A spokesman said that "the firm followed every rule on the site. '
-            'Its safety checks were complete."')
-    st = by_cue(run(text), "said")
-    assert st.content.text.endswith("Its safety checks were complete")
+@pytest.mark.parametrize("text, ending", [
+    # a quotation of several sentences runs to its closing mark
+    ('A spokesman said that "the firm followed every rule on the site. Its safety checks were complete."',
+     "Its safety checks were complete"),
+    # a long attribution (prepositional phrases, a colon) before the quotation
+    ('The company said in a statement on Monday evening: "We look forward to reopening the '
+     'plant. Our workers want to be back at their jobs."', "Our workers want to be back at their jobs"),
+])
+def test_quotation_content_runs_to_the_closing_mark(text, ending):
+    assert by_cue(run(text), "said").content.text.endswith(ending)
 
 
 def test_clause_begun_without_marks_keeps_its_subject():
@@ -70,13 +77,6 @@ def test_quotation_introduced_by_a_comma_in_the_clause_before_the_cue():
     assert not said.content_parts  # the second quotation is "adding"'s
     adding = by_cue(sts, "adding")
     assert adding.content.text == "The money is already there" and not adding.content_parts
-
-
-def test_long_attribution_before_a_quotation():
-    text = ('The company said in a statement on Monday evening: "We look forward to reopening the '
-            'plant. Our workers want to be back at their jobs."')
-    st = by_cue(run(text), "said")
-    assert st.content.text.endswith("Our workers want to be back at their jobs")
 
 
 def test_cue_with_its_adverbs_and_particle():
