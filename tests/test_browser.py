@@ -297,9 +297,15 @@ def test_token_flow_with_the_page_links(browser, tmp_path):
             pg.click(f"a[href='/api/reports/{rid}?format=html']")
         assert dl.value.suggested_filename == f"claimmap-{rid}.html"
         pg.click(f"a[href='/api/reports/{rid}?format=claimreview']")
+        # read the page once the navigation the click started has loaded (content() read right
+        # after the click could see the page in between: CI once got '')
+        pg.wait_for_url(lambda u: u.endswith(f"/api/reports/{rid}?format=claimreview"))
+        pg.wait_for_load_state()
         assert '"@context"' in pg.content() and "ClaimReview" in pg.content()
         pg.goto(f"{url}/reports/{rid}")
         pg.click(f"a[href='/api/reports/{rid}']")
+        pg.wait_for_url(lambda u: u.endswith(f"/api/reports/{rid}"))
+        pg.wait_for_load_state()
         assert '"statements"' in pg.content()
         pg.goto(f"{url}/reports/{rid}")
         pg.click("#signout")
