@@ -36,9 +36,49 @@ def _st(content, lemma="say", polarity="assert"):
     ("the Norland agency's claim is \u201cabsolutely not true\u201d", "say", "deny"),
     ("the report is not false", "say", "assert"),
     ("reports say the bridge is closed", "say", "assert"),
+    # judging a decision, a blaming cue whose object is a decision
+    ("the inquiry a sham", "call", "reject"),
+    # the speaker's own first-person speech act, modality
+    ("We strongly oppose the annexation of the islands", "say", "reject"),
+    ("I call on both sides to stop", "say", "appeal"),
+    ("people with a cough should stay at home", "say", "appeal"),
+    ("it is vital for drivers to check their tyres", "say", "appeal"),
+    ("the rain should ease by Friday", "say", "assert"),
+    ("we'll rebuild the bridge by May", "say", "promise"),
+    ("we will know more tomorrow", "say", "assert"),
+    ("We will not accept a pay freeze", "say", "reject"),
+    ("we remain firmly committed to the ceasefire", "say", "promise"),
 ])
 def test_content_rules(content, lemma, want):
     assert polarity_of(_st(content, lemma)) == want
+
+
+def _statements(text):
+    from claimmap.model import Document, Zone
+    from claimmap.statements import extract
+
+    return extract(Document(text=text), [Zone("z1", "body", 0, len(text))], remember=False)[1]
+
+
+def test_quotation_after_its_summary_takes_its_polarity():
+    text = ("Mara Velt accused the council of hiding the accounts.\n\n"
+            "\u201cThey kept the figures from us for a year,\u201d Velt said.\n\n"
+            "\u201cThe bridge opens in May,\u201d Velt added later, after a long pause in the hearing.")
+    sts = sorted(_statements(text), key=lambda s: s.content.start)
+    pols = [(s.content.text[:20], s.polarity) for s in sts]
+    assert [p for _t, p in pols] == ["accuse", "accuse", "assert"], pols  # the third: its own
+
+
+def test_quotation_of_another_speaker_keeps_its_polarity():
+    text = ("Mara Velt accused the council of hiding the accounts.\n\n"
+            "\u201cThe figures were published in March,\u201d council leader Ivo Brandt said.")
+    sts = sorted(_statements(text), key=lambda s: s.content.start)
+    assert [s.polarity for s in sts] == ["accuse", "assert"], [(s.content.text, s.polarity) for s in sts]
+
+
+def test_condemning_a_decision_rejects_it():
+    assert polarity_of(_st("the court's ruling on the border", "condemn", "accuse")) == "reject"
+    assert polarity_of(_st("the attack on the convoy", "condemn", "accuse")) == "accuse"
 
 
 def test_other_polarities_are_kept():

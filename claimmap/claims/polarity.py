@@ -7,7 +7,15 @@ The cue lexicon gives each statement a first polarity from its cue ("said" -> as
   naming it false: "called the report a fabrication" -> deny;
 * calling another party's claim false: "the ministry's allegations are patently false" -> deny;
 * putting an event on a party: "a misfired Velmark rocket had caused the explosion", "Norland
-  was responsible for the deaths" -> accuse; "it was not responsible" -> deny.
+  was responsible for the deaths" -> accuse; "it was not responsible" -> deny;
+* judging a decision or a process: "called the inquiry a sham" -> reject; a blaming cue whose
+  object is a decision ("condemned the ruling", "denounced the move") -> reject, not accuse;
+* the speaker's own speech act in the first person: "We strongly oppose …" -> reject, "I urge
+  both sides to …" -> appeal (the verb's polarity in the cue lexicon);
+* the content's modality: "X should …", "it is important for X to …" -> appeal; "we will …",
+  "we are committed to …" -> promise; "we will not accept …" -> reject;
+* a direct quotation right after its speaker's summary ("Grisham accused the Democrats of …",
+  then her quote) does what the summary says (``follow``).
 
 Only ``assert`` statements are refined: a cue that already denies, accuses, rejects, appeals,
 proposes or promises keeps its polarity. A responsibility predicate accuses only when a party
@@ -25,7 +33,7 @@ from functools import lru_cache
 
 from claimmap import datafiles
 from claimmap.errors import DataError
-from claimmap.model import Statement
+from claimmap.model import POLARITIES, Statement
 
 __all__ = ["refine", "load", "Rules"]
 
@@ -40,8 +48,17 @@ class Rules:
     falsity: list[re.Pattern] = field(default_factory=list)
     agentless: set[str] = field(default_factory=set)
     parties: set[str] = field(default_factory=set)
+    reject_words: list[str] = field(default_factory=list)
+    object_cues: set[str] = field(default_factory=set)
+    object_nouns: set[str] = field(default_factory=set)
+    subjects: set[str] = field(default_factory=set)
+    adverbs: set[str] = field(default_factory=set)
+    modality: dict[str, list[re.Pattern]] = field(default_factory=dict)
+    follow: set[str] = field(default_factory=set)
+    follow_gap: int = 8
     _accuse_re: re.Pattern | None = None
     _deny_re: re.Pattern | None = None
+    _reject_re: re.Pattern | None = None
 
     def compile(self) -> "Rules":
         def words_re(ws):
@@ -50,6 +67,7 @@ class Rules:
 
         self._accuse_re = words_re(self.accuse_words)
         self._deny_re = words_re(self.deny_words)
+        self._reject_re = words_re(self.reject_words)
         return self
 
 
@@ -74,6 +92,23 @@ def _load(extra: str) -> Rules:
         rules.agentless.update(w.lower() for w in resp.get("agentless", []))
         rules.parties.update(w.lower() for w in resp.get("parties", []))
         rules.falsity += [_compile(p, origin) for p in (data.get("falsity") or {}).get("predicates", [])]
+        rules.reject_words += list(naming.get("reject", []))
+        obj = data.get("object") or {}
+        rules.object_cues.update(w.lower() for w in obj.get("cues", []))
+        rules.object_nouns.update(w.lower() for w in obj.get("nouns", []))
+        perf = data.get("performative") or {}
+        rules.subjects.update(w.lower() for w in perf.get("subjects", []))
+        rules.adverbs.update(w.lower() for w in perf.get("adverbs", []))
+        for pol, pats in (data.get("modality") or {}).items():
+            if pol not in POLARITIES:
+                raise DataError(f"{origin}: [modality] unknown polarity {pol!r}")
+            rules.modality.setdefault(pol, []).extend(_compile(p, origin) for p in pats)
+        follow = data.get("follow") or {}
+        for pol in follow.get("polarities", []):
+            if pol not in POLARITIES:
+                raise DataError(f"{origin}: [follow] unknown polarity {pol!r}")
+            rules.follow.add(pol)
+        rules.follow_gap = int(follow.get("gap", rules.follow_gap))
     return rules.compile()
 
 
@@ -100,16 +135,17 @@ def _names_a_party(subject: str, rules: Rules) -> bool:
 def polarity_of(st: Statement, rules: Rules | None = None) -> str:
     """The refined polarity of one statement (its own when no rule applies)."""
     rules = rules or load()
-    if st.polarity != "assert":
-        return st.polarity
     text = st.content.text
     low = text.lower()
     lemma = (st.cue.lemma if st.cue else "").lower()
+    if st.polarity == "accuse" and lemma in rules.object_cues and _object_is_decision(low, rules):
+        return "reject"
+    if st.polarity != "assert":
+        return st.polarity
     if lemma in rules.naming_cues:
-        if rules._deny_re is not None and rules._deny_re.search(low):
-            return "deny"
-        if rules._accuse_re is not None and rules._accuse_re.search(low):
-            return "accuse"
+        for pol, pat in (("deny", rules._deny_re), ("accuse", rules._accuse_re), ("reject", rules._reject_re)):
+            if pat is not None and pat.search(low):
+                return pol
     if any(pat.search(text) for pat in rules.falsity):
         return "deny"
     for pat in rules.negated:
@@ -120,7 +156,69 @@ def polarity_of(st: Statement, rules: Rules | None = None) -> str:
         m = pat.search(text)
         if m and _names_a_party(text[:m.start()], rules):
             return "accuse"
+    own = _performative(low, rules)
+    if own is not None:
+        return own
+    for pol in ("reject", "promise", "appeal"):
+        if any(pat.search(text) for pat in rules.modality.get(pol, ())):
+            return pol
     return st.polarity
+
+
+def _object_is_decision(low: str, rules: Rules) -> bool:
+    """The content (a blaming cue's object) is a decision: a decision noun among its first words,
+    before any verb-like word ("the unilateral move announced …", "a court ruling declaring …")."""
+    words = _WORD.findall(low)[:6]
+    for w in words:
+        if w in rules.object_nouns:
+            return True
+        if w in {"of", "by", "for", "that", "who", "which", "to"}:
+            return False
+    return False
+
+
+def _performative(low: str, rules: Rules) -> str | None:
+    """The polarity of the speaker's own first-person speech act opening the content ("we
+    strongly oppose …", "i call on …"), from the cue lexicon; None when there is none."""
+    words = _WORD.findall(low[:80])
+    if not words or words[0] not in rules.subjects:
+        return None
+    i = 1
+    while i < len(words) and words[i] in rules.adverbs:
+        i += 1
+    if i >= len(words):
+        return None
+    from claimmap.statements import cues
+
+    lex = cues.load()
+    nxt = words[i + 1] if i + 1 < len(words) else None
+    pol = lex.verb_polarity(words[i], nxt)
+    return pol if pol not in (None, "assert") else None
+
+
+def follow(statements: list[Statement], text: str, rules: Rules | None = None) -> int:
+    """A direct quotation that comes right after its speaker's summary statement (no other words
+    between them but quote marks and white space: "Grisham accused the Democrats of …" then
+    "“Today's hearing only further exposes …”") takes the summary's polarity when the summary
+    accuses, denies, rejects or appeals and the quotation only asserts. Returns how many
+    changed."""
+    rules = rules or load()
+    order = sorted(statements, key=lambda s: (s.content.start, s.content.end))
+    n = 0
+    for a, b in zip(order, order[1:]):
+        if (b.kind != "direct" or b.polarity != "assert" or a.kind == "direct"
+                or a.polarity not in rules.follow or a.parent or b.parent
+                or a.speaker is None or b.speaker is None
+                or not a.speaker.canonical or a.speaker.canonical != b.speaker.canonical):
+            continue
+        a_end = max(a.content.end, a.cue.end if a.cue else 0, a.speaker.end,
+                    a.sentence.end if a.sentence else 0)
+        gap = text[a_end:b.content.start] if a_end <= b.content.start else None
+        if gap is None or len(gap) > rules.follow_gap or gap.strip(" \t\r\n.“”\"‘’'«»") :
+            continue
+        b.polarity = a.polarity
+        n += 1
+    return n
 
 
 def _pronoun_subject(subject: str, rules: Rules) -> bool:
@@ -129,9 +227,10 @@ def _pronoun_subject(subject: str, rules: Rules) -> bool:
     return 0 < len(words) <= 2 and words[-1] in {"it", "we", "they", "he", "she", "i"}
 
 
-def refine(statements: list[Statement], rules: Rules | None = None) -> int:
-    """Set each statement's polarity from its content where a rule applies; returns how many
-    changed."""
+def refine(statements: list[Statement], rules: Rules | None = None, text: str | None = None) -> int:
+    """Set each statement's polarity from its content where a rule applies, then (given the
+    document ``text``) let quotations take their summary's polarity (``follow``); returns how
+    many changed."""
     rules = rules or load()
     n = 0
     for st in statements:
@@ -139,4 +238,6 @@ def refine(statements: list[Statement], rules: Rules | None = None) -> int:
         if pol != st.polarity:
             st.polarity = pol
             n += 1
+    if text is not None:
+        n += follow(statements, text, rules)
     return n

@@ -36,7 +36,7 @@ def predict(sentence: str, speaker: str, refine: bool = True) -> str:
         _s, sts = st_mod.extract(doc, zones, remember=False)
     else:
         original = polarity.refine
-        polarity.refine = lambda statements, rules=None: 0
+        polarity.refine = lambda statements, rules=None, text=None: 0
         try:
             _s, sts = st_mod.extract(doc, zones, remember=False)
         finally:

@@ -83,7 +83,7 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
     sides.apply(text, zones, statements, reg, ents)  # a conflict's sides only in its articles
     from claimmap.claims import polarity
 
-    polarity.refine(statements)  # blame and responsibility in the content: accuse / deny
+    polarity.refine(statements, text=text)  # blame, responsibility, modality in the content
     _confidence(raws, statements, text, lex, features_out)
     return sentences, statements
 
