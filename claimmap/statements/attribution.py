@@ -1044,6 +1044,78 @@ class SentenceExtractor:
             return None  # a name in another role ("voted for Trump …"), or no name at all
         return [doc[i] for i in range(k, j + 1)]
 
+    @staticmethod
+    def np_before(cue, sent):
+        """The noun phrase right before a finite cue verb the parse left without a subject because
+        it hung that phrase on an earlier one ("At Boca West, Jay DiPietro, the club's president,
+        suggested …" with DiPietro an apposition of West; "In a message to Clinton, Tanden, head
+        of X, recounted …"; "After a day of tensions, the Speaker's office announced …" with the
+        office a conjunct of a preceding object): the head of that phrase, else None. The phrase
+        must open the clause (after a comma, dash or parenthesis, or at the sentence start) and end
+        right before the verb group."""
+        doc = cue.doc
+        finite = cue.tag_ in ("VBD", "VBZ", "VBP") or any(
+            c.dep_ == "aux" and c.tag_ in ("MD", "VBZ", "VBP", "VBD") for c in cue.children)
+        if not finite or cue.dep_ not in ("ROOT", "ccomp") or any(
+                c.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl", "auxpass") for c in cue.children):
+            return None
+        k = cue.i  # the verb group: "have said", "also noted"
+        while k - 1 >= sent.start and doc[k - 1].head.i == cue.i and (
+                doc[k - 1].dep_ in ("aux", "neg") or doc[k - 1].dep_ == "advmod" and doc[k - 1].tag_ == "RB"):
+            k -= 1
+        j = k - 1
+        if j >= sent.start and doc[j].text in (",", "—", "–", "-"):
+            j -= 1  # "…, the club's president, suggested"
+        if j < sent.start or doc[j].pos_ not in ("NOUN", "PROPN"):
+            return None
+        n = doc[j]
+        while n.head is not n and n.head.i < k:
+            h = n.head
+            if n.dep_ == "pobj" and h.dep_ == "prep" and h.head.pos_ in ("NOUN", "PROPN") and h.head.i < h.i:
+                n = h.head  # "head of the Center for American Progress"
+            elif n.dep_ in ("conj", "appos", "compound") and h.pos_ in ("NOUN", "PROPN") and h.dep_ not in (
+                    "pobj", "dobj", "obj", "dative") and (n.dep_ != "conj" or any(
+                    c.dep_ == "cc" and h.i < c.i < n.i for c in h.children)):
+                n = h  # "DiPietro, the club's president"; "X and Y"
+            else:
+                break
+        if n.dep_ not in ("appos", "conj", "npadvmod", "dep") or n.head.i >= n.i:
+            return None
+        if n.dep_ == "appos":
+            # "Tanden, head of X": the first of the apposed phrases
+            sib = [c for c in n.head.children if c.dep_ == "appos" and c.i < n.i]
+            if sib:
+                n = sib[0]
+        if n.dep_ == "conj" and any(c.dep_ == "cc" and n.head.i < c.i < n.i for c in n.head.children):
+            return None  # a coordinated object ("met with X and Y"), not a new clause
+        le = n.left_edge
+        if le.i > sent.start and doc[le.i - 1].text not in (",", "—", "–", "-", "(", ";"):
+            return None
+        if any(t.pos_ in ("VERB", "AUX") for t in doc[le.i:k] if t.i in {x.i for x in n.subtree}
+               and t.dep_ not in ("amod", "compound")) and n.pos_ != "PROPN":
+            return None
+        return n
+
+    @staticmethod
+    def np_after(cue, cue_toks, sent):
+        """The noun phrase right after an inverted cue whose content came first ("“A,” said David
+        Brock, a Clinton confidant who heads …", "A, said a former spokesman for X") when the parse
+        hung it elsewhere (the subject of a verb inside its relative clause, a second complement):
+        its head, else None."""
+        doc = cue.doc
+        i = cue_toks[-1].i + 1
+        if cue.tag_ not in ("VBD", "VBZ") or i >= sent.end or doc[i].pos_ not in ("DET", "ADJ", "PROPN", "NOUN"):
+            return None
+        best = None
+        for t in doc[i:sent.end]:
+            if t.pos_ in ("NOUN", "PROPN") and t.left_edge.i == i and t.head.i != cue.i:
+                best = t if best is None or t.right_edge.i > best.right_edge.i else best
+            if t.is_punct:
+                break
+        if best is None or best.dep_ in ("pobj", "compound") or best.tag_ == "NNS" and best.pos_ == "NOUN":
+            return None
+        return best
+
     def from_verb(self, cue, found, sent, text, confirmed: bool = False) -> Raw | None:
         """``confirmed``: the learned detector says this is a cue (weak-cue limits are lifted and
         a content is always found: at worst the rest of the cue's phrase)."""
@@ -1185,6 +1257,10 @@ class SentenceExtractor:
             left = self.name_before(cue, sent)
             if left:
                 self._set_speaker(r, left[-1], left, text)
+            elif (n := self.np_before(cue, sent)) is not None:
+                self._set_speaker(r, n, self.mention_tokens(n), text)
+            elif ce <= cue.idx and (n := self.np_after(cue, cue_toks, sent)) is not None:
+                self._set_speaker(r, n, self.mention_tokens(n), text)
         if parts and len(parts) > 1:
             r.parts = parts
         if r.speaker_start is not None and any(a <= r.speaker_start < b for a, b in (parts or [(cs, ce)])):

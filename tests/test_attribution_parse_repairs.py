@@ -1,0 +1,44 @@
+"""Attribution where the parse goes wrong in a regular way (issue 15, fourth session): the
+mechanisms that repair it, on invented sentences."""
+
+from __future__ import annotations
+
+from claimmap.model import Document, Zone
+from claimmap.statements import extract
+
+
+def run(text: str):
+    return extract(Document(text=text), [Zone("z1", "body", 0, len(text))], remember=False)[1]
+
+
+def by_cue(statements, cue: str):
+    found = [s for s in statements if s.cue is not None and s.cue.text.endswith(cue)]
+    assert found, [(s.cue.text if s.cue else None, s.content.text) for s in statements]
+    return found[0]
+
+
+def test_subject_hung_on_a_preposed_phrase():
+    # the parser makes the name an apposition of "Riverside Park" / "Harris" and leaves the
+    # cue without a subject: the noun phrase right before the verb is the speaker
+    st = by_cue(run("At Riverside Park, where it costs visitors $20 to enter, Maria Olsen, the park's "
+                    "longtime director and chief gardener, suggested that the decline in visitors could "
+                    "be blamed on the weather."), "suggested")
+    assert st.speaker is not None and st.speaker.text == "Maria Olsen"
+    assert st.content.text == "the decline in visitors could be blamed on the weather"
+    st = by_cue(run("In a letter to Harris, Brennan, head of the Institute for Rural Policy, recounted a "
+                    "meeting she had with the governor."), "recounted")
+    assert st.speaker is not None and st.speaker.text == "Brennan"
+
+
+def test_no_subject_taken_from_inside_a_prepositional_phrase():
+    # an imperative or a verb whose subject is elsewhere gets no speaker from a preceding object
+    sts = run("In a letter to the editor, ask yourself what the council promised.")
+    assert all(s.speaker is None or s.speaker.text != "the editor" for s in sts)
+
+
+def test_speaker_after_an_inverted_cue_hung_elsewhere():
+    # "Laura Fine" parsed as the subject of "Protect" inside the relative clause
+    st = by_cue(run("“Nobody expected this outcome,” said Laura Fine, an activist who runs the advocacy "
+                    "group Protect the Coast."), "said")
+    assert st.speaker is not None and st.speaker.text == "Laura Fine"
+    assert st.content.text == "Nobody expected this outcome"
