@@ -42,3 +42,26 @@ def test_speaker_after_an_inverted_cue_hung_elsewhere():
                     "group Protect the Coast."), "said")
     assert st.speaker is not None and st.speaker.text == "Laura Fine"
     assert st.content.text == "Nobody expected this outcome"
+
+
+def test_title_case_headline_verb():
+    # the tagger takes "Praises" in a title-case line for part of a name; recased for the parse
+    text = "Farm Lobby Chief Praises Martin Cole’s Water Rights Compromise\nIt was a long day."
+    st = by_cue(run(text), "Praises")
+    assert st.speaker is not None and st.speaker.text == "Farm Lobby Chief"
+    assert st.content.text == "Martin Cole’s Water Rights Compromise"
+    # the statement's texts are as written
+    assert text[st.cue.start:st.cue.end] == "Praises"
+
+
+def test_headline_case_keeps_offsets_and_ordinary_text():
+    from claimmap.statements import cues
+    from claimmap.statements.attribution import headline_case
+
+    lex = cues.load()
+    line = "Veteran Senator Mary Holt Slams Governor Over School Closures"
+    out = headline_case(line, lex)
+    assert len(out) == len(line)
+    assert out == "Veteran Senator Mary Holt slams Governor over School Closures"
+    plain = "The senator Slams nobody here: an ordinary sentence of running text."
+    assert headline_case(plain, lex) == plain

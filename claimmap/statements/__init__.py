@@ -50,15 +50,20 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
     ents: list[tuple[int, int, str]] = []  # (start, end, label) of every named entity
     chunks = [(zone, start, end) for zone in todo for start, end in nlp.blocks(text, zone.start, zone.end)]
     prev = None  # the last statement of the previous block: (raw, zone, shift)
-    for (zone, start, _end), sdoc in zip(chunks, nlp.parse_cached([text[a:b] for _z, a, b in chunks])):
+    from claimmap.statements.attribution import headline_case
+
+    # a title-case headline is parsed with its verbs and function words in lower case
+    ptexts = [headline_case(text[a:b], lex) for _z, a, b in chunks]
+    for (zone, start, end), sdoc in zip(chunks, nlp.parse_cached(ptexts)):
         ztext = sdoc.text
+        btext = text[start:end]  # as written (ztext may be a recased headline)
         block: list = []
         for sent in sdoc.sents:
             a, b = _strip(ztext, sent.start_char, sent.end_char)
             if a < b:
                 sentences.append(Sentence(start=start + a, end=start + b, zone=zone.id))
                 if remember:
-                    nlp.remember_sentence(sdoc, a, b, ztext)
+                    nlp.remember_sentence(sdoc, a, b, btext)
             for r in ext.run(sent, ztext):
                 if 0 <= r.cue_token < len(sdoc):  # for the confidence features
                     r.extra.setdefault("dep", sdoc[r.cue_token].dep_)
@@ -73,7 +78,7 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
             found.append((raw, zone, start))
             ca, cb = _strip(ztext, raw.content_start, raw.content_end)
             if remember and ca < cb:
-                nlp.remember_sentence(sdoc, ca, cb, ztext)  # later stages score contents too
+                nlp.remember_sentence(sdoc, ca, cb, btext)  # later stages score contents too
         ents.extend((start + e.start_char, start + e.end_char, e.label_) for e in sdoc.ents)
     persons.extend((a, b) for a, b, label in ents if label == "PERSON")
     raws: list = []

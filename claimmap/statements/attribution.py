@@ -136,6 +136,54 @@ def _quote_ends_clause(text: str, start: int, inside: int) -> bool:
 
 LEADING_CC = re.compile(r"^(?:But|And|Yet)\s+")
 
+# closed-class words a title-case headline capitalises ("… Over Trump", "Has Said About")
+TITLE_FUNCTION_WORDS = {
+    "a", "an", "the", "of", "on", "to", "for", "in", "with", "about", "at", "by", "from", "and", "or",
+    "but", "as", "over", "after", "before", "into", "than", "that", "this", "is", "are", "was", "were",
+    "be", "been", "has", "have", "had", "will", "would", "can", "could", "should", "does", "do", "did",
+    "his", "her", "their", "its", "our", "your", "my", "he", "she", "they", "we", "it", "who", "what",
+    "why", "how", "not", "just", "up", "out", "off", "down", "again", "finally", "now", "also", "still",
+}
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
+
+
+def _cue_form(word: str, lex: Lexicon) -> bool:
+    """``word`` (lower case) is an inflection of a lexicon cue verb: "praises", "slammed", "finds"."""
+    cands = {word}
+    if word.endswith("s"):
+        cands |= {word[:-1], word[:-2] if word.endswith("es") else word}
+        if word.endswith("ies"):
+            cands.add(word[:-3] + "y")
+    if word.endswith("ed"):
+        cands |= {word[:-2], word[:-1]}
+        if word.endswith("ied"):
+            cands.add(word[:-3] + "y")
+        if len(word) > 4 and word[-3] == word[-4]:
+            cands.add(word[:-3])  # "slammed"
+    if word.endswith("ing"):
+        cands |= {word[:-3], word[:-3] + "e"}
+    return any(c in lex.verbs for c in cands)
+
+
+def headline_case(block: str, lex: Lexicon) -> str:
+    """A one-line title-case headline ("Jeb Bush Super PAC Chief Praises Marco Rubio Donor's
+    Campaign") with its function words and cue-verb forms in lower case, so that the tagger does
+    not take the verbs for parts of names; any other text unchanged. Same length, same offsets."""
+    if "\n" in block.strip() or len(block) > 250:
+        return block
+    words = list(_TITLE_WORD.finditer(block))
+    long = [m.group() for m in words if len(m.group()) >= 4]
+    if len(long) < 3 or sum(w[0].isupper() for w in long) < 0.8 * len(long):
+        return block
+    out = list(block)
+    for m in words[1:]:
+        w = m.group()
+        low = w.lower()
+        if w[0].isupper() and not w.isupper() and len(low) == len(w) and (
+                low in TITLE_FUNCTION_WORDS or _cue_form(low, lex)):
+            out[m.start():m.end()] = low
+    return "".join(out)
+
 
 @dataclass
 class Raw:
