@@ -65,3 +65,11 @@ def test_headline_case_keeps_offsets_and_ordinary_text():
     assert out == "Veteran Senator Mary Holt slams Governor over School Closures"
     plain = "The senator Slams nobody here: an ordinary sentence of running text."
     assert headline_case(plain, lex) == plain
+
+
+def test_lemma_with_its_silent_e_restored():
+    # the lemmatizer gives "hop" for "hoped"/"hoping"; the lexicon verb is "hope"
+    st = by_cue(run("Union leaders are hoping that the mayor will reopen talks."), "hoping")
+    assert st.cue.lemma == "hope"
+    assert st.speaker.text == "Union leaders"
+    assert st.content.text == "the mayor will reopen talks"

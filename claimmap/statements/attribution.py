@@ -165,6 +165,17 @@ def _cue_form(word: str, lex: Lexicon) -> bool:
     return any(c in lex.verbs for c in cands)
 
 
+def _verb_lemma(tok, lex: Lexicon) -> str:
+    """The token's lemma, with the silent "e" the lemmatizer drops from some inflections put
+    back when only that form is a lexicon verb ("hoped", "hoping", "hopes" -> "hop")."""
+    lemma = tok.lemma_.lower()
+    low = tok.lower_
+    if lemma not in lex.verbs and lemma + "e" in lex.verbs and low != lemma and (
+            low.endswith(("ed", "ing", "es"))):
+        return lemma + "e"
+    return lemma
+
+
 def headline_case(block: str, lex: Lexicon) -> str:
     """A one-line title-case headline ("Jeb Bush Super PAC Chief Praises Marco Rubio Donor's
     Campaign") with its function words and cue-verb forms in lower case, so that the tagger does
@@ -348,7 +359,7 @@ class SentenceExtractor:
         """(lemma, polarity, cue tokens) when ``tok`` is a cue verb."""
         if tok.pos_ not in ("VERB", "AUX") and not (tok.tag_.startswith("VB")):
             return None
-        lemma = tok.lemma_.lower()
+        lemma = _verb_lemma(tok, self.lex)
         for ch in tok.children:
             if ch.dep_ in ("prt", "prep") and ch.i > tok.i:
                 pol = self.lex.phrasal.get(f"{lemma} {ch.lower_}")
