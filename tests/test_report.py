@@ -115,6 +115,35 @@ def test_reports_list_only_trusted_statements(monkeypatch):
     assert "Statements (3)" in buf.getvalue() and "below confidence" not in buf.getvalue()
 
 
+def test_reports_keep_comment_statements_apart_from_the_articles():
+    """A trusted statement in a reader comment is not listed among the article's statements:
+    the terminal counts it apart, the HTML lists it under 'outside the article'."""
+    from rich.console import Console
+
+    from claimmap.report.html import build_view
+    from claimmap.report.terminal import print_report
+
+    r = _report()
+    text = r.document.text + "\n\nKarel wrote: the mayor said the bridge was safe."
+    r.document.text = text
+    cz = text.index("Karel wrote")
+    r.zones.append(Zone("z2", "comment", cz, len(text)))
+    ms, bs = text.index("the mayor said"), text.index("the bridge was")
+    r.statements.append(Statement("s3", "z2", Speaker("the mayor", ms, ms + 9, "Mayor"),
+                                  Cue("said", ms + 10, ms + 14, "say"),
+                                  Span(text[bs:len(text) - 1], bs, len(text) - 1), "indirect", "assert"))
+    buf = io.StringIO()
+    print_report(r, Console(file=buf, width=200, force_terminal=False))
+    out = buf.getvalue()
+    assert "Statements (2)" in out and " s3 " not in out
+    assert "1 more outside the article (1 in comment zones)" in out
+    view = build_view(r)
+    assert [s.id for s in view["statements"]] == ["s1", "s2"]
+    assert [s.id for s in view["outside_statements"]] == ["s3"]
+    html = r.to_html()
+    assert "1 statement outside the article" in html and "Reader comment" in html
+
+
 def test_report_round_trips_through_json():
     from claimmap.report.load import report_from_dict
 

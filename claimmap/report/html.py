@@ -331,11 +331,13 @@ def build_view(report: "Report") -> dict:
     from claimmap.checkworthiness.rank import rank_key
 
     zone_of = {z.id: z for z in report.zones}
-    ranked = sorted(trusted, key=lambda st: (
-        st.zone not in article,                       # the article's claims before the comments'
-        *rank_key(st, zone_of.get(st.zone), st.content.start)))
+    ranked = sorted(trusted, key=lambda st: rank_key(st, zone_of.get(st.zone), st.content.start))
     below = [st for st in report.statements if not st.trusted]
-    return {"zones": zones, "disputes": disputes, "statements": ranked, "below_threshold": below}
+    # the article's claims, and apart from them what reader comments and page furniture say
+    return {"zones": zones, "disputes": disputes,
+            "statements": [st for st in ranked if st.zone in article],
+            "outside_statements": [st for st in ranked if st.zone not in article],
+            "below_threshold": below}
 
 
 def render_html(report: "Report") -> str:
@@ -361,4 +363,5 @@ def render_html(report: "Report") -> str:
                       verdicts=verdict_views(data), has_verdicts=has_verdicts(data),
                       copy=copy, run=run_view(data),
                       graph=outlet_graph(verdicts), no_corpus=NO_CORPUS,
-                      said_text=SAID_TEXT, so_text=SO_TEXT, labels=VERDICT_LABELS)
+                      said_text=SAID_TEXT, so_text=SO_TEXT, labels=VERDICT_LABELS,
+                      zone_kinds={z.id: ZONE_LABELS.get(z.kind, z.kind) for z in report.zones})

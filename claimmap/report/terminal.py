@@ -107,6 +107,9 @@ def print_report(report: "Report", console: "Console | None" = None) -> None:
 
     trusted = [st for st in report.statements if st.trusted]
     held = len(report.statements) - len(trusted)
+    article = {z.id for z in report.zones if z.kind in ("header", "body")}
+    outside = [st for st in trusted if st.zone not in article]
+    trusted = [st for st in trusted if st.zone in article]
     console.print(f"[bold]Statements ({len(trusted)})[/bold]")
     if held:
         from claimmap.statements.confidence import threshold
@@ -126,6 +129,13 @@ def print_report(report: "Report", console: "Console | None" = None) -> None:
         line.append(f" ({st.kind}, {st.zone}): ", style="dim")
         line.append(_clip(st.content.text, 160))
         console.print(line)
+    if outside:
+        kinds = {z.id: z.kind for z in report.zones}
+        where = Counter(kinds.get(st.zone, "?") for st in outside)
+        console.print(Text(f"  {len(outside)} more outside the article ("
+                           + ", ".join(f"{n} in {k} zones" for k, n in where.most_common())
+                           + "): not the article's claims; listed in --format html and json",
+                           style="dim"))
 
     from claimmap.checkworthiness.rank import rank
 
