@@ -62,7 +62,7 @@ def _find(report, canonical, polarity, needle, kind=None):
     ("Volodymyr Zelensky", "ukrainian_government", "appeal", "sit down for talks", None),
     ("Kremlin", "russian_government", "assert", "ready for talks", None),
     ("Kremlin", "russian_government", "propose", "Minsk", None),
-    ("Kiev", "ukrainian_government", "assert", "full-scale invasion", None),
+    ("Kiev", "ukrainian_government", "accuse", "full-scale invasion", None),  # naming it an invasion blames
     ("Kiev", "ukrainian_government", "accuse", "sending weapons and troops", None),
     ("Kremlin", "russian_government", "deny", "sending weapons and troops", None),
     ("Kiev", "ukrainian_government", "deny", "shelling their territories", None),
