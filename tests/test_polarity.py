@@ -48,6 +48,11 @@ def _st(content, lemma="say", polarity="assert"):
     ("we will know more tomorrow", "say", "assert"),
     ("We will not accept a pay freeze", "say", "reject"),
     ("we remain firmly committed to the ceasefire", "say", "promise"),
+    # naming with a copula and an article, the crime word heading the phrase
+    ("Moscow's operation is a \u201cfull-scale invasion\u201d", "say", "accuse"),
+    ("the shelling of the port was a war crime", "say", "accuse"),
+    ("the biggest threat is terrorism", "say", "assert"),
+    ("this is a crime scene", "say", "assert"),
 ])
 def test_content_rules(content, lemma, want):
     assert polarity_of(_st(content, lemma)) == want

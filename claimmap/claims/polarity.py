@@ -148,6 +148,8 @@ def polarity_of(st: Statement, rules: Rules | None = None) -> str:
                 return pol
     if any(pat.search(text) for pat in rules.falsity):
         return "deny"
+    if rules._accuse_re is not None and _named_by_copula(low, rules._accuse_re):
+        return "accuse"
     for pat in rules.negated:
         m = pat.search(text)
         if m and _names_a_party(text[:m.start()], rules) or m and _pronoun_subject(text[:m.start()], rules):
@@ -163,6 +165,32 @@ def polarity_of(st: Statement, rules: Rules | None = None) -> str:
         if any(pat.search(text) for pat in rules.modality.get(pol, ())):
             return pol
     return st.polarity
+
+
+_COPULA = re.compile(r"\b(?:is|was|are|were|amounts? to|amounted to|constitutes?|constituted)\s+"
+                     r"(?:nothing (?:less|short) than\s+|clearly\s+|simply\s+|effectively\s+)?"
+                     r"(?:a|an)\s+[“\"‘']?((?:[\w-]+\s+){0,2}[\w-]+(?:\s+[\w-]+){0,2})")
+
+
+def _named_by_copula(low: str, accuse_re: re.Pattern) -> bool:
+    """The content names something a crime or an attack with a copula and an article ("Moscow's
+    operation is a “full-scale invasion”", "the shelling was a war crime"): blame, whatever the
+    cue. Without the article ("the biggest threat is terrorism") it names no one's act."""
+    for m in _COPULA.finditer(low):
+        tail = low[m.start(1):m.start(1) + 80]
+        hit = accuse_re.search(m.group(1))
+        if hit is None:
+            continue
+        after = tail[hit.end():].lstrip("”\"’' ")
+        nxt = after.split(" ", 1)[0] if after else ""
+        if not after or after[0] in ".,;:!?)" or nxt in _HEAD_FOLLOWERS:  # the crime word heads it
+            return True
+    return False
+
+
+#: words that may follow the head noun of "a war crime against …", "an attack on …"
+_HEAD_FOLLOWERS = {"against", "on", "by", "of", "in", "committed", "perpetrated", "carried", "that",
+                   "and", "which", "for", "at", "targeting"}
 
 
 def _object_is_decision(low: str, rules: Rules) -> bool:
