@@ -37,7 +37,7 @@ _ANAPHORS = {"it", "this", "that", "these", "those", "claim", "claims", "accusat
              "allegation", "allegations", "report", "reports", "explanation", "charge", "charges",
              "statement", "statements", "suggestion", "idea", "proposal", "version", "story",
              "account", "accounts", "responsibility", "involvement", "role", "blame", "part",
-             "assertion", "assertions", "narrative", "figure", "figures", "claim", "description"}
+             "assertion", "assertions", "narrative", "figure", "figures", "description"}
 # a denial whose content starts with one of these denies having done what it is accused of
 _RESPONSIBILITY = {"responsibility", "involvement", "any", "blame", "culpability", "guilt"}
 _POSSESSIVE_ANAPHOR = re.compile(r"^\s*(?:the\s+)?(?P<owner>\w[\w.\- ]{0,60}?)['’]s?\s+(?:own\s+|latest\s+|new\s+)?"

@@ -63,7 +63,7 @@ def _patterns() -> tuple[re.Pattern, ...]:
     year = r"(?P<y>(?:19|20)\d{2})(?!\d)"
     day = r"(?<!\d)(?P<d>[0-3]?\d)(?:st|nd|rd|th|er|\.)?"
     return (
-        re.compile(rf"(?<!\d)(?P<y>(?:19|20)\d{{2}})-(?P<mo>[01]\d)-(?P<d>[0-3]\d)(?!\d)"),   # ISO
+        re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})-(?P<mo>[01]\d)-(?P<d>[0-3]\d)(?!\d)"),   # ISO
         re.compile(rf"{day}\s*[./](?P<mo>[01]?\d)\s*[./]\s*{year}"),                          # 25.02.2022
         re.compile(rf"{day}\s+(?:of\s+|de\s+)?{mon},?\s+(?:de\s+|del\s+)?{year}", re.I),  # 25 Feb 2022
         re.compile(rf"{mon}\s+{day},?\s+{year}", re.I),                                  # Feb 25, 2022
