@@ -73,3 +73,16 @@ def test_lemma_with_its_silent_e_restored():
     assert st.cue.lemma == "hope"
     assert st.speaker.text == "Union leaders"
     assert st.content.text == "the mayor will reopen talks"
+
+
+def test_capitalised_modal_before_a_finite_verb_is_a_name():
+    # "Will" tagged as a modal before "believes": a modal takes the bare infinitive, so it is the
+    # columnist's name, the speaker, and no part of the cue
+    st = by_cue(run("With the budget vote approaching, Will believes the mayor has been handed a rare "
+                    "opportunity."), "believes")
+    assert st.speaker is not None and st.speaker.text == "Will"
+    assert st.cue.text == "believes"
+    assert st.content.text == "the mayor has been handed a rare opportunity"
+    # a real modal keeps its role
+    st = by_cue(run("Will you say that the plan failed?"), "say")
+    assert st.speaker is None or st.speaker.text != "Will"

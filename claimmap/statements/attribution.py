@@ -1156,6 +1156,21 @@ class SentenceExtractor:
         return n
 
     @staticmethod
+    def modal_name(cue):
+        """A capitalised "modal" the parse put before a finite verb form ("Will wrote", "Will
+        believes Christie has …"): a modal takes the bare infinitive, so before a past or
+        present-tense form the word is a name, the verb's subject. The token, else None."""
+        if cue.tag_ not in ("VBD", "VBZ", "VBN"):
+            return None
+        doc = cue.doc
+        for ch in cue.children:
+            if ch.dep_ == "aux" and ch.tag_ == "MD" and ch.i < cue.i and ch.text[:1].isupper() and \
+                    ch.text[1:].islower() and all(doc[k].tag_ in ("RB", "RBR") for k in range(ch.i + 1, cue.i)) and \
+                    not any(c.dep_ in ("aux", "auxpass") and c.i != ch.i for c in cue.children):
+                return ch
+        return None
+
+    @staticmethod
     def np_after(cue, cue_toks, sent):
         """The noun phrase right after an inverted cue whose content came first ("“A,” said David
         Brock, a Clinton confidant who heads …", "A, said a former spokesman for X") when the parse
@@ -1186,6 +1201,9 @@ class SentenceExtractor:
             return None
         weak = base in self.lex.weak and " " not in lemma and not confirmed
         subj = self.subject(cue)
+        name_aux = self.modal_name(cue) if subj is None else None
+        if name_aux is not None:
+            subj = name_aux
         kind = "indirect"
         content = None
         how = None
@@ -1304,6 +1322,9 @@ class SentenceExtractor:
                 subj = None
                 raised = True
         r = self._make(cue, cue_toks, lemma, polarity, cs, ce, kind, sent, text)
+        if name_aux is not None and r.cue_start <= name_aux.idx:
+            nxt = cue.doc[name_aux.i + 1]  # the name is no part of the verb group
+            r.cue_start, r.cue_text = nxt.idx, text[nxt.idx:r.cue_end]
         if raised:
             r.extra["raised"] = True
         outer = self.lifted(cue)
