@@ -86,3 +86,11 @@ def test_capitalised_modal_before_a_finite_verb_is_a_name():
     # a real modal keeps its role
     st = by_cue(run("Will you say that the plan failed?"), "say")
     assert st.speaker is None or st.speaker.text != "Will"
+
+
+def test_participle_after_a_reported_clause_goes_with_the_reporter():
+    # "noting" hangs on the reported clause's verb; its speaker is the one who said it, not the
+    # subject of the reported clause
+    st = by_cue(run("Ortega said some of the mayor's remarks on the housing plan had been misleading, "
+                    "noting his claim in March that rents would fall."), "noting")
+    assert st.speaker is not None and st.speaker.text == "Ortega"

@@ -406,6 +406,12 @@ class SentenceExtractor:
                     if sender is not None:
                         return sender
                 return h
+            le = tok.left_edge
+            if tok.dep_ == "advcl" and le.i > 0 and tok.doc[le.i - 1].text == "," and h.dep_ == "ccomp" and \
+                    h.head.i < h.i and h.head.tag_ in ("VBD", "VBZ", "VBP") and tok.right_edge.i >= h.right_edge.i:
+                # "Khalif said [her rhetoric has been patronizing], noting …": a participle set
+                # off by a comma after a reported clause goes with the reporting clause
+                return self.subject(h.head, depth + 1)
             return self.subject(h, depth + 1)
         if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.pos_ == "ADP" and tok.head.dep_ == "prep":
             # "… the committee by slamming candidates", "after saying in a debate that …": the
