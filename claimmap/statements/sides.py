@@ -165,6 +165,27 @@ def _named_ambiguously(sp, reg: Registry) -> bool:
     return all(reg.is_ambiguous(actor, norm(alias)) for _s, _e, alias, _a in hits)
 
 
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[^\W\d_]+", name) if w[0].isupper())
+
+
+def _metonym(sp, reg: Registry) -> str | None:
+    """The name as written when the speaker's registered actor is named only by one of its
+    ambiguous names that is another entity's name ("the White House", "Washington", "Brussels"
+    for a state or an organisation), not its abbreviation ("US", "U.S.", "USA" for "United
+    States"): out of the actor's conflict that name is the speaker's canonical name."""
+    actor = reg.actors.get(sp.canonical)
+    if actor is None or not actor.ambiguous or actor.is_person or not _named_ambiguously(sp, reg):
+        return None
+    if norm(sp.text) in _PRONOUNS:
+        return None
+    name = unknown_canonical(sp.text)
+    letters = re.sub(r"[^A-Za-z]", "", name)
+    if not name or letters.isupper() and _initials(actor.canonical).startswith(letters[:2]):
+        return None  # "US", "U.S.", "USA": the actor itself
+    return name
+
+
 def _generic_role(sp, reg: Registry) -> bool:
     """The speaker was named only by a short description ("the commission", "the Lancet
     Commission" read as the registry's "commission"), not by any registered name: such a role
@@ -191,19 +212,24 @@ def apply(text: str, zones: list[Zone], statements: list[Statement], reg: Regist
             continue
         original = sp.canonical
         if norm(sp.text) in _PRONOUNS:
-            ok, replacement, weak = latest.get(original, (True, None, False))
+            ok, replacement, weak, metonym = latest.get(original, (True, None, False, None))
         else:
             ok, replacement = _judge_mention(st, reg, heads, person_names, ents)
             if not ok:
                 replacement = replacement or unknown_canonical(sp.text) or sp.text
-            weak = _named_ambiguously(sp, reg) or _generic_role(sp, reg)
-            latest[original] = (ok, replacement, weak)
+            metonym = _metonym(sp, reg)
+            weak = metonym is not None or _named_ambiguously(sp, reg) or _generic_role(sp, reg)
+            latest[original] = (ok, replacement, weak, metonym)
         if not ok:
             sp.side = None
             sp.canonical = replacement or sp.canonical
         elif reg.conflict_of(sp.side) not in in_context and (
                 not (reg.sides.get(sp.side) or {}).get("context", True) or weak or in_context):
             sp.side = None  # (in an article about another conflict, even a party's own actor)
+            if metonym:
+                # out of the actor's conflict "the White House" is the White House, not the
+                # United States of a conflict's sides
+                sp.canonical = metonym
     # one entity, one side: a canonical speaker keeps the one side its statements agree on
     sides: dict[str, set[str]] = {}
     for st in statements:

@@ -1,0 +1,27 @@
+"""Speaker names the resolver finds in the article: an apposition's person, a role named earlier
+(abbreviated title, apposition, the sentence before), a role word the parse split off the name,
+and an ambiguous name read outside its actor's conflict. Invented sentences."""
+
+from __future__ import annotations
+
+from claimmap.model import Document, Zone
+from claimmap.statements import extract
+
+
+def run(text: str):
+    return extract(Document(text=text), [Zone("z1", "body", 0, len(text))])[1]
+
+
+def speaker_of(statements, content_has: str) -> str | None:
+    for st in statements:
+        if content_has in st.content.text and st.speaker is not None:
+            return st.speaker.canonical
+    return None
+
+
+def test_ambiguous_metonym_outside_its_conflict_keeps_its_own_name():
+    sts = run("The White House called the school board's inquiry a waste of time on Monday.")
+    st = [s for s in sts if "waste of time" in s.content.text]
+    assert st and st[0].speaker.canonical == "White House" and st[0].speaker.side is None
+    sts = run("The US said the tariffs on steel from Canada would stay in place.")
+    assert speaker_of(sts, "tariffs on steel") == "United States"
