@@ -29,6 +29,33 @@ def test_hedged_relays_support_said_never_so():
     assert "relay" in v["reason"]
 
 
+def test_a_hedged_sentence_on_the_topic_is_not_a_relay_of_the_claim():
+    """A hedged 'discuss' sentence that neither names the speaker nor repeats the claim ('Britain
+    says an invasion could be imminent' for 'Kiev poses a threat to Russia') reports nobody
+    saying it; one that does is a relay, for said only. The reason names the outlets."""
+    from types import SimpleNamespace
+
+    from claimmap.corroborate import _relays_claim
+    from claimmap.stance.select import content_words
+
+    topic = Item("owner:a", "owner:a", "discuss", False, hedged=True, relays_claim=False, outlet="Outlet A")
+    v = decide([topic], KEYS, speaker="Anna Roskova")
+    assert v["said"] == "unverified" and v["counts"]["relays"] == 0
+    relay = Item("owner:b", "owner:b", "discuss", False, hedged=True, relays_claim=True, outlet="Outlet B",
+                 who="Anna Roskova")
+    v = decide([topic, relay], KEYS, speaker="Anna Roskova")
+    assert v["said"] == "corroborated" and v["so"] == "unverified"
+    assert "report Anna Roskova saying it (Outlet B)" in v["reason"]
+    one = Item("owner:c", "owner:c", "agree", False, confidence=0.8, outlet="Outlet C")
+    v = decide([one], KEYS, speaker="Anna Roskova", min_confirm=2)
+    assert v["so"] == "unverified" and "1 independent family confirm it (Outlet C), 2 needed" in v["reason"]
+    roskova = SimpleNamespace(canonical="Anna Roskova", text="Roskova")
+    claim = content_words("coastal radar tracked the drones for eleven minutes before they turned back")
+    assert _relays_claim(roskova, claim, "Radar reportedly tracked the drones for eleven minutes near the coast.")
+    assert _relays_claim(roskova, claim, "Roskova reportedly spoke of radar.")
+    assert not _relays_claim(roskova, claim, "Britain says an attack on the coast could be imminent.")
+
+
 def test_independent_debunk_outweighs_any_number_of_relays():
     items = [Item(f"owner:r{i}", f"owner:r{i}", "agree", False, hedged=True) for i in range(6)]
     items.append(Item("owner:checker", "owner:checker", "disagree", False, confidence=0.8, outlet="Checker"))

@@ -526,7 +526,9 @@ def _prepare_analysed(doc: Document, source: str | None = None) -> Prepared:
         canonical=st.speaker.canonical if st.speaker else None,
         side=st.speaker.side if st.speaker else None, cue=st.cue.lemma if st.cue else None,
         kind=st.kind, polarity=st.polarity)
-        for st in report.statements if st.zone in article_zones and st.content.text.strip()]
+        # only statements a report would show (CLAIMMAP_STATEMENT_THRESHOLD): a misreading
+        # ("Why does Russia want to …" read as Russia speaking) must not report anyone as evidence
+        for st in report.statements if st.zone in article_zones and st.content.text.strip() and st.trusted]
     registry = load_registry()
     outlet = registry.get(outlet_hint) if outlet_hint else registry.lookup_url(d.url)
     outlet_id = outlet.id if outlet else (outlet_hint or None)

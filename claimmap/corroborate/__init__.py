@@ -134,6 +134,26 @@ def _speaker_match(claim_speaker, st, sentence: str) -> bool:
     return bool(claim_speaker.side) and st.side == claim_speaker.side and name in sentence.casefold()
 
 
+def _relays_claim(claim_speaker, qwords: set[str], sentence: str) -> bool:
+    """Is a hedged, same-topic sentence a relay of this claim? It names the claim's speaker (a
+    word of the canonical name or the mention, four letters or more: "Peskov", "Kremlin"), or
+    it repeats at least half the claim's content words (by their first five letters: "tracked
+    the drones for eleven minutes"). Otherwise it is the topic, not the claim."""
+    import re
+
+    from claimmap.stance.select import content_words
+
+    low = sentence.casefold()
+    if claim_speaker is not None:
+        names = f"{claim_speaker.canonical or ''} {claim_speaker.text or ''}"
+        if any(re.search(rf"\b{re.escape(w.casefold())}", low) for w in re.findall(r"[^\W\d_]{4,}", names)):
+            return True
+    if not qwords:
+        return False
+    stems = {w[:5] for w in content_words(sentence)}
+    return sum(w[:5] in stems for w in qwords) >= 0.5 * len(qwords)
+
+
 def _lookalikes(report, store: Store, body: str):
     """Corpus documents sharing a long body sentence with the article ({id: doc}), and the ids
     of stored copies of the article itself (same body at the same url)."""
@@ -397,7 +417,8 @@ def _verdict(st, cands: list[Candidate], labels: dict, rel: dict, fams, registry
         is_hedged = label in ("agree", "discuss") and not reports_speaker and hedged(c.text)
         item = Item(fam, party, label, reports_speaker, sst.polarity if reports_speaker and sst else None,
                     confidence=conf, hedged=is_hedged, question=label == "disagree" and is_question(c.text),
-                    outlet=outlet, who=who)
+                    outlet=outlet, who=who,
+                    relays_claim=reports_speaker or _relays_claim(speaker, qwords, c.text))
         vitems.append(item)
         if label == "unrelated":
             continue

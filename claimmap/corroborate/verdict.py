@@ -10,7 +10,9 @@ is Sputnik's). An item is *independent* only if both its family and its party ar
 the claimant keys.
 
 * ``said``: items that report the claim's speaker making the statement (stance agree or
-  discuss), and hedged relays of the claim ("reportedly", "according to", a question): a
+  discuss), and hedged relays of the claim ("reportedly", "according to", a question; a
+  hedged ``discuss`` only when it names the speaker or repeats most of the claim's content
+  words, else it is the topic, not the claim): a
   family outside the claimant keys confirms it -> ``corroborated``; only claimant-side
   families -> ``claimant_side_only``; an independent report of the speaker denying it ->
   ``contradicted`` (``disputed`` with a confirmation too); else ``unverified``.
@@ -51,6 +53,7 @@ class Item:
     question: bool = False               # the evidence is put as a question (a doubt, not a denial)
     outlet: str | None = None            # display name of the outlet, for the reason
     who: str | None = None               # display name of the party quoted, for the reason
+    relays_claim: bool = True            # names the claim's speaker or repeats most of its words
     extra: dict = field(default_factory=dict)
 
 
@@ -113,8 +116,11 @@ def _level_confidence(value: str, confirm: dict, contradict: dict, side: dict, r
     return round(p, 3)
 
 
-def _names(group: dict, limit: int = 3) -> str:
-    names = list(dict.fromkeys((i.who or i.outlet or "").strip() for i in group.values()))
+def _names(group: dict, limit: int = 3, outlets: bool = False) -> str:
+    """Who is behind a group, for the reason: the outlets (``outlets``: reports of the speaker,
+    where the party quoted is the speaker) or the parties quoted, else their outlets."""
+    names = list(dict.fromkeys((((i.outlet or i.who) if outlets else (i.who or i.outlet)) or "").strip()
+                               for i in group.values()))
     names = [n for n in names if n][:limit]
     return f" ({', '.join(names)})" if names else ""
 
@@ -140,15 +146,17 @@ _REASON_PARTS = (
 )
 
 
-def _reason(speaker: str | None, v: dict, g: dict, relays: dict) -> str:
+def _reason(speaker: str | None, v: dict, g: dict, relays: dict, min_confirm: int = 1) -> str:
     groups = g | {"relays": relays}
     parts = []
     for key, noun, does, unless in _REASON_PARTS:
         if not groups[key] or (unless and groups[unless]) or (key.startswith("said") and v["said"] is None):
             continue
         text = does.format(who=speaker or "the claimant")
-        names = "" if key in ("relays", "side_no", "doubt") else _names(groups[key])
-        parts.append((f"{_n(len(groups[key]), noun)} {text}" if noun else text) + names)
+        names = "" if key in ("relays", "side_no", "doubt") else _names(groups[key], outlets=key.startswith("said"))
+        short = key == "so_ok" and len(groups[key]) < min_confirm  # too few to corroborate
+        parts.append((f"{_n(len(groups[key]), noun)} {text}" if noun else text) + names
+                     + (f", {min_confirm} needed to corroborate" if short else ""))
     if not parts:
         return "No evidence in the corpus speaks to it"
     s = "; ".join(parts)
@@ -180,6 +188,8 @@ def decide(items: list[Item], claimant_keys: set[str], *, narrated: bool = False
                 used.add(n)
             continue
         if it.stance == "discuss" and it.hedged:  # "X reportedly …": a relay, for said only
+            if not it.relays_claim:  # same topic, hedged, but neither the speaker nor the claim
+                continue
             _add(relays, it)
             _add(g["said_side"] if side else g["said_ok"], it)
             used.add(n)
@@ -212,5 +222,5 @@ def decide(items: list[Item], claimant_keys: set[str], *, narrated: bool = False
             "said": None if said is None else _level_confidence(said, g["said_ok"], g["said_no"], g["said_side"], rest),
             "so": _level_confidence(so, g["so_ok"] if len(g["so_ok"]) >= min_confirm else {}, g["so_no"],
                                     g["so_side"], rest)},
-        "reason": _reason(speaker, v, g, relays),
+        "reason": _reason(speaker, v, g, relays, min_confirm),
     }
