@@ -19,6 +19,14 @@ def speaker_of(statements, content_has: str) -> str | None:
     return None
 
 
+def test_role_words_the_parse_split_off_the_name():
+    sts = run("Harbour Times editor-in-chief Lena Marsh said: “We will publish every file we hold.”")
+    assert speaker_of(sts, "publish every file") == "Lena Marsh"
+    sts = run("Rain falls on the mountains all year, said study co-author Peter Vance, a geologist at the "
+              "university.")
+    assert speaker_of(sts, "Rain falls on the mountains") == "Peter Vance"
+
+
 def test_ambiguous_metonym_outside_its_conflict_keeps_its_own_name():
     sts = run("The White House called the school board's inquiry a waste of time on Monday.")
     st = [s for s in sts if "waste of time" in s.content.text]

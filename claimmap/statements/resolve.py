@@ -102,6 +102,21 @@ _ON_NAME = re.compile(r"[ \t]+on[ \t]+(?:the[ \t]+)?[A-Z][\w&'’-]*(?:[ \t]+(?:
 _POST_MODIFIER = re.compile(r"[ \t]+(?:of|at|from|in|for|with)[ \t]+(?:the[ \t]+)?[a-zA-Z]")
 _TWO_NAMES = re.compile(r"^(?:both\s+)?([A-Z][\w'’-]+)\s+and\s+([A-Z][\w'’-]+)$")
 _TITLE_GAP = re.compile(r"[ \t]+((?:Vice |Deputy |Prime )?[A-Z][a-z.]+)[ \t]+")
+_ROLE_GAP = re.compile(r"(?:-[a-z][\w-]*)?(?:[ \t]+[a-z][\w-]*){0,3}[ \t]+")
+#: endings of role nouns written before a person's name ("editor-in-chief", "co-author", "analyst")
+ROLE_ENDINGS = ("er", "or", "ist", "yst", "ian", "ant", "ent", "ief", "man", "woman", "person", "chair",
+                "head", "official", "aide", "expert", "coach", "fellow", "scholar")
+NOT_ROLE_WORDS = {"after", "under", "over", "whether", "either", "neither", "other", "for", "or", "nor",
+                  "per", "later", "ever", "never", "rather", "together", "however", "sooner", "than",
+                  "went", "meant", "sent", "spent", "want", "recent", "urgent", "current", "different"}
+
+
+def _role_word(word: str) -> bool:
+    """A lower-case word that can be a role before a name ("co-author", "editor-in-chief")."""
+    w = word.lower().strip(".,")
+    return w in TITLES or (w not in NOT_ROLE_WORDS and w.endswith(ROLE_ENDINGS) and len(w) > 3)
+
+
 _NAME_BEFORE_HYPHEN = re.compile(r"(?:[A-Z][\w'’]*[ \t]+)*[A-Z][\w'’]*-$")
 
 
@@ -356,6 +371,18 @@ class Resolver:
         if m and m.group(1).split()[-1].lower().strip(".") in TITLES and mention[-1:].isalnum():
             hi = bisect.bisect_left(self.persons, (m.end(), -1))
             if hi < len(self.persons) and self.persons[hi][0] == m.end():
+                return t[offset:self.persons[hi][1]], offset
+        # "Wikileaks editor-in-chief Kristinn Hrafnsson said" parsed with "Wikileaks", "study
+        # co-author Anezina Solomonidou" cut at the hyphen: lower-case role words and the person
+        # that follows them belong to it
+        m = _ROLE_GAP.match(t, end)
+        if m and m.group(0).strip() and mention[-1:].isalnum():
+            gap = m.group(0).split()
+            if gap and gap[0].startswith("-"):
+                gap[0] = (mention.split() or [""])[-1] + gap[0]
+            hi = bisect.bisect_left(self.persons, (m.end(), -1))
+            if gap and all(_role_word(w) for w in gap) and hi < len(self.persons) \
+                    and self.persons[hi][0] == m.end():
                 return t[offset:self.persons[hi][1]], offset
         words = mention.split()
         if words and words[-1].lower().strip(".,") in ORG_HEADS and words[-1][:1].isupper():
