@@ -19,6 +19,12 @@ def speaker_of(statements, content_has: str) -> str | None:
     return None
 
 
+def test_apposition_names_the_person_not_the_institution_in_her_title():
+    sts = run("Another witness in the inquiry, former White House budget adviser Martha Quillon, said "
+              "the funds had been frozen for weeks.")
+    assert speaker_of(sts, "funds had been frozen") == "Martha Quillon"
+
+
 def test_role_words_the_parse_split_off_the_name():
     sts = run("Harbour Times editor-in-chief Lena Marsh said: “We will publish every file we hold.”")
     assert speaker_of(sts, "publish every file") == "Lena Marsh"

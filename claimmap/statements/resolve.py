@@ -324,13 +324,18 @@ class Resolver:
                     res = (f"{a[0]} and {b[0]}", a[1] if a[1] == b[1] else None, True)
                     self.history.append((offset, res[0], res[1], True, mention))
                     return res[0], res[1]
+            named = self._appos_person(appos, offset, mention) if appos else None
             if inner and not any(h[2].is_person for h in self.reg.find_all(mention)):
                 # "Agriculture Minister Jane Doe" -> the PERSON inside the mention
                 s, e = inner[-1]
                 res = self._resolve_name(self._person_name(s, e), True, offset)
+            elif named is not None:
+                # "another witness, former White House Russia adviser Fiona Hill, said": the
+                # person the apposition ends with, not the institution in her title
+                res = self._resolve_name(named, True, offset)
             else:
                 res = self._resolve_name(mention, person, offset)
-            if appos and res[1] is None:
+            if appos and named is None and res[1] is None:
                 alt = self._resolve_name(appos, person)
                 if alt[1] is not None and (alt[2] or not (res[2] or _is_name(res[0]))):
                     # (a person keeps their name: "Lucas Paganini, a scientist at … in Washington")
@@ -344,6 +349,28 @@ class Resolver:
                 self.gender.setdefault(res[0], g)
         self.history.append((offset, res[0], res[1], res[2], mention if not appos else f"{appos} {mention}"))
         return res[0], res[1]
+
+    def _appos_person(self, appos: str, offset: int, mention: str) -> str | None:
+        """The person an apposition of a role ends with ("another witness in the probe, former
+        White House Russia adviser Fiona Hill"; "Another diplomat, former special envoy to Ukraine
+        Kurt Volker"): that PERSON's name, when the mention itself names no person. None when the
+        apposition ends with no PERSON, or the mention is a name ("Lucas Paganini, a scientist
+        at …")."""
+        if _is_name(mention) or any(h[2].is_person for h in self.reg.find_all(mention)):
+            return None
+        at = self.text.find(appos, offset, offset + len(mention) + len(appos) + 80)
+        if at < 0:
+            return None
+        end = at + len(appos.rstrip(" ,.;:'’\"”)"))
+        lo = bisect.bisect_left(self.persons, (at, -1))
+        for s, e in self.persons[lo:]:
+            if s >= end:
+                break
+            if e == end and (s > at or _is_name(appos)):
+                name = self._person_name(s, e)
+                if not any(not h[2].is_person for h in self.reg.find_all(name)) or len(name.split()) >= 2:
+                    return name
+        return None
 
     def _person_name(self, s: int, e: int) -> str:
         """A PERSON span without a place the NER ran into it: "(ambassador to) Britain Liu
