@@ -94,3 +94,11 @@ def test_participle_after_a_reported_clause_goes_with_the_reporter():
     st = by_cue(run("Ortega said some of the mayor's remarks on the housing plan had been misleading, "
                     "noting his claim in March that rents would fall."), "noting")
     assert st.speaker is not None and st.speaker.text == "Ortega"
+
+
+def test_finite_verb_parsed_as_a_reduced_relative_of_the_root_noun():
+    # no main verb in the parse: "Tweeted" hangs on "Morales" as a participle; the noun before it
+    # is its subject
+    st = by_cue(run("Morales, the head of the Farmers Alliance, Tweeted on Friday with a photo of the "
+                    "flooded fields."), "Tweeted on")
+    assert st.speaker is not None and st.speaker.text == "Morales"

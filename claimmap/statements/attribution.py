@@ -394,6 +394,15 @@ class SentenceExtractor:
             return self.subject(tok.head, depth + 1)
         if tok.dep_ == "conj" and tok.head is not tok:
             return self.subject(self.lifted(tok) or tok.head, depth + 1)
+        if tok.dep_ == "acl" and tok.tag_ in ("VBD", "VBN") and tok.head.dep_ == "ROOT" and \
+                tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i < tok.i and not any(
+                c.dep_ in ("agent", "auxpass") for c in tok.children) and (
+                tok.doc[tok.i - 1].text == "," or any(c.dep_ in ("dobj", "ccomp") or c.dep_ == "oprd" and c.pos_ in (
+                    "NOUN", "PROPN") and c.i > tok.i + 1 for c in tok.children)):
+            # "Murphy, the head of X, Tweeted on Friday …", "Sanders' campaign called the report a
+            # rush to judgment": the parse found no main verb and hung the finite verb on the
+            # noun before it as a reduced relative; that noun is its subject
+            return tok.head
         if tok.dep_ in ("advcl", "acl") and tok.tag_ == "VBG" and tok.head is not tok:
             h = tok.head
             if h.pos_ in ("NOUN", "PROPN") and tok.dep_ == "acl":
