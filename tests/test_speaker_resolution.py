@@ -25,6 +25,31 @@ def test_apposition_names_the_person_not_the_institution_in_her_title():
     assert speaker_of(sts, "funds had been frozen") == "Martha Quillon"
 
 
+def test_role_named_in_an_apposition_earlier():
+    sts = run("The suspect, Daniel Harrow, was arrested at a motel on Monday.\n\n"
+              "The suspect said he had been at home all night.")
+    assert speaker_of(sts, "at home all night") == "Daniel Harrow"
+
+
+def test_abbreviated_title_names_the_role_and_the_last_mentioned_holder_wins():
+    sts = run("Republican Gov. Alma Whitcombe signed the budget in March. Her rival, Nevada Gov. Bertram "
+              "Lusk, lost his race this month after a feud with teachers.\n\n"
+              "Teachers did not meet Whitcombe on Tuesday. Whitcombe was in Florida for a conference.\n\n"
+              "The governor said the state could not afford higher salaries before 2021.")
+    assert speaker_of(sts, "could not afford higher salaries") == "Alma Whitcombe"
+
+
+def test_role_opening_a_sentence_refers_to_the_subject_of_the_one_before():
+    sts = run("Tobias Renner has fished on the lake since 1998 and knows every pier. "
+              "The retired engineer said the new bridge had always leaked.")
+    assert speaker_of(sts, "new bridge had always leaked") == "Tobias Renner"
+
+
+def test_a_thing_opening_a_sentence_is_not_the_person_before():
+    sts = run("Dr. Helen Moss examined the patient on Friday. The scan showed a small fracture in the hip.")
+    assert speaker_of(sts, "small fracture") != "Helen Moss"
+
+
 def test_role_words_the_parse_split_off_the_name():
     sts = run("Harbour Times editor-in-chief Lena Marsh said: “We will publish every file we hold.”")
     assert speaker_of(sts, "publish every file") == "Lena Marsh"

@@ -94,6 +94,16 @@ NOT_ROLES = {"company", "firm", "group", "government", "ministry", "department",
              "office", "board", "council", "union", "university", "website", "description", "survey"}
 
 
+#: abbreviated titles written before a name, by the role noun they stand for ("Gov. Eric Holcomb"
+#: is the one "the governor" refers to)
+ROLE_ABBREVIATIONS = {
+    "governor": ("gov.",), "senator": ("sen.",), "representative": ("rep.",), "congressman": ("rep.",),
+    "congresswoman": ("rep.",), "general": ("gen.",), "lieutenant": ("lt.",), "sergeant": ("sgt.",),
+    "captain": ("capt.",), "colonel": ("col.",), "professor": ("prof.",), "doctor": ("dr.",),
+    "detective": ("det.",), "superintendent": ("supt.",), "commissioner": ("commr.",),
+}
+
+
 #: last words of an institution's name that an "on …" continues ("Institute on Drug Abuse")
 ORG_HEADS = {"institute", "council", "committee", "commission", "center", "centre", "office", "bureau",
              "agency", "association", "foundation", "society", "board", "panel", "task", "force", "forum",
@@ -244,16 +254,66 @@ class Resolver:
         head = low.split()[-1].strip(",.;:'’\"")
         if len(head) < 3 or head in NOT_ROLES:
             return None
-        before = re.compile(r"(?<![\w'’])" + re.escape(head) + r"(?:\s+\S+){0,2}\s*$", re.I)
+        heads = "|".join(re.escape(h) for h in (head, *ROLE_ABBREVIATIONS.get(head, ())))
+        # "… Gov. Eric Holcomb" for "the governor"; "The suspect, Michael Webb" for "the suspect"
+        before = re.compile(r"(?<![\w'’])(?:" + heads + r")(?![\w'’]),?(?:\s+\S+){0,2}\s*$", re.I)
         after = re.compile(r"^\s*,\s+(?:(?:the|a|an|its|his|her|their)\s+|\S+['’]s\s+)?(?:[\w.-]+\s+){0,2}?"
                            + re.escape(head) + r"(?![\w'’])", re.I)
         hi = bisect.bisect_left(self.persons, (offset, -1))
+        holders: list[tuple[int, int]] = []
         for s, e in reversed(self.persons[max(0, hi - 30):hi]):
             if e > offset or offset - e > ROLE_WINDOW:
                 continue
             lead = self.text[max(0, s - 40):s].split("\n")[-1]
             if before.search(lead) or after.match(self.text[e:e + 80]):
-                return self._resolve_name(self._person_name(s, e), True, s)
+                holders.append((s, e))
+        if not holders:
+            # only a noun for a person ("the real estate agent"), not "the scan", "the video"
+            if not (_role_word(head) or head in _MALE or head in _FEMALE):
+                return None
+            subject = self._previous_subject(offset)
+            if subject is None:
+                return None
+            return self._resolve_name(self._person_name(*subject), True, subject[0])
+        if len(holders) > 1:
+            # two people named with the role ("Gov. Eric Holcomb" … "Kentucky Gov. Matt Bevin"): the
+            # one the text mentions last, by any mention of their name ("Holcomb's office")
+            def last_seen(p: tuple[int, int]) -> int:
+                surname = self.text[p[0]:p[1]].split()[-1]
+                seen = self.text.rfind(surname, p[1], offset)
+                while seen >= 0 and (self.text[seen - 1:seen].isalnum()
+                                     or self.text[seen + len(surname):seen + len(surname) + 1].isalnum()):
+                    seen = self.text.rfind(surname, p[1], seen)
+                return max(seen, p[1])
+            holders.sort(key=last_seen, reverse=True)
+        s, e = holders[0]
+        return self._resolve_name(self._person_name(s, e), True, s)
+
+    def _previous_subject(self, offset: int) -> tuple[int, int] | None:
+        """The PERSON that opens the sentence before a sentence-initial role ("Eyamba Sowers didn't
+        know … . The real estate agent said …"): a definite description that follows a person
+        introduced as the subject refers back to them. None when the role does not open its
+        sentence or the sentence before does not open with a PERSON."""
+        before = self.text[max(0, offset - 600):offset]
+        if before.strip() and not re.search(r"[.!?][\"'”’)]*\s*$", before):
+            return None  # the role is not sentence-initial
+        body = before.rstrip()
+        body = re.sub(r"[.!?][\"'”’)]*$", "", body)
+        starts = [m.end() for m in re.finditer(r"(?:^|[.!?][\"'”’)]*\s+|\n\s*)", body)]
+        if not starts:
+            return None
+        start = max(0, offset - 600) + starts[-1]
+        lo = bisect.bisect_left(self.persons, (start, -1))
+        if lo < len(self.persons) and self.persons[lo][0] == start and self.persons[lo][1] <= offset:
+            return self.persons[lo]
+        for off, canonical, _side, _is_person, prev in reversed(self.history):
+            # a speaker the NER missed: a proper name that opens the sentence and is no
+            # registered organisation
+            if off == start and _is_name(prev) and _is_name(canonical) and not any(
+                    not h[2].is_person for h in self.reg.find_all(prev)):
+                return off, off + len(prev)
+            if off < start:
+                break
         return None
 
     def resolve(self, mention: str, offset: int, *, pronoun: bool = False, person: bool = False,
