@@ -102,3 +102,16 @@ def test_finite_verb_parsed_as_a_reduced_relative_of_the_root_noun():
     st = by_cue(run("Morales, the head of the Farmers Alliance, Tweeted on Friday with a photo of the "
                     "flooded fields."), "Tweeted on")
     assert st.speaker is not None and st.speaker.text == "Morales"
+
+
+def test_phrasal_cue_preposition_object_is_the_content():
+    # "pointed to X, noting …": the content is the preposition's object, not the rest of the
+    # clause with the next report in it
+    sts = run("Haskins pointed to the senator’s fundraising record, noting that he has raised more "
+              "than any rival this year.")
+    st = by_cue(sts, "pointed to")
+    assert st.content.text == "the senator’s fundraising record"
+    assert by_cue(sts, "noting").content.text == "he has raised more than any rival this year"
+    st = by_cue(run("The union has long called for a higher minimum wage, arguing that prices have risen."),
+                "called for")
+    assert st.content.text == "a higher minimum wage"

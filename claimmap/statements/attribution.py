@@ -498,6 +498,10 @@ class SentenceExtractor:
         kids = []
         cue_ids = {t.i for t in cue_toks}
         for ch in cue.children:
+            if ch.i in cue_ids and ch.i > cue.i and ch.dep_ == "prep":
+                # a phrasal cue's preposition ("pointed to X", "called for X"): its object
+                kids += [g for g in ch.children if g.dep_ in ("pobj", "pcomp")]
+                continue
             if ch.i < cue.i or ch.i in cue_ids:
                 continue
             dep = ch.dep_
