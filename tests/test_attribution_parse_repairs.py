@@ -115,3 +115,11 @@ def test_phrasal_cue_preposition_object_is_the_content():
     st = by_cue(run("The union has long called for a higher minimum wage, arguing that prices have risen."),
                 "called for")
     assert st.content.text == "a higher minimum wage"
+
+
+def test_learned_cue_content_stops_at_the_next_report():
+    # a cue only the learned detector knows takes the rest of its phrase as content, up to a
+    # report of the same speaker set off by a comma
+    st = by_cue(run("Kessler has tangled with the governor once directly, saying she was appalled by his "
+                    "remarks."), "tangled with")
+    assert st.content.text == "the governor once directly"

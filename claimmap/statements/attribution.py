@@ -1277,7 +1277,11 @@ class SentenceExtractor:
             skip = {t.i for ch in cue.children if ch.dep_ in ("agent", "nsubj", "nsubjpass", "npadvmod")
                     for t in ch.subtree}
             right = [t for t in cue.subtree if t.i > cue_toks[-1].i and t.dep_ not in ("cc",) and t.i not in skip]
-            cut = next((k for k, t in enumerate(right) if t.dep_ == "conj" and t.head.i == cue.i), None)
+            # it stops at a coordinated verb, and at a report of the same speaker set off by a comma
+            # ("pushed back on those claims, saying that …")
+            cut = next((k for k, t in enumerate(right) if t.head.i == cue.i and (t.dep_ == "conj" or (
+                t.dep_ == "advcl" and t.tag_ == "VBG" and k > 1 and t.lemma_.lower() in self.lex.verbs
+                and t.doc[t.left_edge.i - 1].text == ","))), None)
             if cut is not None:
                 right = right[:cut]
             if not right:
