@@ -123,3 +123,15 @@ def test_learned_cue_content_stops_at_the_next_report():
     st = by_cue(run("Kessler has tangled with the governor once directly, saying she was appalled by his "
                     "remarks."), "tangled with")
     assert st.content.text == "the governor once directly"
+
+
+def test_trailing_report_with_a_quotation_is_cut_from_the_content():
+    # ", adding, “…”" is the speaker's next report, not part of what was said before it, even
+    # with a quotation in it
+    sts = run("A veteran strategist said the governor will have to pick a side soon, adding, “At some "
+              "point she has to decide where she stands.”")
+    assert by_cue(sts, "said").content.text == "the governor will have to pick a side soon"
+    assert by_cue(sts, "adding").content.text == "At some point she has to decide where she stands"
+    # a quotation inside the reported clause itself stays whole
+    st = by_cue(run("The mayor said the plan, “a bold step for the city,” would pass."), "said")
+    assert "bold step" in st.content.text and st.content.text.endswith("would pass")

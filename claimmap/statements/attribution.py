@@ -77,7 +77,7 @@ ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col
 TRAILING_DEPS = {"advcl", "appos", "relcl", "acl", "npadvmod", "advmod"}
 
 
-def _drop_trailing_modifier(toks, text: str):
+def _drop_trailing_modifier(toks, text: str, verbs=()):
     """Content tokens without a trailing ", putting them at odds …", ", who …", ", Donald
     Trump" or "— requiring …" that the narrator adds after the reported clause (not inside a
     quotation)."""
@@ -102,7 +102,8 @@ def _drop_trailing_modifier(toks, text: str):
             continue
         if h.dep_ == "advmod" and not any(c.dep_ == "prep" for c in h.children):
             continue
-        if any(t.text in QUOTE_CHARS for t in toks[k:]) or any(
+        quoted_mod = any(t.text in QUOTE_CHARS for t in toks[k:])
+        if quoted_mod and not (h.dep_ in ("advcl", "acl") and h.tag_ == "VBG" and h.lemma_.lower() in verbs) or any(
                 t.text in QUOTE_CHARS for t in toks[:k]) and not _balanced(toks[:k]):
             return toks
         return toks[:k]
@@ -1309,7 +1310,7 @@ class SentenceExtractor:
                 return None
             if weak and how == "object":
                 return None
-            toks = _drop_trailing_modifier(toks, text)
+            toks = _drop_trailing_modifier(toks, text, self.lex.verbs)
             raw_s, raw_e = _span_chars(toks)
             runs = [[toks[0]]]
             for t in toks[1:]:
