@@ -71,3 +71,44 @@ def test_assertion_is_not_disputed_by_another_assertion():
         _st(4, "Mayor of Haldby", None, "assert", "the outage at the harbour was staged", 3),
     ]
     assert find_disputes(sts, sentences) == []
+
+
+def _analysed_disputes(text):
+    import claimmap
+
+    r = claimmap.analyze_text(text, framing=False)
+    by = {s.id: s for s in r.statements}
+    return [(by[d.statements[0]].speaker.canonical, by[d.statements[1]].speaker.canonical) for d in r.disputes]
+
+
+def test_no_dispute_from_shared_names_alone():
+    # both speak of Tervala Bay, neither says what the other says
+    text = ("Harbour master Ilse Varga said ferries to Tervala Bay would run every hour from Monday. "
+            "The Tervala Bay Fishing Union rejected a court ruling on quotas in Tervala Bay.")
+    assert _analysed_disputes(text) == []
+
+
+def test_a_refusal_to_act_answers_a_request_not_a_claim():
+    text = ("Camp director Omar Halden said the water supply at the Sarvik camp was safe again. "
+            "Residents of the Sarvik camp refused to leave the camp.")
+    assert _analysed_disputes(text) == []
+
+
+def test_no_dispute_between_a_spokeswoman_and_her_office():
+    """'Ministry of Ports spokeswoman Dana Kessler' and 'the Ministry of Ports' are one party."""
+    from claimmap.claims.disputes import _same_party
+
+    def st(text, canonical, polarity):
+        return Statement("s", "z1", Speaker(text, 0, len(text), canonical), None, Span("x", 0, 1), "indirect", polarity)
+
+    kessler = st("Ministry of Ports spokeswoman Dana Kessler", "Dana Kessler", "assert")
+    ministry = st("The Ministry of Ports", "Ministry of Ports", "reject")
+    union = st("The dockers' union", "dockers' union", "reject")
+    assert _same_party(kessler, ministry) and _same_party(ministry, kessler)
+    assert not _same_party(kessler, union)
+
+
+def test_a_real_denial_still_makes_a_dispute():
+    text = ("The Velmark defence ministry accused Norland of shelling the border villages on Tuesday. "
+            "Norland's army denied shelling the border villages.")
+    assert len(_analysed_disputes(text)) == 1

@@ -59,15 +59,18 @@ def _side_key(st: Statement) -> str:
     return st.speaker.side or f"actor:{st.speaker.canonical.lower()}"
 
 
-def _content_lemmas(texts: list[str]) -> list[set[str]]:
+def _content_lemmas(texts: list[str]) -> tuple[list[set[str]], list[set[str]]]:
+    """Content lemmas of each text, and the subset that are names (proper nouns)."""
     from claimmap import nlp
 
     model = nlp.load()
     out: list[set[str]] = []
+    names: list[set[str]] = []
     for doc in model.pipe(texts, disable=[p for p in ("parser", "ner") if p in model.pipe_names]):
-        out.append({t.lemma_.lower() for t in doc
-                    if t.is_alpha and not t.is_stop and t.pos_ in {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}})
-    return out
+        toks = [t for t in doc if t.is_alpha and not t.is_stop and t.pos_ in {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}]
+        out.append({t.lemma_.lower() for t in toks})
+        names.append({t.lemma_.lower() for t in toks if t.pos_ == "PROPN"})
+    return out, names
 
 
 def _sentence_index(sentences: list[Sentence], offset: int) -> int:
@@ -124,6 +127,32 @@ def _spoken_by(st: Statement, owner: str) -> bool:
     return actor is not None and st.speaker.side is not None and actor.side == st.speaker.side
 
 
+#: what a refusal to act ("refused to leave", "declined to comment") can answer
+REFUSAL_OPPOSES = frozenset({"appeal", "propose", "promise"})
+
+
+def _refused_act(den: Statement) -> bool:
+    """A rejection whose content is an act the speaker will not do ("to leave the camp")."""
+    return den.content.text.lstrip(" \"“‘'").lower().startswith("to ")
+
+
+def _words(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2}
+
+
+def _same_party(a: Statement, b: Statement) -> bool:
+    """One speaker's name is part of how the other is introduced: "White House Press Secretary
+    Stephanie Grisham" and "the White House" speak for one party, not against each other."""
+    if a.speaker is None or b.speaker is None:
+        return False
+    for x, y in ((a.speaker, b.speaker), (b.speaker, a.speaker)):
+        name = _words(x.canonical or x.text)
+        intro = _words(" ".join(p for p in (y.text, y.canonical, getattr(y.phrase, "text", None) or "") if p))
+        if name and name <= intro:
+            return True
+    return False
+
+
 def _responsibility_denial(den: Statement) -> bool:
     words = re.findall(r"[a-z]+", den.content.text.lower())
     return bool(words) and words[0] in _RESPONSIBILITY and (words[0] != "any" or (len(words) > 1 and words[1] in _ANAPHORS))
@@ -136,7 +165,7 @@ def find_disputes(statements: list[Statement], sentences: list[Sentence] | None 
     sentences = sentences or []
     if not statements:
         return []
-    lemmas = _content_lemmas([_topic_text(s) for s in statements])
+    lemmas, names = _content_lemmas([_topic_text(s) for s in statements])
     sent_idx = [_sentence_index(sentences, s.content.start if s.sentence is None else s.sentence.start)
                 for s in statements]
 
@@ -150,8 +179,12 @@ def find_disputes(statements: list[Statement], sentences: list[Sentence] | None 
         responsibility = den.polarity == "deny" and _responsibility_denial(den)
         if owner or responsibility:
             anaphoric = True
+        if den.polarity == "reject" and _refused_act(den):
+            opposed = REFUSAL_OPPOSES  # "refused to leave the camp" answers a request, not a claim
         for i, asr in enumerate(statements):
             if i == j or asr.polarity not in opposed or asr.zone != den.zone:
+                continue
+            if _same_party(asr, den):  # "White House Press Secretary Stephanie Grisham" / "the White House"
                 continue
             if asr.kind == "narrated" and asr.polarity != "accuse":
                 continue
@@ -175,9 +208,11 @@ def find_disputes(statements: list[Statement], sentences: list[Sentence] | None 
                 a, d = lemmas[i], lemmas[j]
                 if not a or not d:
                     continue
-                overlap = len(a & d) / min(len(a), len(d))
-                if overlap == 0:
+                shared = a & d
+                # names alone ("Hong Kong") are the topic; a dispute shares what is said of it
+                if not shared - (names[i] | names[j]):
                     continue
+                overlap = len(shared) / min(len(a), len(d))
             score = settings.weight_overlap * overlap + settings.weight_proximity * proximity
             if score >= settings.threshold:
                 candidates.append((score, i, j))
