@@ -69,6 +69,11 @@ NO_CONTENT = {"decline", "continue"}
 NARRATED_ACTS = {"conclude", "complete", "hold", "release", "publish", "launch", "highlight", "characterize",
                  "characterise", "feature", "mark", "deliberate", "testify", "open", "close", "start", "end"}
 _TO_VERB = re.compile(r"^\W*to\s+\w")
+#: what a company reports that is a figure, not a statement ("reported third-quarter earnings",
+#: "Lowe's reports earnings Wednesday", "reported in-line or better than expected results")
+RESULT_NOUNS = {"earnings", "results", "profit", "profits", "loss", "losses", "revenue", "revenues",
+                "sales", "income", "eps", "ebitda", "dividend", "dividends"}
+RESULT_VERBS = {"report", "post", "announce", "book", "deliver", "record"}
 _PLACE_PREP = re.compile(r"^(?:before|at|in|during|after|since|until|into|within|near|inside|outside)\s", re.I)
 
 
@@ -126,6 +131,10 @@ def features(raw, st, text: str, lex) -> list[str]:
         f.append("speculative")
     if lemma in NO_CONTENT and st.kind != "direct" and _TO_VERB.match(st.content.text):
         f.append("no_content")
+    if (lemma.split() or ["-"])[0] in RESULT_VERBS and st.kind in ("narrated", "according_to") and st.cue is not None:
+        after = re.findall(r"[a-z]+", text[st.cue.end:st.cue.end + 80].lower())[:7]
+        if after[:1] != ["that"] and RESULT_NOUNS & set(after):  # not "reported that sales fell"
+            f.append("no_content")  # a figure reported, not something said
     sp = st.speaker
     if sp is None:
         f += ["spk=none", f"spk=none|{st.kind}"]
