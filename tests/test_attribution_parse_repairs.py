@@ -135,3 +135,14 @@ def test_trailing_report_with_a_quotation_is_cut_from_the_content():
     # a quotation inside the reported clause itself stays whole
     st = by_cue(run("The mayor said the plan, “a bold step for the city,” would pass."), "said")
     assert "bold step" in st.content.text and st.content.text.endswith("would pass")
+
+
+def test_according_to_takes_the_clause_it_modifies():
+    # the longer side is a subordinate clause; the content is the clause whose verb the phrase
+    # modifies
+    st = by_cue(run("The mayor is trailing her rival by six points, according to the latest city poll, "
+                    "despite winning the primary in a landslide last spring."), "according to")
+    assert st.content.text == "The mayor is trailing her rival by six points"
+    st = by_cue(run("According to the latest city poll, the mayor is trailing her rival by six points."),
+                "According to")
+    assert st.content.text == "the mayor is trailing her rival by six points"

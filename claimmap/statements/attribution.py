@@ -1017,6 +1017,13 @@ class SentenceExtractor:
         right = [t for t in sent if t.i > hi]
         words = lambda ts: sum(not t.is_punct for t in ts)  # noqa: E731  (hyphens are tokens too)
         cand = right if words(right) >= words(left) else left
+        h = tok.head
+        while h.dep_ in ("prep", "pobj", "advmod") and h.head is not h and h.i in phrase:
+            h = h.head
+        if h.pos_ in ("VERB", "AUX") and h.i not in phrase and (h.dep_ == "ROOT" or h.head.i in phrase or h.head.i == h.i):
+            # the clause the phrase modifies: the side that holds its verb ("A, according to X,
+            # despite B" is A)
+            cand = left if h.i < lo else right
         if not cand:
             return None
         cs, ce = _trim(text, cand[0].idx, cand[-1].idx + len(cand[-1].text))
