@@ -56,6 +56,21 @@ def test_a_hedged_sentence_on_the_topic_is_not_a_relay_of_the_claim():
     assert not _relays_claim(roskova, claim, "Britain says an attack on the coast could be imminent.")
 
 
+def test_a_claim_is_searched_with_the_speaker_for_its_leading_pronoun():
+    from types import SimpleNamespace as N
+
+    from claimmap.corroborate import claim_text
+
+    def st(text, kind="indirect", canonical="Kremlin"):
+        return N(kind=kind, speaker=N(canonical=canonical), content=N(text=text))
+
+    assert claim_text(st("it is ready for talks")) == "Kremlin is ready for talks"
+    assert claim_text(st("\u201cWe will not accept it")) == "\u201cKremlin will not accept it"
+    assert claim_text(st("it is likely that the talks fail")) == "it is likely that the talks fail"  # expletive
+    assert claim_text(st("it is ready", kind="narrated")) == "it is ready"
+    assert claim_text(st("Kiev proposed talks")) == "Kiev proposed talks"
+
+
 def test_independent_debunk_outweighs_any_number_of_relays():
     items = [Item(f"owner:r{i}", f"owner:r{i}", "agree", False, hedged=True) for i in range(6)]
     items.append(Item("owner:checker", "owner:checker", "disagree", False, confidence=0.8, outlet="Checker"))

@@ -20,6 +20,7 @@ then :func:`verdict.decide`.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from functools import lru_cache
@@ -84,6 +85,27 @@ def _claims(report) -> list:
         out.append(st)
     out.sort(key=lambda s: -(s.checkworthiness or 0))
     return out[:MAX_CLAIMS]
+
+
+#: a leading subject pronoun that stands for the speaker (not an expletive "it is likely that")
+_LEADING_PRONOUN = re.compile(
+    r"^(\s*[“\"‘']?\s*)(it|they|he|she|we|i)\b(?!\s+(?:is|was|'s|’s|would be|will be|has been)\s+"
+    r"(?:\w+\s+)?(?:that|to|likely|unlikely|unclear|clear|possible|impossible|important|necessary|"
+    r"time|true|false|hard|difficult|easy|too)\b)(?=\s)", re.I)
+
+
+def claim_text(st) -> str:
+    """The text a claim is searched and judged by: its content, with a leading subject pronoun
+    that stands for the speaker replaced by the speaker's name ("the Kremlin said it is ready
+    for talks" -> "Kremlin is ready for talks"; "Peskov said he had …" -> "Dmitry Peskov had …"),
+    so that a report naming the speaker ("Putin ready for talks: Kremlin") is found and read as
+    the same claim. An expletive "it" ("it is likely that …") and the narrator's claims stay."""
+    text = st.content.text
+    sp = st.speaker
+    if st.kind == "narrated" or sp is None or not sp.canonical:
+        return text
+    m = _LEADING_PRONOUN.match(text)
+    return m.group(1) + sp.canonical + text[m.end():] if m else text
 
 
 #: words added to the denial query form
@@ -208,7 +230,7 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
 
     claims = _claims(report)
     speaker_of = lambda st: st.speaker.canonical if st.speaker and st.speaker.canonical else ""
-    queries = list(dict.fromkeys((st.content.text, speaker_of(st)) for st in claims))
+    queries = list(dict.fromkeys((claim_text(st), speaker_of(st)) for st in claims))
     vecs: dict = {}
     t0 = clock()
     texts = list(dict.fromkeys(q for q, _ in queries))
@@ -314,7 +336,7 @@ def corroborate(report, store: Store, *, window_days: int | None = None, embedde
 
     # 5. verdicts
     t0 = clock()
-    verdicts = [_verdict(st, found[(st.content.text, speaker_of(st))], labels, rel, fams, registry, docs)
+    verdicts = [_verdict(st, found[(claim_text(st), speaker_of(st))], labels, rel, fams, registry, docs)
                 for st in claims]
     timings["verdicts"] = clock() - t0
     report.extras["verdicts"] = verdicts
@@ -391,7 +413,7 @@ def _verdict(st, cands: list[Candidate], labels: dict, rel: dict, fams, registry
     from claimmap.stance.select import content_words
 
     narrated = st.kind == "narrated"
-    q = st.content.text
+    q = claim_text(st)  # as searched and judged; the verdict's "claim" stays the content
     claimant = {fams.independence_key(ARTICLE)}
     speaker = st.speaker
     if not narrated and speaker is not None:
@@ -461,5 +483,5 @@ def _verdict(st, cands: list[Candidate], labels: dict, rel: dict, fams, registry
     v = decide(vitems, claimant, narrated=narrated, speaker=speaker_name, min_confirm=min_confirming())
     return {"statement": st.id, "said": v["said"], "so": v["so"], "counts": v["counts"],
             "confidence": v["confidence"], "reason": v["reason"],
-            "claim": q, "speaker": (speaker.canonical or speaker.text) if speaker else None,
+            "claim": st.content.text, "speaker": (speaker.canonical or speaker.text) if speaker else None,
             "claimant_keys": sorted(claimant), "evidence": evidence}
