@@ -146,3 +146,31 @@ def test_according_to_takes_the_clause_it_modifies():
     st = by_cue(run("According to the latest city poll, the mayor is trailing her rival by six points."),
                 "According to")
     assert st.content.text == "the mayor is trailing her rival by six points"
+
+
+def _parsed(words, spaces, heads, deps, pos, tags, lemmas):
+    """A one-sentence Doc with the given (wrong) parse, for the extractor alone."""
+    from spacy.tokens import Doc
+
+    from claimmap import nlp
+
+    return Doc(nlp.load().vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, tags=tags,
+               lemmas=lemmas, sent_starts=[True] + [False] * (len(words) - 1))
+
+
+def test_clause_before_the_cue_needs_punctuation_when_one_follows():
+    # "Few would admit this, but Lee says he was tired." parsed with the first half as a clausal
+    # complement of "says" too: the clause after the cue is the content
+    from claimmap.statements import cues, learned
+    from claimmap.statements.attribution import SentenceExtractor
+
+    doc = _parsed(["Few", "would", "admit", "this", ",", "but", "Lee", "says", "he", "was", "tired", "."],
+                  [True, True, True, False, True, True, True, True, True, True, False, False],
+                  [2, 2, 7, 2, 2, 2, 2, 7, 9, 7, 9, 7],
+                  ["nsubj", "aux", "ccomp", "dobj", "punct", "cc", "conj", "ROOT", "nsubj", "ccomp", "acomp", "punct"],
+                  ["ADJ", "AUX", "VERB", "PRON", "PUNCT", "CCONJ", "PROPN", "VERB", "PRON", "AUX", "ADJ", "PUNCT"],
+                  ["JJ", "MD", "VB", "DT", ",", "CC", "NNP", "VBZ", "PRP", "VBD", "JJ", "."],
+                  ["few", "would", "admit", "this", ",", "but", "Lee", "say", "he", "be", "tired", "."])
+    ext = SentenceExtractor(cues.load(), learned.load())
+    says = [r for r in ext.run(next(doc.sents), doc.text) if r.lemma == "say"]
+    assert [doc.text[r.content_start:r.content_end] for r in says] == ["he was tired"]

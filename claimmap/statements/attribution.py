@@ -1259,6 +1259,16 @@ class SentenceExtractor:
             # the subject, the cue for a parenthetical of the quoted clause)
             quote, subj = pre
         left_clause = any(ch.dep_ in ("ccomp", "parataxis") and ch.i < cue.i for ch in cue.children)
+        if left_clause and any(ch.dep_ == "ccomp" and ch.i > cue.i for ch in cue.children):
+            # a clause on either side: the one before is the content only when punctuation sets
+            # it off ("A, X said that …" is rare; "Few would admit this, but X (…) says he …" is
+            # a parse of the sentence's first half as the cue's clause)
+            lc = max((ch for ch in cue.children if ch.dep_ in ("ccomp", "parataxis") and ch.i < cue.i),
+                     key=lambda ch: ch.i)
+            edge = lc.right_edge
+            gap = text[edge.idx if edge.is_punct else edge.idx + len(edge.text):cue.idx]
+            if not re.match(r"\s*(?:[,:;—–]|[”\"’']|'')", gap):
+                left_clause = False
         if quote is None and left_clause and (subj is None or subj.i > cue.i or (
                 subj.left_edge.i > sent.start and self.quote_before(text, subj.left_edge.idx) is not None)):
             # "“…,” added another Democrat": content before, speaker after the cue
