@@ -26,3 +26,10 @@ def test_reported_earnings_are_a_figure_not_a_statement():
     assert all(st.confidence == 0.0 for st in sts if "1.12" in st.content.text)
     sts = run("Harlow Foods reported that its sales in Canada fell sharply after the recall.")
     assert conf(sts, "sales in Canada fell") > 0.0
+
+
+def test_perception_passive_participle():
+    sts = run("The hills, thought to hide old silver mines, cover a fifth of the county.")
+    assert all(st.confidence == 0.0 for st in sts if "silver mines" in st.content.text)
+    sts = run("The old mill is believed to date from the twelfth century.")
+    assert all(st.confidence == 0.0 for st in sts if "twelfth century" in st.content.text)

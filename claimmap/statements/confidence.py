@@ -74,6 +74,13 @@ _TO_VERB = re.compile(r"^\W*to\s+\w")
 RESULT_NOUNS = {"earnings", "results", "profit", "profits", "loss", "losses", "revenue", "revenues",
                 "sales", "income", "eps", "ebitda", "dividend", "dividends"}
 RESULT_VERBS = {"report", "post", "announce", "book", "deliver", "record"}
+#: a cognition or report verb as a participle with "to …" after a comma or a form of "be" is a
+#: perception passive, agentless ("Hilly areas, thought to represent …", "is believed to be …"):
+#: its subject is what is talked about, not who talks
+PASSIVE_LEMMAS = {"think", "believe", "say", "know", "consider", "expect", "report", "rumor", "rumour",
+                  "understand", "presume", "assume", "suppose", "estimate", "deem", "allege", "reckon"}
+_BEFORE_PARTICIPLE = re.compile(r"(?:,|\b(?:is|are|was|were|be|been|being|am))\s*$", re.I)
+_BE_FORM = re.compile(r"^(?:is|are|was|were|be|been|being|am)\s", re.I)
 _PLACE_PREP = re.compile(r"^(?:before|at|in|during|after|since|until|into|within|near|inside|outside)\s", re.I)
 
 
@@ -131,6 +138,11 @@ def features(raw, st, text: str, lex) -> list[str]:
         f.append("speculative")
     if lemma in NO_CONTENT and st.kind != "direct" and _TO_VERB.match(st.content.text):
         f.append("no_content")
+    head = (lemma.split() or ["-"])[0]
+    if st.cue is not None and st.kind != "direct" and head in PASSIVE_LEMMAS \
+            and re.match(r"^\W*to\s+[a-z]", st.content.text) \
+            and (_BEFORE_PARTICIPLE.search(text[max(0, st.cue.start - 12):st.cue.start]) or _BE_FORM.match(st.cue.text)):
+        f.append("perception_participle")
     if (lemma.split() or ["-"])[0] in RESULT_VERBS and st.kind in ("narrated", "according_to") and st.cue is not None:
         after = re.findall(r"[a-z]+", text[st.cue.end:st.cue.end + 80].lower())[:7]
         if after[:1] != ["that"] and RESULT_NOUNS & set(after):  # not "reported that sales fell"
