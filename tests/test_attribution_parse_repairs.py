@@ -174,3 +174,12 @@ def test_clause_before_the_cue_needs_punctuation_when_one_follows():
     ext = SentenceExtractor(cues.load(), learned.load())
     says = [r for r in ext.run(next(doc.sents), doc.text) if r.lemma == "say"]
     assert [doc.text[r.content_start:r.content_end] for r in says] == ["he was tired"]
+
+
+def test_statement_noun_with_a_passive_that_clause():
+    # "the governor's assertion that more troopers are needed …": a passive clause is a content
+    # clause too
+    st = by_cue(run("The governor's assertion that more troopers are needed on the highways was "
+                    "challenged by lawmakers."), "assertion")
+    assert st.speaker is not None and st.speaker.text == "The governor's"
+    assert st.content.text == "more troopers are needed on the highways"

@@ -1420,8 +1420,9 @@ class SentenceExtractor:
                 continue
             if ch.dep_ in ("acl", "relcl", "ccomp") and ch.i > noun.i:
                 marks = [g for g in ch.children if g.dep_ == "mark" and g.lower_ == "that"]
-                if marks and any(g.dep_ in SUBJ for g in ch.children) and any(
-                        g.dep_ in ("dobj", "attr", "acomp", "ccomp", "xcomp", "prep") for g in ch.children):
+                if marks and any(g.dep_ in SUBJ or g.dep_ in ("nsubjpass", "expl") for g in ch.children) and any(
+                        g.dep_ in ("dobj", "attr", "acomp", "ccomp", "xcomp", "prep", "auxpass", "advcl", "agent")
+                        for g in ch.children):
                     toks = sorted((t for t in ch.subtree if t.i != marks[0].i), key=lambda t: t.i)
                     return toks
         return None
