@@ -35,7 +35,8 @@ SEED = "000_c6feb76e32d311d8.txt"
 SEED_DATE = date(2022, 2, 25)
 
 
-def rows(data: Path, days: int) -> list[dict]:
+def rows(data: Path, days: int, center: date = SEED_DATE) -> list[dict]:
+    """RuWA rows within ``days`` of ``center`` as corpus JSONL objects (title. subheading)."""
     with zipfile.ZipFile(data / "ruwa" / "RUWA_01.08.23.csv.zip") as z:
         with z.open(z.namelist()[0]) as fh:
             reader = csv.DictReader(io.TextIOWrapper(fh, encoding="utf-8", errors="replace"))
@@ -46,7 +47,7 @@ def rows(data: Path, days: int) -> list[dict]:
                     day = date(y, m, d)
                 except (ValueError, KeyError):
                     continue
-                if abs((day - SEED_DATE).days) > days:
+                if abs((day - center).days) > days:
                     continue
                 title, desc = (r.get("title") or "").strip(), (r.get("desc") or "").strip()
                 text = ". ".join(x.rstrip(".") for x in (title, desc) if x) + "."

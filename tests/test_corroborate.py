@@ -69,6 +69,12 @@ def test_adjust_stance_polarity_and_negation():
     assert adjust_stance("discuss", claim, "Norland denied it.", "deny", False) == ("disagree", "polarity")
     assert adjust_stance("agree", claim, "Divers cut the cable, officials said.", "assert", False) == ("agree", "model")
     assert adjust_stance("unrelated", claim, "No comment.", "deny", False) == ("unrelated", "model")
+    # a rejection denies a claim only when it rejects one, not an act
+    veto = "Norland vetoes the council's action on the cable."
+    assert adjust_stance("discuss", claim, veto, "reject", False, content="the council's action on the cable") \
+        == ("discuss", "model")
+    assert adjust_stance("discuss", claim, "Norland rejected the allegation.", "reject", False,
+                         content="the allegation") == ("disagree", "polarity")
 
 
 # --- the fixture corpus ------------------------------------------------------------------------

@@ -366,10 +366,29 @@ def _negated(text: str, words: tuple[str, ...]) -> bool:
     return any(f" {w} " in low for w in words)
 
 
+#: what a rejection must be about to deny a claim: the claim itself, or a word for one
+_CLAIM_NOUNS = frozenset({"claim", "claims", "allegation", "allegations", "accusation", "accusations",
+                          "report", "reports", "statement", "statements", "charge", "charges", "assertion",
+                          "assertions", "suggestion", "suggestions", "account", "version", "narrative",
+                          "story", "it", "this", "that", "these", "those", "idea", "notion", "rumour",
+                          "rumours", "rumor", "rumors", "assessment", "conclusion", "findings"})
+
+
+def _rejects_a_claim(content: str | None) -> bool:
+    """A rejection denies a claim only when what it rejects is one ("rejected Russia's genocide
+    claim", "rejected it"); "vetoed the Security Council action" rejects an act, not a claim."""
+    if content is None:
+        return True  # no statement content to read: keep the polarity's word
+    words = re.findall(r"[a-z]+", content.lower())[:5]
+    return any(w in _CLAIM_NOUNS for w in words)
+
+
 def adjust_stance(label: str, claim: str, evidence: str, polarity: str | None,
-                  reports_speaker: bool, claimant_side: bool = False) -> tuple[str, str]:
+                  reports_speaker: bool, claimant_side: bool = False,
+                  content: str | None = None) -> tuple[str, str]:
     """(label, source): the model's label, overridden by the evidence statement's polarity
-    (a deny / reject statement of a party outside the claimant's side -> disagree) or by a
+    (a deny statement of a party outside the claimant's side, or a reject statement whose
+    ``content`` is a claim: "rejected the allegations" -> disagree) or by a
     negation of the very predicate the claim asserts (:mod:`claimmap.corroborate.negation`:
     agree -> disagree). Neither applies when the evidence reports the claimant or comes from the
     claimant's side: that is the claimant repeating the claim, negations and all."""
@@ -377,7 +396,7 @@ def adjust_stance(label: str, claim: str, evidence: str, polarity: str | None,
         return label, "model"
     if reports_speaker or claimant_side:
         return label, "model"
-    if polarity in ("deny", "reject"):
+    if polarity == "deny" or polarity == "reject" and _rejects_a_claim(content):
         return "disagree", "polarity"
     if label in ("agree", "discuss"):  # same topic; an abstaining model reads as discuss
         from claimmap.corroborate.hedge import hedged
@@ -433,14 +452,16 @@ def _verdict(st, cands: list[Candidate], labels: dict, rel: dict, fams, registry
         party, who = _party(registry, fam, sst)
         claimant_side = fam in claimant or party in claimant
         label, source = adjust_stance(lab["label"] if lab else "unrelated", q, c.text,
-                                      sst.polarity if sst else None, reports_speaker, claimant_side)
+                                      sst.polarity if sst else None, reports_speaker, claimant_side,
+                                      content=sst.content if sst else None)
         conf = (lab or {}).get("confidence") if source == "model" else None
         outlet = _outlet_name(registry, c.outlet, c.url)
         is_hedged = label in ("agree", "discuss") and not reports_speaker and hedged(c.text)
         item = Item(fam, party, label, reports_speaker, sst.polarity if reports_speaker and sst else None,
                     confidence=conf, hedged=is_hedged, question=label == "disagree" and is_question(c.text),
                     outlet=outlet, who=who,
-                    relays_claim=reports_speaker or _relays_claim(speaker, qwords, c.text))
+                    relays_claim=reports_speaker or _relays_claim(speaker, qwords, c.text),
+                    stated=source == "polarity")
         vitems.append(item)
         if label == "unrelated":
             continue
@@ -467,7 +488,7 @@ def _verdict(st, cands: list[Candidate], labels: dict, rel: dict, fams, registry
             dparty = _side_key(registry, d.side) or ("speaker:" + d.speaker if d.speaker else fam)
             is_claimant = same_person(d.speaker, speaker_name)
             ditem = Item(fam, dparty, "disagree", is_claimant, d.polarity if is_claimant else None,
-                         confidence=None, outlet=outlet, who=d.speaker)
+                         confidence=None, outlet=outlet, who=d.speaker, stated=True)
             vitems.append(ditem)
             pos = c.doc_text.find(d.text) if c.doc_text else -1
             evidence.append({

@@ -8,7 +8,8 @@ read with its polarity: negated by a ``neg`` dependent ("not", "n't", "never"), 
 determiner on its object or subject ("poses *no* threat", "*nobody* proposed"), or by being the
 complement of a refuting verb ("Kyiv *denied* that it proposed talks"; the verbs are the
 ``refuting`` cues of claimmap/data/stance_cues.toml). A mismatch is a predicate lemma both texts
-share whose polarity differs. Predicates the texts do not share say nothing.
+share, said of the same subject (a shared subject lemma, or a pronoun on either side), whose
+polarity differs. Predicates the texts do not share, or share about other subjects, say nothing.
 """
 
 from __future__ import annotations
@@ -60,9 +61,25 @@ def _under_refutation(t) -> bool:
     return False
 
 
-def predicates(doc) -> dict[str, bool]:
-    """{predicate lemma: negated} of a parsed text (a lemma negated anywhere counts negated)."""
-    out: dict[str, bool] = {}
+PRONOUNS = frozenset({"it", "they", "he", "she", "we", "i", "this", "that", "who", "which"})
+
+
+def _subjects(t) -> set[str]:
+    """Lemmas of the predicate's subject (for a copular adjective/noun, the verb's; for an
+    infinitive without one, its governor's): "Russia" in "Russia will not stop"."""
+    for head in (t, t.head):
+        subs = {c.lemma_.lower() for c in head.children if c.dep_ in ("nsubj", "nsubjpass")}
+        if subs:
+            return subs
+        if head.dep_ not in ("acomp", "attr", "xcomp", "conj", "aux"):
+            break
+    return set()
+
+
+def predicates(doc) -> dict[str, tuple[bool, set[str]]]:
+    """{predicate lemma: (negated, subject lemmas)} of a parsed text (a lemma negated anywhere
+    counts negated)."""
+    out: dict[str, tuple[bool, set[str]]] = {}
     for t in doc:
         if not _is_predicate(t):
             continue
@@ -71,18 +88,27 @@ def predicates(doc) -> dict[str, bool]:
             continue
         copular = t.dep_ in ("acomp", "attr") and t.head.lemma_ == "be"
         neg = (_negated(t) or (copular and _negated(t.head))) ^ _under_refutation(t)
-        out[lem] = out.get(lem, False) or neg
+        old_neg, old_subj = out.get(lem, (False, set()))
+        out[lem] = (old_neg or neg, old_subj | _subjects(t))
     return out
 
 
+def _same_subject(a: set[str], b: set[str]) -> bool:
+    """The two predicates are said of the same thing: a shared subject lemma, or a pronoun on
+    either side (resolved by the reader: "Kaldor denied that *it* proposed talks")."""
+    return bool(a & b) or bool((a | b) & PRONOUNS)
+
+
 def negation_mismatch(claim: str, evidence: str) -> bool | None:
-    """True: the evidence negates a predicate the claim asserts (or asserts one it negates);
-    False: they share a predicate with the same polarity; None: no shared predicate."""
+    """True: the evidence negates a predicate the claim asserts (or asserts one it negates) of
+    the same subject; False: they share a predicate with the same polarity; None: no shared
+    predicate of the same subject ("Ukraine asks China to make Russia *stop* the war" says
+    nothing of "the offensive will not *stop*": same verb, other subject)."""
     from claimmap.nlp import parse_cached
 
     c_doc, e_doc = parse_cached([claim, evidence])
     pc, pe = predicates(c_doc), predicates(e_doc)
-    shared = set(pc) & set(pe)
+    shared = [w for w in set(pc) & set(pe) if _same_subject(pc[w][1], pe[w][1])]
     if not shared:
         return None
-    return any(pc[w] != pe[w] for w in shared)
+    return any(pc[w][0] != pe[w][0] for w in shared)

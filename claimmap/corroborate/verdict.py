@@ -19,7 +19,11 @@ the claimant keys.
 * ``so``: items that do not merely report the speaker. An unhedged ``agree`` from an
   independent item confirms; at least ``min_confirm`` confirming families are needed. A
   ``disagree`` (the stance model abstains below its calibrated threshold, so a ``disagree`` is
-  a confident one) from an item independent of the claimant contradicts; a ``disagree`` from
+  a confident one) from an item independent of the claimant contradicts when it is a party's
+  stated denial (``stated``: its statement denies or rejects, in the sentence or the next ones)
+  or when at least ``min_confirm`` independent families read as disagreeing (fewer: "too few to
+  contradict": alone they leave the claim ``unverified``, beside enough confirmations they make
+  it ``disputed``); a ``disagree`` from
   the claimant's own side or family never does (it is a relay of the claimant's own negative
   claim, or a misreading). Relays are never confirmations, so an independent debunk outweighs
   any number of them: ``contradicted``. Confirmations and contradictions together ->
@@ -54,6 +58,7 @@ class Item:
     outlet: str | None = None            # display name of the outlet, for the reason
     who: str | None = None               # display name of the party quoted, for the reason
     relays_claim: bool = True            # names the claim's speaker or repeats most of its words
+    stated: bool = False                 # a party's own denial (its statement's polarity), not a reading
     extra: dict = field(default_factory=dict)
 
 
@@ -139,6 +144,7 @@ _REASON_PARTS = (
     ("said_side", None, "only the claimant's side reports it", "said_ok"),
     ("so_ok", "independent family", "confirm it", None),
     ("so_no", "independent family", "contradict it", None),
+    ("so_weak", "independent family", "read as disagreeing, too few to contradict", None),
     ("so_side", None, "only the claimant's side confirms it", "so_ok"),
     ("relays", "relay", "repeat it with a hedge (not a confirmation)", None),
     ("doubt", "question", "raise doubt about it (not a contradiction)", None),
@@ -156,7 +162,8 @@ def _reason(speaker: str | None, v: dict, g: dict, relays: dict, min_confirm: in
         names = "" if key in ("relays", "side_no", "doubt") else _names(groups[key], outlets=key.startswith("said"))
         short = key == "so_ok" and len(groups[key]) < min_confirm  # too few to corroborate
         parts.append((f"{_n(len(groups[key]), noun)} {text}" if noun else text) + names
-                     + (f", {min_confirm} needed to corroborate" if short else ""))
+                     + (f", {min_confirm} needed to corroborate" if short else "")
+                     + (f" ({min_confirm} needed without a stated denial)" if key == "so_weak" else ""))
     if not parts:
         return "No evidence in the corpus speaks to it"
     s = "; ".join(parts)
@@ -209,18 +216,28 @@ def decide(items: list[Item], claimant_keys: set[str], *, narrated: bool = False
                 _add(g["side_no"], it)
             used.add(n)
     said = None if narrated else _combine(g["said_ok"], g["said_no"], g["said_side"])
+    # a contradiction rests on a party's stated denial, or on as many independent families read as
+    # disagreeing as a confirmation needs: one model reading alone is not enough to call a claim false
+    if g["so_no"] and not any(it.stated for it in g["so_no"].values()) and len(g["so_no"]) < min_confirm:
+        g["so_weak"], g["so_no"] = g["so_no"], {}
+    else:
+        g["so_weak"] = {}
     so = _combine(g["so_ok"], g["so_no"], g["so_side"], min_confirm=min_confirm)
+    if so == "corroborated" and g["so_weak"]:  # too few to contradict, enough to doubt a confirmation
+        so = "disputed"
     rest = [it for n, it in enumerate(items) if n not in used and it.stance != "unrelated"]
+    rest += list(g["so_weak"].values())  # a signal left unused: it lowers an unverified's confidence
     v = {"said": said, "so": so}
     return v | {
         "counts": {"said_independent": len(g["said_ok"]), "said_claimant_side": len(g["said_side"]),
                    "said_denied": len(g["said_no"]), "so_agree_independent": len(g["so_ok"]),
                    "so_agree_claimant_side": len(g["so_side"]), "so_disagree": len(g["so_no"]),
+                   "so_disagree_too_few": len(g["so_weak"]),
                    "relays": len(relays), "claimant_side_disagree_ignored": len(g["side_no"]),
                    "questions_doubting": len(g["doubt"])},
         "confidence": {
             "said": None if said is None else _level_confidence(said, g["said_ok"], g["said_no"], g["said_side"], rest),
-            "so": _level_confidence(so, g["so_ok"] if len(g["so_ok"]) >= min_confirm else {}, g["so_no"],
+            "so": _level_confidence(so, g["so_ok"] if len(g["so_ok"]) >= min_confirm else {}, g["so_no"] or g["so_weak"],
                                     g["so_side"], rest)},
         "reason": _reason(speaker, v, g, relays, min_confirm),
     }
