@@ -64,3 +64,15 @@ def test_ambiguous_metonym_outside_its_conflict_keeps_its_own_name():
     assert st and st[0].speaker.canonical == "White House" and st[0].speaker.side is None
     sts = run("The US said the tariffs on steel from Canada would stay in place.")
     assert speaker_of(sts, "tariffs on steel") == "United States"
+
+
+def test_apposition_name_the_ner_missed():
+    from claimmap.statements.actors import load
+    from claimmap.statements.resolve import Resolver
+
+    text = "Another diplomat, former special envoy to Ukraine Quentin Darby, said the meeting was cordial."
+    r = Resolver(load(), text, persons=[])  # no PERSON spans: the name is read off the apposition
+    assert r.resolve("Another diplomat", 0, appos="former special envoy to Ukraine Quentin Darby")[0] == "Quentin Darby"
+    text = "A banker, the head of Ukraine Holdings Group, said the loan was repaid."
+    r = Resolver(load(), text, persons=[])
+    assert r.resolve("A banker", 0, appos="the head of Ukraine Holdings Group")[0] != "Holdings Group"

@@ -113,6 +113,10 @@ _POST_MODIFIER = re.compile(r"[ \t]+(?:of|at|from|in|for|with)[ \t]+(?:the[ \t]+
 _TWO_NAMES = re.compile(r"^(?:both\s+)?([A-Z][\w'’-]+)\s+and\s+([A-Z][\w'’-]+)$")
 _TITLE_GAP = re.compile(r"[ \t]+((?:Vice |Deputy |Prime )?[A-Z][a-z.]+)[ \t]+")
 _ROLE_GAP = re.compile(r"(?:-[a-z][\w-]*)?(?:[ \t]+[a-z][\w-]*){0,3}[ \t]+")
+#: last words of a company's or an institution's name, never a person's
+COMPANY_WORDS = {"inc", "corp", "co", "ltd", "llc", "plc", "group", "holdings", "bank", "party", "university",
+                 "college", "school", "hospital", "times", "post", "news", "press", "capital", "partners",
+                 "securities", "fund", "trust", "media", "motors", "airlines", "systems", "technologies"}
 #: endings of role nouns written before a person's name ("editor-in-chief", "co-author", "analyst")
 ROLE_ENDINGS = ("er", "or", "ist", "yst", "ian", "ant", "ent", "ief", "man", "woman", "person", "chair",
                 "head", "official", "aide", "expert", "coach", "fellow", "scholar")
@@ -430,6 +434,21 @@ class Resolver:
                 name = self._person_name(s, e)
                 if not any(not h[2].is_person for h in self.reg.find_all(name)) or len(name.split()) >= 2:
                     return name
+        # a name the NER missed: the two or three capitalised words the apposition ends with,
+        # after a role word or a registered place ("former special envoy to Ukraine Kurt Volker")
+        words = appos[:end - at].split()
+        run: list[str] = []
+        while len(run) < len(words) and words[-1 - len(run)][:1].isupper():
+            run.insert(0, words[-1 - len(run)])
+        stripped = False
+        while run and (a := self.reg.by_alias(run[0])) is not None and not a.is_person:
+            run, stripped = run[1:], True
+        if 2 <= len(run) <= 3 and len(run) < len(words) and not self.reg.find_all(" ".join(run)) \
+                and all(w.isalpha() or w.endswith(".") and len(w) == 2 for w in run[:-1]) \
+                and run[-1].strip(".,").isalpha() and run[-1].lower() not in ORG_HEADS | COMPANY_WORDS:
+            prev = words[len(words) - len(run) - 1]
+            if stripped or _role_word(prev):
+                return " ".join(run)
         return None
 
     def _person_name(self, s: int, e: int) -> str:
