@@ -183,3 +183,14 @@ def test_statement_noun_with_a_passive_that_clause():
                     "challenged by lawmakers."), "assertion")
     assert st.speaker is not None and st.speaker.text == "The governor's"
     assert st.content.text == "more troopers are needed on the highways"
+
+
+def test_quotation_after_the_addressee():
+    # "telling reporters, “…”": the addressee is no content; the quotation after it is
+    sts = run("The mayor’s office shrugged off the criticism, telling reporters, “The council never asked "
+              "us for the figures.”")
+    st = by_cue(sts, "telling")
+    assert st.content.text == "The council never asked us for the figures" and st.kind == "direct"
+    # a quotation with an attribution of its own is not the addressee verb's
+    sts = run("She turned to the reporters: “We are done here,” her spokesman said.")
+    assert all(s.content.text != "We are done here" or s.cue.text.endswith("said") for s in sts if s.cue)

@@ -745,6 +745,8 @@ class SentenceExtractor:
                 raws.remove(q)
         cues = sorted(r.cue_start for r in raws)
         for r in raws:
+            self._addressee_quote(r, text, cues)
+        for r in raws:
             if r.speaker_start is not None:
                 m = DATELINE.match(text[r.speaker_start:r.speaker_end])
                 if m and m.end() < r.speaker_end - r.speaker_start:
@@ -801,6 +803,27 @@ class SentenceExtractor:
                     a2, b2 = _trim(text, k + 1, r.sent_end, strip_quotes=False)
                     if a2 < b2 and text[a2] not in QUOTE_CHARS and "\n" not in text[k:b2]:
                         r.content_end = b2
+
+    def _addressee_quote(self, r: Raw, text: str, cues: list[int]) -> None:
+        """"telling reporters, “A”", "tweeting at him, "A"", "told him: "A"": a content that is
+        only the addressee right after the cue, followed by a comma or colon and a quotation,
+        is that quotation (unless the quotation has an attribution of its own)."""
+        if r.kind == "direct" or r.parts or r.content_start < r.cue_end or r.content_start - r.cue_end > 2:
+            return
+        words = text[r.content_start:r.content_end].split()
+        if not 0 < len(words) <= 4 or not (r.lemma.split()[0] in ADDRESSEE_VERBS or words[0].lower() in ("at", "to")):
+            return
+        m = re.match(r"\s*[,:]\s*(?=[“\"«]|'')", text[r.content_end:r.content_end + 8])
+        if m is None:
+            return
+        k = r.content_end + m.end()
+        w = 2 if text[k:k + 2] == "''" else 1
+        run = self._quote_run(text, k + w, k + w + 1) if k + w + 1 < len(text) else None
+        if run is None or run[0] != k or any(k < c < run[1] + 40 for c in cues):
+            return
+        cs, ce = _trim(text, k + w, run[1], strip_quotes=False)
+        if ce - cs >= 8:
+            r.content_start, r.content_end, r.kind = cs, ce, "direct"
 
     def _whole_quote_in_content(self, r: Raw, text: str, cues: list[int]) -> bool:
         """A content that holds part of a quotation, not all of it: True when fixed.
