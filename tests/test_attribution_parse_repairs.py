@@ -194,3 +194,27 @@ def test_quotation_after_the_addressee():
     # a quotation with an attribution of its own is not the addressee verb's
     sts = run("She turned to the reporters: “We are done here,” her spokesman said.")
     assert all(s.content.text != "We are done here" or s.cue.text.endswith("said") for s in sts if s.cue)
+
+
+def test_quotation_before_a_speaker_parsed_in_pieces():
+    # "“We won,” Ann Lee, the chair, recalled of the vote." parsed with the name as an npadvmod
+    # and the apposition as the subject: the quotation is still the cue's, the name its speaker
+    from claimmap.statements import cues, learned
+    from claimmap.statements.attribution import SentenceExtractor
+
+    doc = _parsed(["“", "We", "won", ",", "”", "Ann", "Lee", ",", "the", "chair", ",", "recalled", "of", "the",
+                   "vote", "."],
+                  [False, True, False, False, True, True, False, True, True, False, True, True, True, True, False,
+                   False],
+                  [11, 2, 11, 11, 11, 6, 11, 11, 9, 11, 11, 11, 11, 14, 12, 11],
+                  ["punct", "nsubj", "ccomp", "punct", "punct", "compound", "npadvmod", "punct", "det", "nsubj",
+                   "punct", "ROOT", "prep", "det", "pobj", "punct"],
+                  ["PUNCT", "PRON", "VERB", "PUNCT", "PUNCT", "PROPN", "PROPN", "PUNCT", "DET", "NOUN", "PUNCT",
+                   "VERB", "ADP", "DET", "NOUN", "PUNCT"],
+                  ["``", "PRP", "VBD", ",", "''", "NNP", "NNP", ",", "DT", "NN", ",", "VBD", "IN", "DT", "NN", "."],
+                  ["“", "we", "win", ",", "”", "Ann", "Lee", ",", "the", "chair", ",", "recall", "of", "the", "vote",
+                   "."])
+    ext = SentenceExtractor(cues.load(), learned.load())
+    (r,) = [r for r in ext.run(next(doc.sents), doc.text) if r.lemma.startswith("recall")]
+    assert doc.text[r.content_start:r.content_end] == "We won"
+    assert r.speaker_text == "Ann Lee"

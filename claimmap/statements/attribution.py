@@ -1116,6 +1116,16 @@ class SentenceExtractor:
         subjs = [ch for ch in cue.children if ch.dep_ in SUBJ]
         left = [ch for ch in subjs if ch.i < k and ch.right_edge.i == k - 1]
         starts = [doc[k]] + [ch.left_edge for ch in left]
+        # the speaker's phrase in pieces the parse hung on the cue ("“A,” Deborah Tamargo, the
+        # chairwoman of X, recalled": the name an npadvmod, the apposition the subject)
+        pieces = [ch for ch in cue.children if ch.i < k and ch.dep_ in SUBJ | {"npadvmod", "appos", "dep"}
+                  and ch.pos_ in ("PROPN", "NOUN", "PRON")]
+        if pieces:
+            lo = min(ch.left_edge.i for ch in pieces)
+            covered = {t.i for ch in pieces for t in ch.subtree}
+            if lo > sent.start and all(x in covered or doc[x].text in (",", "—", "–") for x in range(lo, k)):
+                starts.append(doc[lo])
+                left = sorted(set(left) | set(pieces), key=lambda ch: ch.i)  # the name first
         for st in starts:
             q = self.quote_before(text, st.idx)
             if q is None or q[1] >= cue.idx or q[0] < sent.start_char - 1 and q[1] < sent.start_char and not (
