@@ -218,3 +218,11 @@ def test_quotation_before_a_speaker_parsed_in_pieces():
     (r,) = [r for r in ext.run(next(doc.sents), doc.text) if r.lemma.startswith("recall")]
     assert doc.text[r.content_start:r.content_end] == "We won"
     assert r.speaker_text == "Ann Lee"
+
+
+def test_trailing_modifier_after_a_comma_inside_the_closing_quote():
+    # American punctuation puts the comma inside the quotation: the narrator's ", which …" after
+    # it is cut all the same
+    st = by_cue(run("The mayor identified the inspector as “Canadian,” which is what some wrongly call "
+                    "people who they believe speak French."), "identified")
+    assert st.content.text.startswith("the inspector as “Canadian") and "which" not in st.content.text

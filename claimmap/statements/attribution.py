@@ -89,7 +89,10 @@ def _drop_trailing_modifier(toks, text: str, verbs=()):
         p = toks[k]
         if p.text not in (",", "—", "–", "-"):
             continue
-        nxt = toks[k + 1]
+        cut = k
+        if p.text == "," and k + 2 < len(toks) and toks[k + 1].text in ("”", "''", '"') and _balanced(toks[:k + 2]):
+            cut = k + 2  # 'as “Spanish,” which is what …': the comma inside the closing quote
+        nxt = toks[cut] if cut > k else toks[k + 1]
         # the subtree right after the comma: climb to the largest one that starts there
         h = nxt
         while h.head is not h and h.head.i in ids and h.head.left_edge.i == nxt.i:
@@ -102,11 +105,12 @@ def _drop_trailing_modifier(toks, text: str, verbs=()):
             continue
         if h.dep_ == "advmod" and not any(c.dep_ == "prep" for c in h.children):
             continue
-        quoted_mod = any(t.text in QUOTE_CHARS for t in toks[k:])
+        quoted_mod = any(t.text in QUOTE_CHARS for t in toks[cut:] if cut > k) if cut > k else any(
+            t.text in QUOTE_CHARS for t in toks[k:])
         if quoted_mod and not (h.dep_ in ("advcl", "acl") and h.tag_ == "VBG" and h.lemma_.lower() in verbs) or any(
-                t.text in QUOTE_CHARS for t in toks[:k]) and not _balanced(toks[:k]):
+                t.text in QUOTE_CHARS for t in toks[:cut]) and not _balanced(toks[:cut]):
             return toks
-        return toks[:k]
+        return toks[:cut]
     return toks
 
 
