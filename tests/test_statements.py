@@ -183,7 +183,7 @@ def test_describe_as_and_claim():
     _s, sts = run("Kyiv has described the attack as “an act of terror”.")
     assert find(sts, "act of terror", speaker="Kiev", side="ukrainian_government")
     _s, sts = run("Zelenskyy has claimed the offensive is a “full-scale invasion”.")
-    assert find(sts, "full-scale invasion", speaker="Volodymyr Zelensky", polarity="assert")
+    assert find(sts, "full-scale invasion", speaker="Volodymyr Zelensky", polarity="accuse")  # naming it an invasion blames
 
 
 def test_pronoun_resolves_to_previous_speaker():
