@@ -91,12 +91,13 @@ def main() -> None:
         "so_contradicted_share": round(sum(r["so"] == "contradicted" for r in out_rows) / max(1, n), 3),
         "so_disputed_share": round(sum(r["so"] == "disputed" for r in out_rows) / max(1, n), 3),
         "flagged": [r for r in out_rows if r["so"] in ("contradicted", "disputed") or r["said"] in ("contradicted", "disputed")],
-        # for a person to judge too: every so-corroborated claim
+        # for a person to judge too: every so- and said-corroborated claim
         "so_corroborated": [r for r in out_rows if r["so"] == "corroborated"],
+        "said_corroborated": [r for r in out_rows if r["said"] == "corroborated"],
     }
     print(json.dumps(summary, indent=2, ensure_ascii=False))
     if args.out:
-        for r in summary["flagged"] + summary["so_corroborated"]:
+        for r in summary["flagged"] + summary["so_corroborated"] + summary["said_corroborated"]:
             r.pop("headline"), r.pop("claim")
             r["evidence"] = [e[:3] for e in r["evidence"]]
         Path(args.out).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

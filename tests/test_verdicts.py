@@ -86,6 +86,20 @@ def test_one_model_reading_is_too_few_to_contradict():
     assert decide(confirms + [one], KEYS, min_confirm=2)["so"] == "disputed"
 
 
+def test_the_speaker_saying_something_else_is_not_a_report_of_the_claim():
+    """'Kremlin says sanctions will cause problems' reports the Kremlin, but not its claim that
+    Russia will impose sanctions: a report of the speaker counts for said only when it repeats
+    the claim's words (half for a 'discuss', a third for an 'agree')."""
+    other = Item("owner:a", "owner:a", "discuss", True, confidence=0.7, outlet="Outlet A",
+                 relays_claim=False, claim_overlap=0.2)
+    same = Item("owner:b", "owner:b", "discuss", True, confidence=0.7, outlet="Outlet B",
+                relays_claim=True, claim_overlap=0.6)
+    agree_other = Item("owner:c", "owner:c", "agree", True, confidence=0.9, outlet="Outlet C", claim_overlap=0.25)
+    assert decide([other, agree_other], KEYS, speaker="Anna Roskova")["said"] == "unverified"
+    v = decide([other, same, agree_other], KEYS, speaker="Anna Roskova")
+    assert v["said"] == "corroborated" and "(Outlet B)" in v["reason"] and "Outlet A" not in v["reason"]
+
+
 def test_independent_debunk_outweighs_any_number_of_relays():
     items = [Item(f"owner:r{i}", f"owner:r{i}", "agree", False, hedged=True) for i in range(6)]
     items.append(Item("owner:checker", "owner:checker", "disagree", False, confidence=0.8, outlet="Checker"))

@@ -161,19 +161,34 @@ def _relays_claim(claim_speaker, qwords: set[str], sentence: str) -> bool:
     word of the canonical name or the mention, four letters or more: "Peskov", "Kremlin"), or
     it repeats at least half the claim's content words (by their first five letters: "tracked
     the drones for eleven minutes"). Otherwise it is the topic, not the claim."""
-    import re
-
-    from claimmap.stance.select import content_words
-
     low = sentence.casefold()
     if claim_speaker is not None:
         names = f"{claim_speaker.canonical or ''} {claim_speaker.text or ''}"
         if any(re.search(rf"\b{re.escape(w.casefold())}", low) for w in re.findall(r"[^\W\d_]{4,}", names)):
             return True
+    return _repeats_claim(qwords, sentence)
+
+
+def _repeats_claim(qwords: set[str], sentence: str) -> bool:
+    """The sentence repeats at least half the claim's content words (by their first five
+    letters, a plural 's' dropped): a report of the speaker saying *this*, not something else on the topic ("Kremlin
+    says sanctions will cause problems" is not "Kremlin says Russia will impose sanctions")."""
+    return _claim_overlap(qwords, sentence) >= 0.5
+
+
+def _claim_overlap(qwords: set[str], sentence: str) -> float:
+    """Share of the claim's content words the sentence repeats (stems, see ``_stem``)."""
+    from claimmap.stance.select import content_words
+
     if not qwords:
-        return False
-    stems = {w[:5] for w in content_words(sentence)}
-    return sum(w[:5] in stems for w in qwords) >= 0.5 * len(qwords)
+        return 0.0
+    stems = {_stem(w) for w in content_words(sentence)}
+    return sum(_stem(w) in stems for w in qwords) / len(qwords)
+
+
+def _stem(word: str) -> str:
+    """First five letters after a plural 's' ("talks" and "talk", "sanctions" and "sanction")."""
+    return (word[:-1] if len(word) > 3 and word.endswith("s") else word)[:5]
 
 
 def _lookalikes(report, store: Store, body: str):
@@ -460,7 +475,9 @@ def _verdict(st, cands: list[Candidate], labels: dict, rel: dict, fams, registry
         item = Item(fam, party, label, reports_speaker, sst.polarity if reports_speaker and sst else None,
                     confidence=conf, hedged=is_hedged, question=label == "disagree" and is_question(c.text),
                     outlet=outlet, who=who,
-                    relays_claim=reports_speaker or _relays_claim(speaker, qwords, c.text),
+                    relays_claim=(_repeats_claim(qwords, c.text) if reports_speaker
+                                  else _relays_claim(speaker, qwords, c.text)),
+                    claim_overlap=_claim_overlap(qwords, c.text),
                     stated=source == "polarity")
         vitems.append(item)
         if label == "unrelated":

@@ -9,8 +9,9 @@ has ``claimant_keys``: the speaker's side group (``state:russia``), the speaker
 is Sputnik's). An item is *independent* only if both its family and its party are outside
 the claimant keys.
 
-* ``said``: items that report the claim's speaker making the statement (stance agree or
-  discuss), and hedged relays of the claim ("reportedly", "according to", a question; a
+* ``said``: items that report the claim's speaker making the statement (stance agree with a
+  third of the claim's words, or discuss repeating half of them: the speaker saying something
+  else on the topic is not a report of this claim), and hedged relays of the claim ("reportedly", "according to", a question; a
   hedged ``discuss`` only when it names the speaker or repeats most of the claim's content
   words, else it is the topic, not the claim): a
   family outside the claimant keys confirms it -> ``corroborated``; only claimant-side
@@ -41,6 +42,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 VALUES = ("corroborated", "contradicted", "disputed", "claimant_side_only", "unverified")
+#: share of the claim's words a report of the speaker read as ``agree`` must repeat to count for
+#: ``said`` ("U.S. says will hold Russia accountable" is not "U.S. says we don't seek conflict")
+SAID_AGREE_OVERLAP = 1 / 3
 #: confidence of an item whose stance came from a rule (a stored denial), not the model
 RULE_CONFIDENCE = 0.9
 
@@ -57,8 +61,10 @@ class Item:
     question: bool = False               # the evidence is put as a question (a doubt, not a denial)
     outlet: str | None = None            # display name of the outlet, for the reason
     who: str | None = None               # display name of the party quoted, for the reason
-    relays_claim: bool = True            # names the claim's speaker or repeats most of its words
+    relays_claim: bool = True            # names the speaker or repeats half the claim's words (a report
+                                         # of the speaker: repeats them)
     stated: bool = False                 # a party's own denial (its statement's polarity), not a reading
+    claim_overlap: float = 1.0           # share of the claim's content words the evidence repeats
     extra: dict = field(default_factory=dict)
 
 
@@ -183,14 +189,18 @@ def decide(items: list[Item], claimant_keys: set[str], *, narrated: bool = False
             continue
         side = it.family in claimant_keys
         if it.reports_speaker:
+            # the speaker saying *this*: the same claim (agree), or a report repeating it; the
+            # speaker saying something else on the topic ("discuss", other words) is not it
+            says_it = (it.stance == "agree" and it.claim_overlap >= SAID_AGREE_OVERLAP
+                       or it.stance == "discuss" and it.relays_claim)
             if side:
-                if it.stance in ("agree", "discuss"):
+                if says_it:
                     _add(g["said_side"], it)
                     used.add(n)
             elif it.speaker_polarity in ("deny", "reject") and it.stance == "disagree":
                 _add(g["said_no"], it)
                 used.add(n)
-            elif it.stance in ("agree", "discuss"):
+            elif says_it:
                 _add(g["said_ok"], it)
                 used.add(n)
             continue
