@@ -339,11 +339,11 @@ class SentenceExtractor:
         while k > 0 and text[k - 1] in " \t,":
             k -= 1
         if k >= 3 and text[k - 3:k] == "'''":
-            e, cw = k - 3, 2  # ''… 'B,''' X said: a nested quotation closed with the outer one
+            e = k - 3  # ''… 'B,''' X said: a nested quotation closed with the outer one
         elif k >= 2 and text[k - 2:k] == "''":
-            e, cw = k - 2, 2
+            e = k - 2
         elif k > 0 and text[k - 1] in CLOSE_QUOTES:
-            e, cw = k - 1, 1
+            e = k - 1
         else:
             return None
         self.in_quote(text, 0)  # builds the mask for this text
@@ -1269,7 +1269,6 @@ class SentenceExtractor:
         if name_aux is not None:
             subj = name_aux
         kind = "indirect"
-        content = None
         how = None
         # relative clause on a claim noun: "a claim the Kremlin has denied"
         if cue.dep_ == "relcl" and cue.head.lemma_.lower() in self.lex.nouns and not any(
