@@ -76,3 +76,12 @@ def test_apposition_name_the_ner_missed():
     text = "A banker, the head of Ukraine Holdings Group, said the loan was repaid."
     r = Resolver(load(), text, persons=[])
     assert r.resolve("A banker", 0, appos="the head of Ukraine Holdings Group")[0] != "Holdings Group"
+
+
+def test_role_with_a_name_in_it_needs_that_name_before_its_holder():
+    sts = run("Greenpeace co-founder Rex Weyler spoke in Oslo on Monday about the old campaigns.\n\n"
+              "The Greenpeace founder said the fleet would sail north again next spring.")
+    assert speaker_of(sts, "fleet would sail north") == "Rex Weyler"
+    sts = run("Oxfam co-founder Rex Weyler spoke in Oslo on Monday about the old campaigns.\n\n"
+              "The Greenpeace founder said the fleet would sail north again next spring.")
+    assert speaker_of(sts, "fleet would sail north") != "Rex Weyler"

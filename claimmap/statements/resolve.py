@@ -252,8 +252,11 @@ class Resolver:
         Simmons", "the commander" after "Cheuk Hau-yip, the commander of …". Only for a definite
         role noun phrase with no name in it; the most recent such person within ROLE_WINDOW."""
         low = " ".join(mention.split()).lower()
-        if offset is None or not low.startswith("the ") or _plural(low) or any(
-                w[:1].isupper() for w in mention.split()[1:]):
+        # a name in the role ("The Wikileaks founder") must stand before the holder's name too
+        # ("Wikileaks co-founder Julian Assange"); the role's head is never a name
+        names = [w.strip(",.;:'’\"") for w in mention.split()[1:] if w[:1].isupper()]
+        if offset is None or not low.startswith("the ") or _plural(low) or (
+                names and (mention.split()[-1][:1].isupper() or len(names) > 2)):
             return None
         head = low.split()[-1].strip(",.;:'’\"")
         if len(head) < 3 or head in NOT_ROLES:
@@ -269,11 +272,13 @@ class Resolver:
             if e > offset or offset - e > ROLE_WINDOW:
                 continue
             lead = self.text[max(0, s - 40):s].split("\n")[-1]
+            if names and not all(re.search(r"(?<![\w'’])" + re.escape(n) + r"(?![\w'’])", lead) for n in names):
+                continue
             if before.search(lead) or after.match(self.text[e:e + 80]):
                 holders.append((s, e))
         if not holders:
             # only a noun for a person ("the real estate agent"), not "the scan", "the video"
-            if not (_role_word(head) or head in _MALE or head in _FEMALE):
+            if names or not (_role_word(head) or head in _MALE or head in _FEMALE):
                 return None
             subject = self._previous_subject(offset)
             if subject is None:
