@@ -546,3 +546,27 @@ def test_never_statements_get_zero_confidence():
                 assert st.confidence == 0.0, (content_has, st.confidence, conf)
     said = [st for st in sts if "would be repaired" in st.content.text]
     assert said and (said[0].confidence is None or said[0].confidence > 0.5)
+
+
+def test_attribution_word_lists_are_data(tmp_path, monkeypatch):
+    """The extractor's closed word lists live in cues.toml [attribution]; an extra lexicon
+    (CLAIMMAP_CUES) adds to them, and an unknown key there is a clear error."""
+    from claimmap.errors import DataError
+    from claimmap.statements import cues
+
+    lex = cues.load()
+    assert {"tell", "urge"} <= lex.addressee_verbs and "statement" in lex.message_nouns
+    assert lex.raising_verbs == {"seem", "appear"} and "continue" in lex.chain_verbs and "also" in lex.aux_adverbs
+    extra = tmp_path / "more.toml"
+    extra.write_text('[attribution]\nraising_verbs = ["tend"]\n', encoding="utf-8")
+    monkeypatch.setenv("CLAIMMAP_CUES", str(extra))
+    cues._load.cache_clear()
+    try:
+        assert cues.load().raising_verbs == {"seem", "appear", "tend"}
+        extra.write_text('[attribution]\nraising_verb = ["tend"]\n', encoding="utf-8")
+        cues._load.cache_clear()
+        with pytest.raises(DataError, match="unknown key"):
+            cues.load()
+    finally:
+        monkeypatch.delenv("CLAIMMAP_CUES")
+        cues._load.cache_clear()

@@ -39,25 +39,9 @@ CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "prep", "pcomp", "oprd", "attr", "advc
 NO_CONTENT_PREPS = {"in", "on", "at", "during", "after", "before", "since", "with", "from",
                     "for", "by", "amid", "despite", "while", "under", "over", "through",
                     "without", "within", "throughout", "near", "across", "into", "via"}
-ADDRESSEE_VERBS = {"tell", "inform", "ask", "urge", "brief", "assure", "warn", "remind",
-                   "call", "implore", "beg", "press", "encourage", "invite", "challenge",
-                   "appeal", "accuse", "blame"}
 REL_PRONOUNS = {"who", "which", "that", "whom", "whose"}
-# verbs of aspect or attempt before a cue ("continued to portray", "went on to rebut", "tried to
-# walk back"): the report is the inner cue's, its cue the whole chain
-CHAIN_VERBS = {"continue", "go", "try", "attempt", "begin", "start", "keep", "seek", "decide", "move", "proceed"}
-# what a party issues ("released a statement saying …"): the speaker is the sender
-MESSAGE_NOUNS = {"release", "letter", "email", "e-mail", "tweet", "post", "response", "reply", "cover",
-                 "ad", "advertisement", "video", "note", "memo", "op-ed", "column", "headline", "banner",
-                 "sign", "statement", "message", "report", "editorial", "press", "notice", "filing",
-                 "brief", "petition", "resolution", "motion", "order", "ruling", "opinion", "decision"}
-# raising verbs: their subject belongs to the reported proposition ("X seems to Y"), not a speaker
-RAISING = {"seem", "appear"}
 NEW_CUE_THRESHOLD = 0.5  # chosen on held-out PolNeAR train articles (0.35/0.5/0.65/0.8)
 NEW_CUE_NEEDS_SUBJECT = True  # a learned (non-lexicon) cue needs a speaker
-AUX_ADVERBS = {"also", "repeatedly", "vehemently", "previously", "already", "later", "since",
-               "publicly", "recently", "often", "always", "never", "not", "once", "again", "just",
-               "reportedly", "strongly", "firmly", "flatly", "explicitly", "now", "still", "even"}
 SPEECH_NEGATORS = {"not", "n't", "never", "no"}
 # a preposition that opens an object content belongs with the cue ("spoke about X", "warned of X")
 CUE_PREPS = {"about", "of", "for", "on", "against", "over", "to", "with", "from"}
@@ -412,7 +396,7 @@ class SentenceExtractor:
             h = tok.head
             if h.pos_ in ("NOUN", "PROPN") and tok.dep_ == "acl":
                 if (h.pos_ == "NOUN" and h.dep_ in ("dobj", "obj")
-                        and (h.lemma_.lower() in MESSAGE_NOUNS or h.lemma_.lower() in self.lex.nouns)
+                        and (h.lemma_.lower() in self.lex.message_nouns or h.lemma_.lower() in self.lex.nouns)
                         and h.head.pos_ in ("VERB", "AUX")):
                     # "sent out a press release saying …", "fired back a response saying …": the
                     # message's sender
@@ -687,7 +671,7 @@ class SentenceExtractor:
             if t is None or t.dep_ != "xcomp" or t.head.i not in by_tok:
                 continue
             outer = by_tok[t.head.i]
-            if outer is inner or outer.lemma.split()[0] not in CHAIN_VERBS or outer not in out:
+            if outer is inner or outer.lemma.split()[0] not in self.lex.chain_verbs or outer not in out:
                 continue
             out.remove(outer)
             inner.cue_start = min(inner.cue_start, outer.cue_start)
@@ -815,7 +799,7 @@ class SentenceExtractor:
         if r.kind == "direct" or r.parts or r.content_start < r.cue_end or r.content_start - r.cue_end > 2:
             return
         words = text[r.content_start:r.content_end].split()
-        if not 0 < len(words) <= 4 or not (r.lemma.split()[0] in ADDRESSEE_VERBS or words[0].lower() in ("at", "to")):
+        if not 0 < len(words) <= 4 or not (r.lemma.split()[0] in self.lex.addressee_verbs or words[0].lower() in ("at", "to")):
             return
         m = re.match(r"\s*[,:]\s*(?=[“\"«]|'')", text[r.content_end:r.content_end + 8])
         if m is None:
@@ -1114,7 +1098,7 @@ class SentenceExtractor:
             return None
         doc = cue.doc
         k = cue.i  # the verb group: "has said", "also added"
-        while k - 1 >= sent.start and (doc[k - 1].dep_ in ("aux", "neg") or doc[k - 1].lower_ in AUX_ADVERBS) \
+        while k - 1 >= sent.start and (doc[k - 1].dep_ in ("aux", "neg") or doc[k - 1].lower_ in self.lex.aux_adverbs) \
                 and doc[k - 1].head.i == cue.i:
             k -= 1
         subjs = [ch for ch in cue.children if ch.dep_ in SUBJ]
@@ -1387,7 +1371,7 @@ class SentenceExtractor:
             kind = "according_to"
         if self.negated(cue):
             polarity = self.lex.negated(lemma, polarity)
-        if (lemma in RAISING and kind != "direct" and subj is not None
+        if (lemma in self.lex.raising_verbs and kind != "direct" and subj is not None
                 and subj.dep_ in ("nsubj", "nsubjpass") and subj.head.i == cue.i and subj.i < cue.i and not parts
                 and subj.lower_ not in REL_PRONOUNS and subj.right_edge.i < cue.i):
             # "X seems to be Y", "the race appears to tighten": the subject is part of what is

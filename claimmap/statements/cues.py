@@ -24,6 +24,12 @@ class Lexicon:
     never: set[str] = field(default_factory=set)              # verbs the learned detector may not add
     nonspeech: set[str] = field(default_factory=set)          # intentions/acts: never a usable statement
     negation: dict[str, str] = field(default_factory=dict)   # polarity or lemma -> polarity
+    # [attribution]: closed word lists the extractor reads (see cues.toml)
+    addressee_verbs: set[str] = field(default_factory=set)   # "told reporters", "urged X"
+    chain_verbs: set[str] = field(default_factory=set)       # "continued to portray"
+    message_nouns: set[str] = field(default_factory=set)     # "released a statement saying"
+    raising_verbs: set[str] = field(default_factory=set)     # "X seems to …": X is not a speaker
+    aux_adverbs: set[str] = field(default_factory=set)       # "has also said", "had repeatedly denied"
 
     def verb_polarity(self, lemma: str, particle: str | None = None) -> str | None:
         if particle:
@@ -60,6 +66,15 @@ def _read(data: dict, lex: Lexicon, origin: str) -> None:
     lex.nonspeech.update(w.lower() for w in (data.get("nonspeech") or {}).get("verbs", []))
     for key, pol in (data.get("negation") or {}).items():
         lex.negation[key.lower()] = check(pol)
+    attribution = data.get("attribution") or {}
+    for key in ("addressee_verbs", "chain_verbs", "message_nouns", "raising_verbs", "aux_adverbs"):
+        words = attribution.get(key, [])
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise DataError(f"{origin}: [attribution] {key} must be a list of words")
+        getattr(lex, key).update(w.lower() for w in words)
+    unknown = set(attribution) - {"addressee_verbs", "chain_verbs", "message_nouns", "raising_verbs", "aux_adverbs"}
+    if unknown:
+        raise DataError(f"{origin}: [attribution] unknown key(s) {', '.join(sorted(unknown))}")
 
 
 @lru_cache(maxsize=8)
