@@ -570,3 +570,18 @@ def test_attribution_word_lists_are_data(tmp_path, monkeypatch):
     finally:
         monkeypatch.delenv("CLAIMMAP_CUES")
         cues._load.cache_clear()
+
+
+@pytest.mark.parametrize("line, speaker, content", [
+    ("Velmark ready for talks with Norland in Brenn: Kremlin", "Kremlin", "Velmark ready for talks with Norland in Brenn"),
+    ("Prices rose sharply in the spring: IAEA.", "IAEA", "Prices rose sharply in the spring"),
+])
+def test_headline_crediting_its_source_at_the_end(line, speaker, content):
+    _s, sts = run(line)
+    assert [(s.speaker.text, s.content.text, s.kind) for s in sts] == [(speaker, content, "according_to")]
+
+
+@pytest.mark.parametrize("line", ["Harbour crisis: What we know so far", "Why the bridge closed: explainer",
+                                  "Velmark ready for talks with Norland - agencies"])
+def test_topic_labels_and_uncredited_headlines_are_no_statements(line):
+    assert not [s for s in run(line)[1] if s.cue is not None and s.cue.lemma == ":"]

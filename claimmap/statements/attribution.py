@@ -615,7 +615,7 @@ class SentenceExtractor:
         s0, s1 = sent.start_char, sent.end_char
         if BYLINE.match(text, s0) and s1 - s0 <= 160:
             return out  # "By Jane Doe, Reuters", "Posted by admin on …": not a statement
-        head_r = self.headline(sent, text)
+        head_r = self.headline(sent, text) or self.headline_tail(sent, text)
         if head_r is not None:
             head_r.extra.setdefault("rule", "headline")
             out.append(head_r)
@@ -979,6 +979,49 @@ class SentenceExtractor:
                 sent_start=sent.start_char, sent_end=sent.end_char, cue_token=colon.i)
         head = next((t for t in reversed(before) if t.pos_ == "PROPN"), before[-1])
         self._set_speaker(r, head, before, text)
+        return r
+
+    def headline_tail(self, sent, text) -> Raw | None:
+        """A one-line headline crediting its source at the end ("Putin ready for talks in Minsk:
+        Kremlin", "Russian forces interfering at nuclear plant: IAEA", "Russia ready to talk -
+        Kremlin"): the whole line before the separator is the content, the one to three name
+        tokens after it the speaker. A topic label ("Ukraine war: What we know") puts its name
+        first and is not this; a line with a cue verb of its own is read by that verb."""
+        a = sent.start_char
+        if a > 0 and text[a - 1] != "\n":
+            return None
+        line_end = text.find("\n", a)
+        line_end = len(text) if line_end < 0 else line_end
+        if sent.end_char < line_end - 1 or line_end - a > 200:
+            return None  # one sentence that is the whole line, headline-long
+        doc = sent.doc
+        toks = [t for t in doc[sent.start:sent.end] if not (t.is_punct and t.i == sent.end - 1 and t.text in ".!")]
+        sep = next((t for t in reversed(toks[:-1]) if t.text in (":", "-", "–", "—")), None)
+        if sep is None:
+            return None
+        source = [t for t in toks if t.i > sep.i]
+        before = [t for t in toks if t.i < sep.i]
+        if not 1 <= len(source) <= 3 or len(before) < 4:
+            return None
+        if sep.text != ":" and not (text[sep.idx - 1:sep.idx] == " "):  # "-RIA" / " - Kremlin", not "Nord-Stream"
+            return None
+        named = all(t.pos_ == "PROPN" and t.text[:1].isupper() or t.is_upper and len(t.text) >= 2
+                    or t.text in (".", "'s") for t in source)
+        if not named or not any(t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") or t.is_upper for t in source):
+            return None
+        if not any(t.pos_ in ("VERB", "AUX", "ADJ") for t in before):
+            return None  # a proposition, not a bare name list
+        if any(self.verb_cue(t) for t in before if t.pos_ == "VERB"):
+            return None
+        cs, ce = _trim(text, before[0].idx, sep.idx)
+        if ce - cs < 12:
+            return None
+        r = Raw(cue_start=sep.idx, cue_end=sep.idx + len(sep.text), cue_text=sep.text, lemma=":", polarity="assert",
+                content_start=cs, content_end=ce, kind="according_to", sent_start=sent.start_char,
+                sent_end=sent.end_char, cue_token=sep.i)
+        head = next((t for t in reversed(source) if t.pos_ == "PROPN" or t.is_upper), source[-1])
+        self._set_speaker(r, head, source, text)
+        r.extra["rule"] = "headline_tail"
         return r
 
     def colon_quote(self, colon, sent, text, found) -> Raw | None:
