@@ -3,18 +3,7 @@ mechanisms that repair it, on invented sentences."""
 
 from __future__ import annotations
 
-from claimmap.model import Document, Zone
-from claimmap.statements import extract
-
-
-def run(text: str):
-    return extract(Document(text=text), [Zone("z1", "body", 0, len(text))], remember=False)[1]
-
-
-def by_cue(statements, cue: str):
-    found = [s for s in statements if s.cue is not None and s.cue.text.endswith(cue)]
-    assert found, [(s.cue.text if s.cue else None, s.content.text) for s in statements]
-    return found[0]
+from statement_helpers import by_cue, run  # tests/statement_helpers.py
 
 
 def test_subject_hung_on_a_preposed_phrase():

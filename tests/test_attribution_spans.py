@@ -5,19 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from claimmap.model import Document, Zone
-from claimmap.statements import extract
 from claimmap.statements.attribution import quote_mask
 
-
-def run(text: str):
-    return extract(Document(text=text), [Zone("z1", "body", 0, len(text))], remember=False)[1]
-
-
-def by_cue(statements, cue: str):
-    found = [s for s in statements if s.cue is not None and s.cue.text.endswith(cue)]
-    assert found, [(s.cue.text if s.cue else None, s.content.text) for s in statements]
-    return found[0]
+from statement_helpers import by_cue, run  # tests/statement_helpers.py
 
 
 def quoted_upto(text: str, close: str) -> bool:
