@@ -53,6 +53,12 @@ def _st(content, lemma="say", polarity="assert"):
     ("the shelling of the port was a war crime", "say", "accuse"),
     ("the biggest threat is terrorism", "say", "assert"),
     ("this is a crime scene", "say", "assert"),
+    # judgement adjectives after a copula or a naming "as"; blame verbs of a party
+    ("the request was unusual and inappropriate", "say", "accuse"),
+    ("the call as \u201cimproper.", "describe", "accuse"),
+    ("the transfers were not illegal", "say", "assert"),
+    ("they were illegal immigrants", "say", "assert"),   # attributive, not a judgement
+    ("politicians have vilified teachers", "say", "accuse"),
 ])
 def test_content_rules(content, lemma, want):
     assert polarity_of(_st(content, lemma)) == want
@@ -84,6 +90,7 @@ def test_quotation_of_another_speaker_keeps_its_polarity():
 def test_condemning_a_decision_rejects_it():
     assert polarity_of(_st("the court's ruling on the border", "condemn", "accuse")) == "reject"
     assert polarity_of(_st("the attack on the convoy", "condemn", "accuse")) == "accuse"
+    assert polarity_of(_st("the ongoing hearings as a disgrace", "slam", "accuse")) == "reject"
 
 
 def test_other_polarities_are_kept():

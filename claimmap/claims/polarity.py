@@ -56,6 +56,8 @@ class Rules:
     modality: dict[str, list[re.Pattern]] = field(default_factory=dict)
     follow: set[str] = field(default_factory=set)
     follow_gap: int = 8
+    judgement_accuse: list[str] = field(default_factory=list)
+    _judgement_re: re.Pattern | None = None
     _accuse_re: re.Pattern | None = None
     _deny_re: re.Pattern | None = None
     _reject_re: re.Pattern | None = None
@@ -68,6 +70,14 @@ class Rules:
         self._accuse_re = words_re(self.accuse_words)
         self._deny_re = words_re(self.deny_words)
         self._reject_re = words_re(self.reject_words)
+        if self.judgement_accuse:
+            adj = "|".join(re.escape(w.lower()) for w in sorted(set(self.judgement_accuse), key=len, reverse=True))
+            # after a copula, or at the head of a naming cue's "as …" ("the call as improper"),
+            # up to three words between ("unusual and inappropriate"), never under a negation
+            self._judgement_re = re.compile(
+                r"(?:\b(?:is|was|are|were|been|be)\s+|\bas\s+[“\"‘']?)"
+                r"(?!not\b|never\b|n't\b)(?:(?!not\b|never\b)[\w’'-]+\s+(?:and\s+|or\s+)?){0,3}?[“\"‘']?"
+                rf"(?:{adj})\b(?=[”\"’']?\s*(?:$|[.,;:!?)]|(?:and|or|but|under|in|to|for|because|since|as|and)\b))")
         return self
 
 
@@ -93,6 +103,7 @@ def _load(extra: str) -> Rules:
         rules.parties.update(w.lower() for w in resp.get("parties", []))
         rules.falsity += [_compile(p, origin) for p in (data.get("falsity") or {}).get("predicates", [])]
         rules.reject_words += list(naming.get("reject", []))
+        rules.judgement_accuse += list((data.get("judgement") or {}).get("accuse", []))
         obj = data.get("object") or {}
         rules.object_cues.update(w.lower() for w in obj.get("cues", []))
         rules.object_nouns.update(w.lower() for w in obj.get("nouns", []))
@@ -150,6 +161,8 @@ def polarity_of(st: Statement, rules: Rules | None = None) -> str:
         return "deny"
     if rules._accuse_re is not None and _named_by_copula(low, rules._accuse_re):
         return "accuse"
+    if rules._judgement_re is not None and rules._judgement_re.search(low):
+        return "accuse"  # "the request was inappropriate", "described the call as improper"
     for pat in rules.negated:
         m = pat.search(text)
         if m and _names_a_party(text[:m.start()], rules) or m and _pronoun_subject(text[:m.start()], rules):
