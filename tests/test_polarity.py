@@ -91,6 +91,10 @@ def test_condemning_a_decision_rejects_it():
     assert polarity_of(_st("the court's ruling on the border", "condemn", "accuse")) == "reject"
     assert polarity_of(_st("the attack on the convoy", "condemn", "accuse")) == "accuse"
     assert polarity_of(_st("the ongoing hearings as a disgrace", "slam", "accuse")) == "reject"
+    # "dismissed" denies a claim, not a thing it judges
+    assert polarity_of(_st("a chest X-ray of his lungs as normal", "dismiss", "deny")) == "assert"
+    assert polarity_of(_st("the allegations as politically motivated", "dismiss", "deny")) == "deny"
+    assert polarity_of(_st("reports of a fuel shortage", "dismiss", "deny")) == "deny"
 
 
 def test_other_polarities_are_kept():

@@ -151,6 +151,8 @@ def polarity_of(st: Statement, rules: Rules | None = None) -> str:
     lemma = (st.cue.lemma if st.cue else "").lower()
     if st.polarity == "accuse" and lemma in rules.object_cues and _object_is_decision(low, rules):
         return "reject"
+    if lemma == "dismiss" and st.polarity == "deny" and not _dismisses_a_claim(low, rules):
+        return "assert"  # "dismissed the X-ray as normal" judges a thing; it denies no one
     if st.polarity != "assert":
         return st.polarity
     if lemma in rules.naming_cues:
@@ -204,6 +206,23 @@ def _named_by_copula(low: str, accuse_re: re.Pattern) -> bool:
 #: words that may follow the head noun of "a war crime against …", "an attack on …"
 _HEAD_FOLLOWERS = {"against", "on", "by", "of", "in", "committed", "perpetrated", "carried", "that",
                    "and", "which", "for", "at", "targeting"}
+
+
+#: what "dismissed …" must be about to deny something: a claim, or a word for one
+_CLAIM_WORDS = frozenset({"claim", "claims", "allegation", "allegations", "accusation", "accusations",
+                          "report", "reports", "charge", "charges", "suggestion", "suggestions", "criticism",
+                          "concern", "concerns", "speculation", "rumour", "rumours", "rumor", "rumors", "idea",
+                          "notion", "it", "this", "that", "these", "those", "them", "fears", "talk", "story",
+                          "stories", "assertion", "assertions", "theory", "theories", "warning", "warnings"})
+
+
+def _dismisses_a_claim(low: str, rules: Rules) -> bool:
+    """"dismissed the allegations", "dismissed it as nonsense": a denial; "dismissed the scan as
+    normal": a judgement of a thing."""
+    words = _WORD.findall(low)[:6]
+    if any(w in _CLAIM_WORDS for w in words):
+        return True
+    return rules._deny_re is not None and bool(rules._deny_re.search(low))
 
 
 def _object_is_decision(low: str, rules: Rules) -> bool:
