@@ -112,3 +112,13 @@ def test_a_real_denial_still_makes_a_dispute():
     text = ("The Velmark defence ministry accused Norland of shelling the border villages on Tuesday. "
             "Norland's army denied shelling the border villages.")
     assert len(_analysed_disputes(text)) == 1
+
+
+def test_an_unresolved_document_is_no_party_to_a_dispute():
+    from claimmap.claims.disputes import _a_document
+
+    def st(text, canonical):
+        return Statement("s", "z1", Speaker(text, 0, len(text), canonical), None, Span("x", 0, 1), "indirect", "assert")
+
+    assert _a_document(st("the statement", "statement")) and _a_document(st("A letter", "letter"))
+    assert not _a_document(st("the ministry", "Ministry of Ports"))

@@ -140,6 +140,18 @@ def _words(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2}
 
 
+def _a_document(st: Statement) -> bool:
+    """The speaker is a document left unresolved ("the statement", "a letter"): no party to
+    set against another."""
+    if st.speaker is None:
+        return False
+    from claimmap.statements import cues
+
+    name = (st.speaker.canonical or st.speaker.text or "").lower().strip()
+    name = re.sub(r"^(?:the|a|an|this|that|its|their|his|her)\s+", "", name)
+    return name in cues.load().message_nouns
+
+
 def _same_party(a: Statement, b: Statement) -> bool:
     """One speaker's name is part of how the other is introduced: "White House Press Secretary
     Stephanie Grisham" and "the White House" speak for one party, not against each other."""
@@ -185,6 +197,8 @@ def find_disputes(statements: list[Statement], sentences: list[Sentence] | None 
             if i == j or asr.polarity not in opposed or asr.zone != den.zone:
                 continue
             if _same_party(asr, den):  # "White House Press Secretary Stephanie Grisham" / "the White House"
+                continue
+            if _a_document(asr) or _a_document(den):  # "the statement said": whose, unresolved
                 continue
             if asr.kind == "narrated" and asr.polarity != "accuse":
                 continue
