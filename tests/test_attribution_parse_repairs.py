@@ -3,6 +3,8 @@ mechanisms that repair it, on invented sentences."""
 
 from __future__ import annotations
 
+import pytest
+
 from statement_helpers import by_cue, run  # tests/statement_helpers.py
 
 
@@ -25,12 +27,18 @@ def test_no_subject_taken_from_inside_a_prepositional_phrase():
     assert all(s.speaker is None or s.speaker.text != "the editor" for s in sts)
 
 
-def test_speaker_after_an_inverted_cue_hung_elsewhere():
+@pytest.mark.parametrize("text, cue, speaker, content", [
     # "Laura Fine" parsed as the subject of "Protect" inside the relative clause
-    st = by_cue(run("“Nobody expected this outcome,” said Laura Fine, an activist who runs the advocacy "
-                    "group Protect the Coast."), "said")
-    assert st.speaker is not None and st.speaker.text == "Laura Fine"
-    assert st.content.text == "Nobody expected this outcome"
+    ("“Nobody expected this outcome,” said Laura Fine, an activist who runs the advocacy group Protect "
+     "the Coast.", "said", "Laura Fine", "Nobody expected this outcome"),
+    # "the governor's assertion that more troopers are needed …": a passive clause is a content clause too
+    ("The governor's assertion that more troopers are needed on the highways was challenged by lawmakers.",
+     "assertion", "The governor's", "more troopers are needed on the highways"),
+])
+def test_speaker_and_content_the_parse_hides(text, cue, speaker, content):
+    st = by_cue(run(text), cue)
+    assert st.speaker is not None and st.speaker.text == speaker
+    assert st.content.text == content
 
 
 def test_title_case_headline_verb():
@@ -163,15 +171,6 @@ def test_clause_before_the_cue_needs_punctuation_when_one_follows():
     ext = SentenceExtractor(cues.load(), learned.load())
     says = [r for r in ext.run(next(doc.sents), doc.text) if r.lemma == "say"]
     assert [doc.text[r.content_start:r.content_end] for r in says] == ["he was tired"]
-
-
-def test_statement_noun_with_a_passive_that_clause():
-    # "the governor's assertion that more troopers are needed …": a passive clause is a content
-    # clause too
-    st = by_cue(run("The governor's assertion that more troopers are needed on the highways was "
-                    "challenged by lawmakers."), "assertion")
-    assert st.speaker is not None and st.speaker.text == "The governor's"
-    assert st.content.text == "more troopers are needed on the highways"
 
 
 def test_quotation_after_the_addressee():

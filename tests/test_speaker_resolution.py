@@ -4,6 +4,8 @@ and an ambiguous name read outside its actor's conflict. Invented sentences."""
 
 from __future__ import annotations
 
+import pytest
+
 from claimmap.model import Document, Zone
 from claimmap.statements import extract
 
@@ -19,30 +21,25 @@ def speaker_of(statements, content_has: str) -> str | None:
     return None
 
 
-def test_apposition_names_the_person_not_the_institution_in_her_title():
-    sts = run("Another witness in the inquiry, former White House budget adviser Martha Quillon, said "
-              "the funds had been frozen for weeks.")
-    assert speaker_of(sts, "funds had been frozen") == "Martha Quillon"
-
-
-def test_role_named_in_an_apposition_earlier():
-    sts = run("The suspect, Daniel Harrow, was arrested at a motel on Monday.\n\n"
-              "The suspect said he had been at home all night.")
-    assert speaker_of(sts, "at home all night") == "Daniel Harrow"
-
-
-def test_abbreviated_title_names_the_role_and_the_last_mentioned_holder_wins():
-    sts = run("Republican Gov. Alma Whitcombe signed the budget in March. Her rival, Nevada Gov. Bertram "
-              "Lusk, lost his race this month after a feud with teachers.\n\n"
-              "Teachers did not meet Whitcombe on Tuesday. Whitcombe was in Florida for a conference.\n\n"
-              "The governor said the state could not afford higher salaries before 2021.")
-    assert speaker_of(sts, "could not afford higher salaries") == "Alma Whitcombe"
-
-
-def test_role_opening_a_sentence_refers_to_the_subject_of_the_one_before():
-    sts = run("Tobias Renner has fished on the lake since 1998 and knows every pier. "
-              "The retired engineer said the new bridge had always leaked.")
-    assert speaker_of(sts, "new bridge had always leaked") == "Tobias Renner"
+@pytest.mark.parametrize("text, content_has, speaker", [
+    # an apposition names the person, not the institution in her title
+    ("Another witness in the inquiry, former White House budget adviser Martha Quillon, said "
+     "the funds had been frozen for weeks.", "funds had been frozen", "Martha Quillon"),
+    # a role named in an apposition earlier
+    ("The suspect, Daniel Harrow, was arrested at a motel on Monday.\n\n"
+     "The suspect said he had been at home all night.", "at home all night", "Daniel Harrow"),
+    # an abbreviated title names the role, and the last-mentioned holder wins
+    ("Republican Gov. Alma Whitcombe signed the budget in March. Her rival, Nevada Gov. Bertram "
+     "Lusk, lost his race this month after a feud with teachers.\n\n"
+     "Teachers did not meet Whitcombe on Tuesday. Whitcombe was in Florida for a conference.\n\n"
+     "The governor said the state could not afford higher salaries before 2021.",
+     "could not afford higher salaries", "Alma Whitcombe"),
+    # a role opening a sentence refers to the subject of the one before
+    ("Tobias Renner has fished on the lake since 1998 and knows every pier. "
+     "The retired engineer said the new bridge had always leaked.", "new bridge had always leaked", "Tobias Renner"),
+])
+def test_speaker_named_in_the_article(text, content_has, speaker):
+    assert speaker_of(run(text), content_has) == speaker
 
 
 def test_a_thing_opening_a_sentence_is_not_the_person_before():
