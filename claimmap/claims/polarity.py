@@ -208,21 +208,25 @@ _HEAD_FOLLOWERS = {"against", "on", "by", "of", "in", "committed", "perpetrated"
                    "and", "which", "for", "at", "targeting"}
 
 
-#: what "dismissed …" must be about to deny something: a claim, or a word for one
-_CLAIM_WORDS = frozenset({"claim", "claims", "allegation", "allegations", "accusation", "accusations",
-                          "report", "reports", "charge", "charges", "suggestion", "suggestions", "criticism",
-                          "concern", "concerns", "speculation", "rumour", "rumours", "rumor", "rumors", "idea",
-                          "notion", "it", "this", "that", "these", "those", "them", "fears", "talk", "story",
-                          "stories", "assertion", "assertions", "theory", "theories", "warning", "warnings"})
+#: words for a claim: what a denial ("dismissed …", "rejected …") must be about to deny something
+CLAIM_WORDS = frozenset({"claim", "claims", "allegation", "allegations", "accusation", "accusations",
+                         "report", "reports", "charge", "charges", "suggestion", "suggestions", "criticism",
+                         "concern", "concerns", "speculation", "rumour", "rumours", "rumor", "rumors", "idea",
+                         "notion", "it", "this", "that", "these", "those", "them", "fears", "talk", "story",
+                         "stories", "assertion", "assertions", "theory", "theories", "warning", "warnings",
+                         "statement", "statements", "account", "version", "narrative", "assessment",
+                         "conclusion", "findings"})
+
+
+def names_a_claim(content: str) -> bool:
+    """A word for a claim among the content's first words ("Russia's genocide claim", "it")."""
+    return any(w in CLAIM_WORDS for w in _WORD.findall(content.lower())[:6])
 
 
 def _dismisses_a_claim(low: str, rules: Rules) -> bool:
     """"dismissed the allegations", "dismissed it as nonsense": a denial; "dismissed the scan as
     normal": a judgement of a thing."""
-    words = _WORD.findall(low)[:6]
-    if any(w in _CLAIM_WORDS for w in words):
-        return True
-    return rules._deny_re is not None and bool(rules._deny_re.search(low))
+    return names_a_claim(low) or rules._deny_re is not None and bool(rules._deny_re.search(low))
 
 
 def _object_is_decision(low: str, rules: Rules) -> bool:

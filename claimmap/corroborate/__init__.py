@@ -156,28 +156,24 @@ def _speaker_match(claim_speaker, st, sentence: str) -> bool:
     return bool(claim_speaker.side) and st.side == claim_speaker.side and name in sentence.casefold()
 
 
-def _relays_claim(claim_speaker, qwords: set[str], sentence: str) -> bool:
+def _relays_claim(claim_speaker, overlap: float, sentence: str) -> bool:
     """Is a hedged, same-topic sentence a relay of this claim? It names the claim's speaker (a
     word of the canonical name or the mention, four letters or more: "Peskov", "Kremlin"), or
-    it repeats at least half the claim's content words (by their first five letters: "tracked
-    the drones for eleven minutes"). Otherwise it is the topic, not the claim."""
+    it repeats at least half the claim's content words (``overlap``, see ``_claim_overlap``).
+    Otherwise it is the topic, not the claim."""
+    if overlap >= 0.5:
+        return True
+    if claim_speaker is None:
+        return False
     low = sentence.casefold()
-    if claim_speaker is not None:
-        names = f"{claim_speaker.canonical or ''} {claim_speaker.text or ''}"
-        if any(re.search(rf"\b{re.escape(w.casefold())}", low) for w in re.findall(r"[^\W\d_]{4,}", names)):
-            return True
-    return _repeats_claim(qwords, sentence)
-
-
-def _repeats_claim(qwords: set[str], sentence: str) -> bool:
-    """The sentence repeats at least half the claim's content words (by their first five
-    letters, a plural 's' dropped): a report of the speaker saying *this*, not something else on the topic ("Kremlin
-    says sanctions will cause problems" is not "Kremlin says Russia will impose sanctions")."""
-    return _claim_overlap(qwords, sentence) >= 0.5
+    names = f"{claim_speaker.canonical or ''} {claim_speaker.text or ''}"
+    return any(re.search(rf"\b{re.escape(w.casefold())}", low) for w in re.findall(r"[^\W\d_]{4,}", names))
 
 
 def _claim_overlap(qwords: set[str], sentence: str) -> float:
-    """Share of the claim's content words the sentence repeats (stems, see ``_stem``)."""
+    """Share of the claim's content words the sentence repeats, by stem (``_stem``): a report
+    of the speaker saying *this* repeats them ("Kremlin says sanctions will cause problems" is
+    not "Kremlin says Russia will impose sanctions")."""
     from claimmap.stance.select import content_words
 
     if not qwords:
@@ -381,21 +377,12 @@ def _negated(text: str, words: tuple[str, ...]) -> bool:
     return any(f" {w} " in low for w in words)
 
 
-#: what a rejection must be about to deny a claim: the claim itself, or a word for one
-_CLAIM_NOUNS = frozenset({"claim", "claims", "allegation", "allegations", "accusation", "accusations",
-                          "report", "reports", "statement", "statements", "charge", "charges", "assertion",
-                          "assertions", "suggestion", "suggestions", "account", "version", "narrative",
-                          "story", "it", "this", "that", "these", "those", "idea", "notion", "rumour",
-                          "rumours", "rumor", "rumors", "assessment", "conclusion", "findings"})
-
-
 def _rejects_a_claim(content: str | None) -> bool:
     """A rejection denies a claim only when what it rejects is one ("rejected Russia's genocide
     claim", "rejected it"); "vetoed the Security Council action" rejects an act, not a claim."""
-    if content is None:
-        return True  # no statement content to read: keep the polarity's word
-    words = re.findall(r"[a-z]+", content.lower())[:5]
-    return any(w in _CLAIM_NOUNS for w in words)
+    from claimmap.claims.polarity import names_a_claim
+
+    return True if content is None else names_a_claim(content)  # no content: keep the polarity's word
 
 
 def adjust_stance(label: str, claim: str, evidence: str, polarity: str | None,
@@ -472,12 +459,14 @@ def _verdict(st, cands: list[Candidate], labels: dict, rel: dict, fams, registry
         conf = (lab or {}).get("confidence") if source == "model" else None
         outlet = _outlet_name(registry, c.outlet, c.url)
         is_hedged = label in ("agree", "discuss") and not reports_speaker and hedged(c.text)
+        overlap = _claim_overlap(qwords, c.text)
         item = Item(fam, party, label, reports_speaker, sst.polarity if reports_speaker and sst else None,
                     confidence=conf, hedged=is_hedged, question=label == "disagree" and is_question(c.text),
                     outlet=outlet, who=who,
-                    relays_claim=(_repeats_claim(qwords, c.text) if reports_speaker
-                                  else _relays_claim(speaker, qwords, c.text)),
-                    claim_overlap=_claim_overlap(qwords, c.text),
+                    # a report of the speaker must repeat the claim (half its words, "discuss");
+                    # a relay may instead name the speaker
+                    relays_claim=overlap >= 0.5 if reports_speaker else _relays_claim(speaker, overlap, c.text),
+                    claim_overlap=overlap,
                     stated=source == "polarity")
         vitems.append(item)
         if label == "unrelated":
