@@ -48,6 +48,7 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
     found: list[tuple[object, Zone, int]] = []  # (Raw in zone coordinates, zone, shift)
     persons: list[tuple[int, int]] = []
     ents: list[tuple[int, int, str]] = []  # (start, end, label) of every named entity
+    senders: list[tuple[int, str, int, int, bool, bool]] = []  # who sent each message noun (ext.senders)
     chunks = [(zone, start, end) for zone in todo for start, end in nlp.blocks(text, zone.start, zone.end)]
     prev = None  # the last statement of the previous block: (raw, zone, shift)
     from claimmap.statements.attribution import headline_case
@@ -80,9 +81,12 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
             if remember and ca < cb:
                 nlp.remember_sentence(sdoc, ca, cb, btext)  # later stages score contents too
         ents.extend((start + e.start_char, start + e.end_char, e.label_) for e in sdoc.ents)
+        senders.extend((start + n, noun, start + a if a >= 0 else -1, start + b if a >= 0 else -1, pron, person)
+                       for n, noun, a, b, pron, person in ext.senders(sdoc))
     persons.extend((a, b) for a, b, label in ents if label == "PERSON")
     raws: list = []
-    statements = _build(found, text, reg, persons, raws)
+    statements = _build(found, text, reg, persons, raws, senders=senders,
+                        orgs=[(a, b) for a, b, label in ents if label == "ORG"], lex=lex)
     from claimmap.statements import sides
 
     sides.apply(text, zones, statements, reg, ents)  # a conflict's sides only in its articles
@@ -115,7 +119,38 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def _build(found, text, reg, persons, raws_out: list | None = None) -> list[Statement]:
+#: how far back (characters) "the statement said" looks for the statement's sender
+SENDER_WINDOW = 2500
+
+
+def _message_sender(text: str, s: int, e: int, senders, lex, inside: tuple[int, int] = (0, 0)):
+    """The sender record (``SentenceExtractor.senders``) a message-noun speaker stands for: its
+    own ("a statement from X", "X's statement"), else, for a definite one ("the statement
+    said"), the last message of the same noun sent before it within SENDER_WINDOW and outside
+    ``inside`` (the statement's own content: "… to see her tumblr statements," the statement
+    read). None for any other speaker."""
+    words = text[s:e].split()
+    if not words or lex is None:
+        return None
+    from claimmap.statements.confidence import NOT_A_PARTY
+
+    head = words[-1].lower().strip(".,;:'’\"”")
+    if head not in lex.message_nouns or head in NOT_A_PARTY or any(w[:1].isupper() for w in words[1:]) or (
+            len(words) > 1 and words[0].lower() not in ("the", "a", "an", "this", "that")):
+        return None
+    own = [r for r in senders if s <= r[0] < e and r[2] >= 0]
+    if own:
+        return own[-1]
+    if len(words) == 1 or words[0].lower() not in ("the", "this", "that"):
+        return None
+    before = [r for r in senders if r[1] == head and r[0] < s and s - r[0] <= SENDER_WINDOW and not s <= r[0] < e
+              and not inside[0] <= r[0] < inside[1]]
+    # the last such message is the one meant (its sender may be unknown: start -1)
+    return before[-1] if before else None
+
+
+def _build(found, text, reg, persons, raws_out: list | None = None, *, senders=(), orgs=(),
+           lex=None) -> list[Statement]:
     from claimmap.statements.resolve import Resolver, unknown_canonical
 
     found.sort(key=lambda f: (f[2] + f[0].cue_start, f[2] + f[0].content_start))
@@ -128,8 +163,10 @@ def _build(found, text, reg, persons, raws_out: list | None = None) -> list[Stat
             continue
         seen.add(key)
         uniq.append((raw, zone, shift))
-    resolver = Resolver(reg, text, persons)
+    resolver = Resolver(reg, text, persons, orgs=orgs, org_nouns=lex.org_nouns if lex is not None else ())
     out: list[Statement] = []
+    by_start: dict[int, tuple] = {}  # speaker start -> (canonical, side, end, mention)
+    resolver.contents = sorted((shift + raw.content_start, shift + raw.content_end) for raw, _z, shift in uniq)
     for n, (raw, zone, shift) in enumerate(uniq, 1):
         speaker = None
         if raw.speaker_start is not None:
@@ -140,9 +177,27 @@ def _build(found, text, reg, persons, raws_out: list | None = None) -> list[Stat
                 ant = text[shift + raw.speaker_relative_to[0]:shift + raw.speaker_relative_to[1]]
             if raw.speaker_appos:
                 appos = text[shift + raw.speaker_appos[0]:shift + raw.speaker_appos[1]]
-            canonical, side = resolver.resolve(text[s:e], s, pronoun=raw.speaker_pronoun,
-                                               person=raw.speaker_person, antecedent=ant, appos=appos,
-                                               author=_author(zone))
+            own = (shift + min(raw.content_start, raw.cue_start), shift + raw.content_end)
+            resolver.inside = own
+            sent = _message_sender(text, s, e, senders, lex, own)
+            said_by = None
+            if sent is not None:
+                # "the statement said": the party that sent it speaks
+                n_at, _noun, a, b, pron, person = sent
+                # the sender, or (sender unknown) the message itself, spoke before: as resolved then
+                at, to = (a, b) if a >= 0 else (n_at, n_at + 1)
+                said_by = next((v[:2] for k, v in by_start.items() if k < to and at < v[2]
+                                and v[0].lower() not in lex.message_nouns), None)
+                if said_by is None and a >= 0:
+                    said_by = resolver.peek(text[a:b], a, pronoun=pron, person=person)
+            if said_by is not None:
+                canonical, side = said_by
+                resolver.history.append((s, canonical, side, bool(sent[5]), text[s:e]))
+            else:
+                canonical, side = resolver.resolve(text[s:e], s, pronoun=raw.speaker_pronoun,
+                                                   person=raw.speaker_person, antecedent=ant, appos=appos,
+                                                   author=_author(zone))
+            by_start.setdefault(s, (canonical, side, e, text[s:e]))
             speaker = Speaker(text=text[s:e], start=s, end=e, canonical=canonical, side=side)
             if raw.speaker_phrase is not None:
                 pa, pb = max(s, shift + raw.speaker_phrase[0]), shift + raw.speaker_phrase[1]

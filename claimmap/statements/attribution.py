@@ -465,7 +465,70 @@ class SentenceExtractor:
                 toks = [t for t in ch.subtree if not t.is_punct]
                 if toks:
                     return _span_chars(toks)
-        return None
+        late = self._appos_after_relative(head)
+        return _span_chars(late) if late else None
+
+    @staticmethod
+    def _appos_after_relative(head):
+        """A name set off by commas after the subject's relative clause, which the parse hangs on
+        the clause's last noun: "The company that runs the AMAs, Dick Clark Productions, denies"
+        (Productions an apposition of AMAs). Only a proper name closing the relative clause and
+        followed by a comma and then the head's own verb group."""
+        if head.pos_ != "NOUN" or head.dep_ not in SUBJ:
+            return None
+        rel = next((c for c in head.children if c.dep_ in ("relcl", "acl") and c.i > head.i), None)
+        if rel is None:
+            return None
+        ap = next((t for t in rel.subtree if t.dep_ == "appos" and t.pos_ == "PROPN"
+                   and t.right_edge.i == rel.right_edge.i and t.head.i < t.i), None)
+        if ap is None:
+            return None
+        doc = head.doc
+        nxt = ap.right_edge.i + 1
+        if nxt + 1 >= len(doc) or doc[nxt].text != "," or doc[ap.left_edge.i - 1].text != ",":
+            return None
+        verb = head.head
+        after = doc[nxt + 1]
+        while after.i < verb.i and after.dep_ in ("advmod", "aux", "neg", "auxpass"):
+            after = doc[after.i + 1]
+        if after.i != verb.i:
+            return None
+        return [t for t in ap.subtree if not t.is_punct]
+
+    def senders(self, sdoc) -> list[tuple[int, str, int, int, bool, bool]]:
+        """Who sent each message noun of a parsed block ("Big Machine Records issued a
+        statement", "the agency said in a statement", "a letter from the minister", "the
+        company's statement"): (noun start, the noun as written in lower case, sender start, sender end, sender is a
+        pronoun, sender is a PERSON), character offsets of ``sdoc``; sender start and end -1 when
+        the parse names none (or a negated one: "at no time did X distribute a statement"). A
+        later "the statement said" speaks for the sender of the last such message
+        (``claimmap.statements._build``); messages inside quotation marks are left out."""
+        out = []
+        for tok in sdoc:
+            lemma = tok.lemma_.lower()
+            if tok.pos_ != "NOUN" or lemma not in self.lex.message_nouns or self.in_quote(sdoc.text, tok.idx):
+                continue  # (a message named inside a quotation is not the one "the statement" means)
+            who = None
+            for ch in tok.children:
+                if ch.dep_ == "poss":
+                    who = ch
+                elif ch.dep_ == "prep" and ch.lower_ in ("from", "by") and ch.i > tok.i:
+                    who = next((g for g in ch.children if g.dep_ == "pobj"), None) or who
+            head = tok.head
+            if who is None and tok.dep_ in ("dobj", "obj") and head.pos_ in ("VERB", "AUX") \
+                    and head.lemma_.lower() in self.lex.issue_verbs:
+                who = self.subject(head)
+            if who is None and tok.dep_ == "pobj" and head.lower_ in ("in", "through", "via") \
+                    and head.head.pos_ in ("VERB", "AUX") and head.head.i != tok.i:
+                who = self.subject(head.head)
+            if who is None or who.tag_ in ("WP", "WDT", "EX") or who.pos_ not in ("PROPN", "NOUN", "PRON") \
+                    or who.lemma_.lower() in self.lex.message_nouns or who.lower_ in REL_PRONOUNS \
+                    or self.negated(head) or (tok.dep_ == "pobj" and self.negated(head.head)):
+                out.append((tok.idx, tok.lower_, -1, -1, False, False))  # a message, sender unknown
+                continue
+            a, b = _span_chars(self.mention_tokens(who))
+            out.append((tok.idx, tok.lower_, a, b, who.tag_ in ("PRP", "PRP$"), who.ent_type_ == "PERSON"))
+        return out
 
     @staticmethod
     def negated(tok) -> bool:

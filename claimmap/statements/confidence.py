@@ -67,7 +67,13 @@ NO_CONTENT = {"decline", "continue"}
 #: verbs that report speech with a clause ("concluded that …") but an act with a noun object
 #: ("concluded its third hearing", "released a video", "highlighting alarms"): narrated, never a statement
 NARRATED_ACTS = {"conclude", "complete", "hold", "release", "publish", "launch", "highlight", "characterize",
-                 "characterise", "feature", "mark", "deliberate", "testify", "open", "close", "start", "end"}
+                 "characterise", "feature", "mark", "deliberate", "testify", "open", "close", "start", "end",
+                 }
+#: what a "citing …" names when it names a source, not a reason ("CNBC reported, citing an
+#: anonymous government source" vs "citing internal business issues")
+CITED_SOURCES = {"source", "sources", "official", "officials", "person", "people", "spokesman", "spokeswoman",
+                 "spokesperson", "commission", "ministry", "agency", "authorities", "media", "report",
+                 "reports", "newspaper", "outlet", "statement", "document", "documents", "aide", "aides"}
 _TO_VERB = re.compile(r"^\W*to\s+\w")
 #: what a company reports that is a figure, not a statement ("reported third-quarter earnings",
 #: "Lowe's reports earnings Wednesday", "reported in-line or better than expected results")
@@ -134,6 +140,9 @@ def features(raw, st, text: str, lex) -> list[str]:
         f.append("perception_participle")  # "officials deemed responsible", "seen as", "dubbed X by"
     if st.kind == "narrated" and (lemma.split()[0] in NARRATED_ACTS or _PLACE_PREP.match(st.content.text)):
         f.append("no_content")  # "testified before the committee": a setting, not what was said
+    if lemma in ("cite", "quote") and st.kind == "narrated" and (
+            st.content.text.split() or ["-"])[-1].lower().strip(".,;:'’\"”") in CITED_SOURCES:
+        f.append("no_content")  # whom the report relies on, not what anyone said
     if st.cue is not None and SPECULATIVE.match(st.cue.text):
         f.append("speculative")
     if lemma in NO_CONTENT and st.kind != "direct" and _TO_VERB.match(st.content.text):
@@ -152,7 +161,7 @@ def features(raw, st, text: str, lex) -> list[str]:
         f += ["spk=none", f"spk=none|{st.kind}"]
     else:
         words = sp.canonical.split()
-        if words and words[-1].lower().strip(".,'’") in NOT_A_PARTY:
+        if {w[-1].lower().strip(".,'’") for w in (words, sp.text.split()) if w} & NOT_A_PARTY:
             f.append("spk=not_a_party")
         low = sp.text.lower()
         if unresolved_speaker(st):

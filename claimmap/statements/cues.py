@@ -30,6 +30,8 @@ class Lexicon:
     message_nouns: set[str] = field(default_factory=set)     # "released a statement saying"
     raising_verbs: set[str] = field(default_factory=set)     # "X seems to …": X is not a speaker
     aux_adverbs: set[str] = field(default_factory=set)       # "has also said", "had repeatedly denied"
+    issue_verbs: set[str] = field(default_factory=set)       # "X issued a statement": X sent it
+    org_nouns: set[str] = field(default_factory=set)         # "the company said": an organisation named before
 
     def verb_polarity(self, lemma: str, particle: str | None = None) -> str | None:
         if particle:
@@ -40,6 +42,11 @@ class Lexicon:
 
     def negated(self, lemma: str, polarity: str) -> str:
         return self.negation.get(lemma) or self.negation.get(polarity) or polarity
+
+
+#: the closed word lists of [attribution]
+ATTRIBUTION_KEYS = ("addressee_verbs", "chain_verbs", "message_nouns", "raising_verbs", "aux_adverbs",
+                    "issue_verbs", "org_nouns")
 
 
 def _read(data: dict, lex: Lexicon, origin: str) -> None:
@@ -67,12 +74,12 @@ def _read(data: dict, lex: Lexicon, origin: str) -> None:
     for key, pol in (data.get("negation") or {}).items():
         lex.negation[key.lower()] = check(pol)
     attribution = data.get("attribution") or {}
-    for key in ("addressee_verbs", "chain_verbs", "message_nouns", "raising_verbs", "aux_adverbs"):
+    for key in ATTRIBUTION_KEYS:
         words = attribution.get(key, [])
         if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
             raise DataError(f"{origin}: [attribution] {key} must be a list of words")
         getattr(lex, key).update(w.lower() for w in words)
-    unknown = set(attribution) - {"addressee_verbs", "chain_verbs", "message_nouns", "raising_verbs", "aux_adverbs"}
+    unknown = set(attribution) - set(ATTRIBUTION_KEYS)
     if unknown:
         raise DataError(f"{origin}: [attribution] unknown key(s) {', '.join(sorted(unknown))}")
 

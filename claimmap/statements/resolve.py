@@ -94,6 +94,22 @@ NOT_ROLES = {"company", "firm", "group", "government", "ministry", "department",
              "office", "board", "council", "union", "university", "website", "description", "survey"}
 
 
+#: how far back (characters) "the company said" looks for the organisation it stands for
+ORG_WINDOW = 400
+
+
+def _org_key(name: str) -> str:
+    """An organisation's name compared: lower case, no leading article or trailing possessive."""
+    t = re.sub(r"^(the)\s+", "", " ".join(name.split()).lower())
+    return re.sub(r"['’]s?$", "", t).strip(" ,.;:\"“”")
+
+
+def _acronym_of(short: str, long: str) -> bool:
+    """"cbp" for "customs and border protection"."""
+    initials = "".join(w[0] for w in long.split() if w not in ("and", "of", "for", "the", "&"))
+    return short.replace(".", "") == initials
+
+
 #: abbreviated titles written before a name, by the role noun they stand for ("Gov. Eric Holcomb"
 #: is the one "the governor" refers to)
 ROLE_ABBREVIATIONS = {
@@ -116,7 +132,9 @@ _ROLE_GAP = re.compile(r"(?:-[a-z][\w-]*)?(?:[ \t]+[a-z][\w-]*){0,3}[ \t]+")
 #: last words of a company's or an institution's name, never a person's
 COMPANY_WORDS = {"inc", "corp", "co", "ltd", "llc", "plc", "group", "holdings", "bank", "party", "university",
                  "college", "school", "hospital", "times", "post", "news", "press", "capital", "partners",
-                 "securities", "fund", "trust", "media", "motors", "airlines", "systems", "technologies"}
+                 "securities", "fund", "trust", "media", "motors", "airlines", "systems", "technologies",
+                 "productions", "records", "studios", "pictures", "entertainment", "industries", "enterprises",
+                 "communications", "networks", "labs", "pharmaceuticals", "brands", "foods", "airways"}
 #: endings of role nouns written before a person's name ("editor-in-chief", "co-author", "analyst")
 ROLE_ENDINGS = ("er", "or", "ist", "yst", "ian", "ant", "ent", "ief", "man", "woman", "person", "chair",
                 "head", "official", "aide", "expert", "coach", "fellow", "scholar")
@@ -143,10 +161,15 @@ def _is_capitalised(mention: str) -> bool:
 
 
 class Resolver:
-    def __init__(self, registry: Registry, text: str, persons: list[tuple[int, int]] | None = None):
+    def __init__(self, registry: Registry, text: str, persons: list[tuple[int, int]] | None = None, *,
+                 orgs: list[tuple[int, int]] | None = None, org_nouns=()):
         self.reg = registry
         self.text = text
         self.persons = sorted(persons or [])  # NER PERSON spans, for pronoun fallback
+        self.orgs = sorted(orgs or [])  # NER ORG spans, for "the company said"
+        self.org_nouns = set(org_nouns)  # head nouns of such descriptions (cues.toml org_nouns)
+        self.inside: tuple[int, int] = (0, 0)  # the content of the statement being resolved
+        self.contents: list[tuple[int, int]] = []  # the contents of every statement (what was said)
         # history of resolved speakers: (offset, canonical, side, is_person, mention)
         self.history: list[tuple[int, str, str | None, bool, str]] = []
         self._norms: dict[str, str] = {}
@@ -202,6 +225,9 @@ class Resolver:
         held = self._role_holder(mention, offset)
         if held is not None:
             return held
+        org = self._org_holder(mention, offset)
+        if org is not None:
+            return org
         a = self.reg.by_role(mention)
         if a and (" " in norm(mention) or self._in_context(a)):
             # a one-word role ("the commission") is a registered actor only in an article naming it
@@ -298,6 +324,41 @@ class Resolver:
         s, e = holders[0]
         return self._resolve_name(self._person_name(s, e), True, s)
 
+    def _org_holder(self, mention: str, offset: int | None):
+        """The organisation a generic definite description stands for ("the company", "the
+        production company", "the agency" said): the organisation that spoke last, within
+        ORG_WINDOW characters ("CBP announced … At the time, the agency said"); None when a
+        person spoke since, or another organisation was named since outside what was said
+        ("Swift accused Big Machine of blocking a Netflix documentary. The company denied")."""
+        words = " ".join(mention.split()).split()
+        if offset is None or not 2 <= len(words) <= 3 or words[0].lower() != "the" or \
+                words[-1].lower().strip(",.;:'’\"") not in self.org_nouns or \
+                any(w[:1].isupper() for w in words[1:]) or _plural(words[-1].lower()):
+            return None
+        lo = offset - ORG_WINDOW
+        cand = None
+        for off, canonical, side, is_person, _prev in reversed(self.history):
+            if off < lo:
+                return None
+            if off >= offset or self.inside[0] <= off < self.inside[1]:
+                continue
+            if is_person and canonical.split()[-1].lower().strip(".,") not in COMPANY_WORDS:
+                return None  # a person spoke since: "the company" may be anyone's
+            if (_is_capitalised(canonical) or _is_name(canonical)) and canonical.lower() not in GROUP_PRONOUNS:
+                cand = (off, canonical, side)
+                break
+            return None
+        if cand is None:
+            return None
+        # another organisation named since, outside what was said, makes it ambiguous
+        key = _org_key(cand[1])
+        for a, b in self.orgs:
+            if cand[0] < a and b <= offset and not any(s <= a < e for s, e in self.contents):
+                k = _org_key(self.text[a:b])
+                if k and k != key and k not in key and key not in k and not _acronym_of(k, key):
+                    return None
+        return cand[1], cand[2], False
+
     def _previous_subject(self, offset: int) -> tuple[int, int] | None:
         """The PERSON that opens the sentence before a sentence-initial role ("Eyamba Sowers didn't
         know … . The real estate agent said …"): a definite description that follows a person
@@ -324,6 +385,14 @@ class Resolver:
             if off < start:
                 break
         return None
+
+    def peek(self, mention: str, offset: int, **kw):
+        """(canonical, side) of a mention, as ``resolve`` gives it, without recording it."""
+        n = len(self.history)
+        try:
+            return self.resolve(mention, offset, **kw)
+        finally:
+            del self.history[n:]
 
     def resolve(self, mention: str, offset: int, *, pronoun: bool = False, person: bool = False,
                 antecedent: str | None = None, appos: str | None = None, author: str | None = None):
@@ -411,7 +480,10 @@ class Resolver:
                     res = alt
                 elif _is_name(appos) and not _is_name(mention) and not _is_name(res[0]):
                     # "The ministry's spokeswoman, Anna Kowalska, said": the apposition names her
-                    res = self._resolve_name(appos, True, offset)
+                    # ("The group that owns her music, Big Machine, says": it names the group)
+                    org = mention.split()[-1].lower().strip(",.;:'’\"") in self.org_nouns | NOT_ROLES or \
+                        appos.split()[-1].lower().strip(".,") in COMPANY_WORDS
+                    res = self._resolve_name(appos, not org, offset)
         if res[2]:
             g = self._gender_at(offset, offset + len(mention)) or _gender_words(f"{mention} {appos or ''}")
             if g:

@@ -206,12 +206,17 @@ def apply(text: str, zones: list[Zone], statements: list[Statement], reg: Regist
     person_names = list(dict.fromkeys(" ".join(text[a:b].split()) for a, b, label in ents if label == "PERSON"))
     # canonical -> (verdict, replacement canonical) of its latest name-bearing mention
     latest: dict[str, tuple[bool, str | None, bool]] = {}
+    from claimmap.statements import cues
+
+    messages = cues.load().message_nouns
     for st in sorted(statements, key=lambda s: (s.speaker.start if s.speaker else -1)):
         sp = st.speaker
         if sp is None or sp.side is None:
             continue
         original = sp.canonical
-        if norm(sp.text) in _PRONOUNS:
+        if norm(sp.text) in _PRONOUNS or unknown_canonical(sp.text).lower() in messages:
+            # a pronoun, or a message speaking for its sender ("the statement said"): as the
+            # mention it stands for
             ok, replacement, weak, metonym = latest.get(original, (True, None, False, None))
         else:
             ok, replacement = _judge_mention(st, reg, heads, person_names, ents)
