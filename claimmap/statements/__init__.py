@@ -163,7 +163,7 @@ def _build(found, text, reg, persons, raws_out: list | None = None, *, senders=(
             continue
         seen.add(key)
         uniq.append((raw, zone, shift))
-    resolver = Resolver(reg, text, persons, orgs=orgs, org_nouns=lex.org_nouns if lex is not None else ())
+    resolver = Resolver(reg, text, persons, orgs=sorted([*orgs, *persons]), org_nouns=lex.org_nouns if lex is not None else ())
     out: list[Statement] = []
     by_start: dict[int, tuple] = {}  # speaker start -> (canonical, side, end, mention)
     resolver.contents = sorted((shift + raw.content_start, shift + raw.content_end) for raw, _z, shift in uniq)

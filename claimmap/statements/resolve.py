@@ -166,7 +166,7 @@ class Resolver:
         self.reg = registry
         self.text = text
         self.persons = sorted(persons or [])  # NER PERSON spans, for pronoun fallback
-        self.orgs = sorted(orgs or [])  # NER ORG spans, for "the company said"
+        self.orgs = sorted(orgs or [])  # NER ORG (and PERSON) spans: rivals of "the company said"
         self.org_nouns = set(org_nouns)  # head nouns of such descriptions (cues.toml org_nouns)
         self.inside: tuple[int, int] = (0, 0)  # the content of the statement being resolved
         self.contents: list[tuple[int, int]] = []  # the contents of every statement (what was said)
@@ -350,7 +350,8 @@ class Resolver:
             return None
         if cand is None:
             return None
-        # another organisation named since, outside what was said, makes it ambiguous
+        # another organisation (or a person: the NER reads some companies as people) named since,
+        # outside what was said, makes it ambiguous
         key = _org_key(cand[1])
         for a, b in self.orgs:
             if cand[0] < a and b <= offset and not any(s <= a < e for s, e in self.contents):
