@@ -30,6 +30,13 @@ def _st(content, lemma="say", polarity="assert"):
     ("Velmark was behind the attack", "say", "accuse"),
     ("it was not responsible for the fire", "say", "deny"),
     ("the storm had caused the outage", "say", "assert"),
+    # the speaker disowning knowledge of or a part in what is alleged
+    ("he had no knowledge of any plan to delay the payments", "say", "deny"),
+    ("At no time was I aware of an effort to move the funds", "say", "deny"),
+    ("she never intended to mislead the council", "say", "deny"),
+    ("he couldn't have been at the harbour that night", "say", "deny"),
+    ("the pilots had no knowledge of the fault", "say", "assert"),  # a third party's state, not a denial
+    ("he did not know the final score", "say", "assert"),
     ("the government was committed to the reform", "say", "assert"),
     ("a massacre had taken place", "say", "assert"),   # only naming cues turn crime words into blame
     ("the ministry's allegations are patently false", "tell", "deny"),  # calling a claim false

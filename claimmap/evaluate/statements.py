@@ -315,6 +315,9 @@ def score_page(text: str, gold: dict[str, Any], preds: list[dict[str, Any]]) -> 
                                   "predicted": p.get("speaker") or p.get("speaker_text"),
                                   "expected": g["canonical"], "text": _snippet(text, p["content"])})
         out["polarity"][(g["polarity"], p.get("polarity"))] += 1
+        if g["polarity"] != p.get("polarity"):
+            out["errors"].append({"type": "wrong_polarity", "pred": pi, "gold": best, "predicted": p.get("polarity"),
+                                  "expected": g["polarity"], "text": _snippet(text, p["content"])})
         gside, pside = g.get("side"), p.get("side")
         if pside and pside != gside:
             out["wrong_sides"] += 1
