@@ -33,3 +33,22 @@ def test_perception_passive_participle():
     assert all(st.confidence == 0.0 for st in sts if "silver mines" in st.content.text)
     sts = run("The old mill is believed to date from the twelfth century.")
     assert all(st.confidence == 0.0 for st in sts if "twelfth century" in st.content.text)
+
+
+@pytest.mark.parametrize("text, content_has", [
+    # knowing and realising: the narrator's account of a mind, not its owner's claim
+    ("When the rain did not stop, Marta Quill realized that she had to sell the farm.", "she had to sell"),
+    ("Councillor Bex also knows that voters will judge the budget in May.", "voters will judge"),
+    # a counterfactual report is nobody's statement
+    ("The deputy, a former aide, would then have claimed that he was told by an anonymous clerk.",
+     "he was told"),
+    # generic evidence is no party
+    ("Existing research into sleep shows that it gives some protection against infection.", "protection"),
+])
+def test_never_a_usable_statement(text, content_has):
+    assert conf(run(text), content_has) == 0.0  # found (the JSON keeps it), never trusted
+
+
+def test_a_finding_and_a_belief_stay_statements():
+    sts = run("The researchers found that the vaccine halved infections, and they believe it will work in children.")
+    assert conf(sts, "vaccine halved") > 0.0

@@ -57,11 +57,11 @@ NOT_A_PARTY = {
     "video", "videos", "footage", "image", "images", "photo", "photos", "photograph", "photographs",
     "picture", "pictures", "data", "evidence", "test", "tests", "scan", "scans", "recording",
     "recordings", "camera", "cameras", "stock", "stocks", "shares", "index", "price", "prices",
-    "market", "markets",
+    "market", "markets", "research", "polls",  # "existing research shows", "polls show": no party
 }
 #: a modal before the cue is the writer's speculation, not a report: "China's leaders may still
 #: believe …", "critics might argue …"
-SPECULATIVE = re.compile(r"^(?:may|might|could)\b", re.I)
+SPECULATIVE = re.compile(r"^(?:may|might|could|would(?:\s+\w+)?\s+have)\b", re.I)  # ("would then have claimed")
 #: aspect and refusal, not speech: "declined to comment", "continues to offer free repairs"
 NO_CONTENT = {"decline", "continue"}
 #: verbs that report speech with a clause ("concluded that …") but an act with a noun object
