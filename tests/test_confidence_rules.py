@@ -52,3 +52,10 @@ def test_never_a_usable_statement(text, content_has):
 def test_a_finding_and_a_belief_stay_statements():
     sts = run("The researchers found that the vaccine halved infections, and they believe it will work in children.")
     assert conf(sts, "vaccine halved") > 0.0
+
+
+def test_a_quotation_paragraph_going_on_is_as_sure_as_its_speakers():
+    sts = run("“The bridge will reopen in May,” said Hanna Orlo, the city engineer.\n\n"
+              "“We have replaced every cable and tested the deck twice over the winter months.”")
+    first, cont = conf(sts, "bridge will reopen"), conf(sts, "replaced every cable")
+    assert first is not None and first > 0.5 and cont == first

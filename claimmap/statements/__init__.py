@@ -103,9 +103,19 @@ def _confidence(raws, statements, text, lex, features_out=None) -> None:
     from claimmap.statements import confidence
 
     model = confidence.load()
+    opened: dict[tuple[int, int], float | None] = {}  # speaker span -> confidence of its last quote
     for raw, st in zip(raws, statements):
         feats = confidence.features(raw, st, text, lex)
         st.confidence = confidence.score(feats, st, model)
+        sp = (st.speaker.start, st.speaker.end) if st.speaker is not None else None
+        if raw.extra.get("rule") == "continuation" and sp in opened and st.confidence is not None:
+            # a quotation paragraph going on from its speaker's: as sure as the quotation it
+            # continues (the model, fitted on PolNeAR, which rarely marks such paragraphs,
+            # scores them near 0), never more
+            if opened[sp] is not None and "spk=unresolved" not in feats:
+                st.confidence = opened[sp]
+        elif sp is not None:
+            opened[sp] = st.confidence
         if features_out is not None:
             features_out.append((st, feats))
 
