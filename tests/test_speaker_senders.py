@@ -59,3 +59,21 @@ def test_a_name_after_the_subjects_relative_clause():
     st = by_cue(run("The company that runs the festival, Dunmore Events, denies that any deal was signed."),
                 "denies")
     assert st.speaker.canonical == "Dunmore Events"
+
+
+def test_a_report_names_its_publisher():
+    sp = _speakers("According to a report in the Harbor Ledger of Port Alden, the mayor signed the order on Monday. "
+                   "The report says the order will cost the town $40,000.")
+    assert sp["the mayor signed the order on Monday"] == "Harbor Ledger"
+    assert sp["the order will cost the town $40,000"] == "Harbor Ledger"
+    sp = _speakers("The ferry service will close in winter, according to a new Coast Weekly report.")
+    assert sp["The ferry service will close in winter"] == "Coast Weekly"
+
+
+def test_a_study_speaks_for_its_author_and_a_relative_pronoun_for_its_message():
+    sp = _speakers("According to a 2019 survey by Marit Solberg of the state university, most readers pay "
+                   "for one paper at most.")
+    assert sp["most readers pay for one paper at most"] == "Marit Solberg"
+    sts = run("The inspector general released two reports that found delays in the program.")
+    st = next(s for s in sts if "delays in the program" in s.content.text)
+    assert st.speaker.canonical == "inspector general"

@@ -144,13 +144,17 @@ def _message_sender(text: str, s: int, e: int, senders, lex, inside: tuple[int, 
         return None
     from claimmap.statements.confidence import NOT_A_PARTY
 
+    # its own sender: a message noun among the mention's first words ("a report in the Argus
+    # Leader of Sioux Falls", "a 2018 survey by …", "a new Fast Company report")
+    first = s + len(" ".join(text[s:e].split()[:6]))
+    own = [r for r in senders if s <= r[0] < min(e, first + 1) and r[2] >= 0 and r[1] not in NOT_A_PARTY
+           and words[0].lower() in ("the", "a", "an", "this", "that", "its", "their")]
+    if own:
+        return own[0]
     head = words[-1].lower().strip(".,;:'’\"”")
     if head not in lex.message_nouns or head in NOT_A_PARTY or any(w[:1].isupper() for w in words[1:]) or (
             len(words) > 1 and words[0].lower() not in ("the", "a", "an", "this", "that")):
         return None
-    own = [r for r in senders if s <= r[0] < e and r[2] >= 0]
-    if own:
-        return own[-1]
     if len(words) == 1 or words[0].lower() not in ("the", "this", "that"):
         return None
     before = [r for r in senders if r[1] == head and r[0] < s and s - r[0] <= SENDER_WINDOW and not s <= r[0] < e
@@ -190,6 +194,10 @@ def _build(found, text, reg, persons, raws_out: list | None = None, *, senders=(
             own = (shift + min(raw.content_start, raw.cue_start), shift + raw.content_end)
             resolver.inside = own
             sent = _message_sender(text, s, e, senders, lex, own)
+            if sent is None and raw.speaker_relative_to:
+                # "… published a blog post that said …": the relative pronoun's message
+                ra, rb = shift + raw.speaker_relative_to[0], shift + raw.speaker_relative_to[1]
+                sent = _message_sender(text, ra, rb, senders, lex, own)
             said_by = None
             if sent is not None:
                 # "the statement said": the party that sent it speaks

@@ -40,6 +40,8 @@ NO_CONTENT_PREPS = {"in", "on", "at", "during", "after", "before", "since", "wit
                     "for", "by", "amid", "despite", "while", "under", "over", "through",
                     "without", "within", "throughout", "near", "across", "into", "via"}
 REL_PRONOUNS = {"who", "which", "that", "whom", "whose"}
+#: entity types of a place or a time: never a message's sender ("a report in Kansas", "a March report")
+PLACE_ENTS = {"GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL", "NORP", "EVENT"}
 NEW_CUE_THRESHOLD = 0.5  # chosen on held-out PolNeAR train articles (0.35/0.5/0.65/0.8)
 NEW_CUE_NEEDS_SUBJECT = True  # a learned (non-lexicon) cue needs a speaker
 SPEECH_NEGATORS = {"not", "n't", "never", "no"}
@@ -512,8 +514,12 @@ class SentenceExtractor:
             for ch in tok.children:
                 if ch.dep_ == "poss":
                     who = ch
-                elif ch.dep_ == "prep" and ch.lower_ in ("from", "by") and ch.i > tok.i:
+                elif ch.dep_ == "prep" and ch.i > tok.i and (ch.lower_ in ("from", "by") or ch.lower_ == "in" and any(
+                        g.dep_ == "pobj" and g.pos_ == "PROPN" and g.ent_type_ not in PLACE_ENTS for g in ch.children)):
+                    # "a statement from X", "a survey by X", "a report in the Argus Leader"
                     who = next((g for g in ch.children if g.dep_ == "pobj"), None) or who
+                elif ch.dep_ == "compound" and ch.pos_ == "PROPN" and ch.ent_type_ not in PLACE_ENTS and who is None:
+                    who = ch  # "a new Fast Company report", "a Reuters report"
             head = tok.head
             if who is None and tok.dep_ in ("dobj", "obj") and head.pos_ in ("VERB", "AUX") \
                     and head.lemma_.lower() in self.lex.issue_verbs:
@@ -526,7 +532,15 @@ class SentenceExtractor:
                     or self.negated(head) or (tok.dep_ == "pobj" and self.negated(head.head)):
                 out.append((tok.idx, tok.lower_, -1, -1, False, False))  # a message, sender unknown
                 continue
-            a, b = _span_chars(self.mention_tokens(who))
+            toks = self.mention_tokens(who)
+            if who.pos_ == "PROPN":  # the name alone ("the Argus Leader", not "… of Sioux Falls")
+                lo = hi = who.i
+                while lo - 1 >= toks[0].i and sdoc[lo - 1].pos_ == "PROPN":
+                    lo -= 1
+                while hi + 1 <= toks[-1].i and sdoc[hi + 1].pos_ == "PROPN":
+                    hi += 1
+                toks = [sdoc[i] for i in range(lo, hi + 1)]
+            a, b = _span_chars(toks)
             out.append((tok.idx, tok.lower_, a, b, who.tag_ in ("PRP", "PRP$"), who.ent_type_ == "PERSON"))
         return out
 
