@@ -44,9 +44,13 @@ def test_perception_passive_participle():
      "he was told"),
     # generic evidence is no party
     ("Existing research into sleep shows that it gives some protection against infection.", "protection"),
+    # a condition or a manner of speaking, not a report
+    ("The illness is often missed if the patient reports that no birds live in the home.", "no birds"),
 ])
+
 def test_never_a_usable_statement(text, content_has):
     assert conf(run(text), content_has) == 0.0  # found (the JSON keeps it), never trusted
+
 
 
 def test_a_finding_and_a_belief_stay_statements():
@@ -59,3 +63,25 @@ def test_a_quotation_paragraph_going_on_is_as_sure_as_its_speakers():
               "“We have replaced every cable and tested the deck twice over the winter months.”")
     first, cont = conf(sts, "bridge will reopen"), conf(sts, "replaced every cable")
     assert first is not None and first > 0.5 and cont == first
+
+
+def test_a_passive_non_speech_verbs_agent_is_no_speaker():
+    # "… after the deal was approved by shareholders": the learned detector's passive cue with its
+    # by-agent as speaker is never a statement; a passive speech verb ("was announced by") can be
+    from claimmap.model import Cue, Span, Speaker, Statement
+    from claimmap.statements import cues
+    from claimmap.statements.attribution import Raw
+
+    text = "the deal was approved by shareholders"
+
+    def score(rule, lemma):
+        raw = Raw(cue_start=9, cue_end=21, cue_text="was approved", lemma=lemma, polarity="assert",
+                  content_start=0, content_end=8, kind="indirect", sent_start=0, sent_end=len(text), cue_token=3)
+        raw.extra.update(rule=rule, passive_agent=True)
+        st = Statement(id="s1", zone="z1", speaker=Speaker("shareholders", 25, 37, "shareholders", None),
+                       cue=Cue("was approved", 9, 21, lemma), content=Span("the deal", 0, 8),
+                       kind="indirect", polarity="assert")
+        return confidence.score(confidence.features(raw, st, text, cues.load()), st, confidence.load())
+
+    assert score("learned", "approve") == 0.0
+    assert score("verb", "announce") > 0.0

@@ -1048,6 +1048,8 @@ class SentenceExtractor:
         if before[-1].pos_ != "PROPN" or not before[-1].ent_type_ or any(
                 t.pos_ not in ("PROPN", "DET", "PART", "PUNCT") for t in before):
             return None
+        if any(t.text == "," for t in before) and all(t.ent_type_ in ("GPE", "LOC") or t.is_punct for t in before):
+            return None  # a dateline ("Washington, DC, United States: …"), not a party
         cs, ce = _after_colon(text, colon.idx)
         if ce - cs < 8:
             return None
@@ -1549,9 +1551,15 @@ class SentenceExtractor:
             nxt = cue.doc[last.i + 1] if last.i + 1 < sent.end else None
             if nxt is not None and nxt.dep_ == "prt" and nxt.head.i == cue.i:
                 b = nxt.idx + len(nxt.text)
-        return Raw(cue_start=a, cue_end=b, cue_text=text[a:b], lemma=lemma, polarity=polarity,
-                   content_start=cs, content_end=ce, kind=kind, sent_start=sent.start_char,
-                   sent_end=sent.end_char, cue_token=cue.i)
+        r = Raw(cue_start=a, cue_end=b, cue_text=text[a:b], lemma=lemma, polarity=polarity,
+                content_start=cs, content_end=ce, kind=kind, sent_start=sent.start_char,
+                sent_end=sent.end_char, cue_token=cue.i)
+        mark = next((c.lower_ for c in cue.children if c.dep_ == "mark"), None)
+        if mark in ("if", "unless") or mark == "as" and any(c.lower_ == "would" for c in cue.children):
+            r.extra["hypothetical"] = True  # "if the person reports …", "As Sherlock would say"
+        if any(c.dep_ == "auxpass" for c in cue.children) and any(c.dep_ == "agent" for c in cue.children):
+            r.extra["passive_agent"] = True  # "was approved by shareholders"
+        return r
 
     def _noun_clause(self, noun, exclude=None):
         """Content clause of a claim noun: "the claim that X", "statements … that X"."""

@@ -143,6 +143,10 @@ def features(raw, st, text: str, lex) -> list[str]:
     if lemma in ("cite", "quote") and st.kind == "narrated" and (
             st.content.text.split() or ["-"])[-1].lower().strip(".,;:'’\"”") in CITED_SOURCES:
         f.append("no_content")  # whom the report relies on, not what anyone said
+    if ex.get("hypothetical"):
+        f.append("speculative")  # a condition or a manner of speaking, not a report
+    if ex.get("passive_agent") and (rule == "learned" or lemma in lex.weak):
+        f.append("nonspeech")  # "was approved by shareholders", "won't be seen by other users"
     if st.cue is not None and SPECULATIVE.match(st.cue.text):
         f.append("speculative")
     if lemma in NO_CONTENT and st.kind != "direct" and _TO_VERB.match(st.content.text):
