@@ -77,3 +77,11 @@ def test_a_study_speaks_for_its_author_and_a_relative_pronoun_for_its_message():
     sts = run("The inspector general released two reports that found delays in the program.")
     st = next(s for s in sts if "delays in the program" in s.content.text)
     assert st.speaker.canonical == "inspector general"
+
+
+def test_a_surname_takes_one_name_of_a_joint_speaker():
+    sp = _speakers("Director Tom Harlan cast Jessie Burke in the lead. Later Harlan and Burke said that they "
+                   "first heard the song in Glasgow. Burke, who had not sung in years, said that she worried "
+                   "about the song.")
+    assert sp["they first heard the song in Glasgow"] == "Tom Harlan and Jessie Burke"
+    assert sp["she worried about the song"] == "Jessie Burke"

@@ -636,8 +636,12 @@ class Resolver:
         # a bare surname refers to an earlier full name (a speaker, else a PERSON named before)
         if canon and " " not in canon and canon[:1].isupper():
             for off, prev, side, is_person, _m in reversed(self.history):
-                if prev.endswith(" " + canon):
-                    return prev, side, is_person
+                # a joint speaker ("Tom Harper and Jessie Buckley") lends one of its names only
+                for part in (prev.split(" and ") if is_person and " and " in prev else [prev]):
+                    if part.endswith(" " + canon) and " and " not in part:
+                        if part != prev:
+                            return part, self.reg.side_of(part), True
+                        return prev, side, is_person
             hi = bisect.bisect_left(self.persons, (offset, -1)) if offset is not None else 0
             for s, e in reversed(self.persons[max(0, hi - 300):hi]):
                 full = " ".join(self.text[s:e].split())
