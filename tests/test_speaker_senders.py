@@ -85,3 +85,17 @@ def test_a_surname_takes_one_name_of_a_joint_speaker():
                    "about the song.")
     assert sp["they first heard the song in Glasgow"] == "Tom Harlan and Jessie Burke"
     assert sp["she worried about the song"] == "Jessie Burke"
+
+
+def test_an_embedded_post_is_its_accounts_direct_statement():
+    text = ("The new slogan drew mockery online.\n\n"
+            "We spent half a million dollars on this and nobody checked it twice. https://t.co/AbCdEf123\n\n"
+            "— Rep. Dana Wick (@danawick) November 18, 2019\n\n"
+            "Club photo\n\n— Harbor FC (@harborfc) November 19, 2019\n\n"
+            "The state defended the campaign.")
+    sts = run(text)
+    posts = [st for st in sts if st.cue is not None and st.cue.lemma == "post"]
+    assert len(posts) == 1  # a picture's caption ("Club photo") is no post text
+    st = posts[0]
+    assert st.kind == "direct" and st.speaker.canonical == "Dana Wick"
+    assert st.content.text == "We spent half a million dollars on this and nobody checked it twice."

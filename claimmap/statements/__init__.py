@@ -83,6 +83,14 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
         ents.extend((start + e.start_char, start + e.end_char, e.label_) for e in sdoc.ents)
         senders.extend((start + n, noun, start + a if a >= 0 else -1, start + b if a >= 0 else -1, pron, person)
                        for n, noun, a, b, pron, person in ext.senders(sdoc))
+    from claimmap.statements.attribution import embedded_posts
+
+    # posts embedded in the page ("… — Name (@handle) November 18, 2019"); the zoner may put the
+    # post and its credit line in zones of their own, so the text is read whole
+    for r in embedded_posts(text, todo[0].start, todo[-1].end):
+        zone = next((z for z in todo if z.start <= r.content_start < z.end), None)
+        if zone is not None:
+            found.append((r, zone, 0))
     persons.extend((a, b) for a, b, label in ents if label == "PERSON")
     raws: list = []
     statements = _build(found, text, reg, persons, raws, senders=senders,

@@ -218,6 +218,47 @@ class Raw:
     parts: list[tuple[int, int]] | None = None
 
 
+#: the credit line under an embedded post as page text renders it: "— Name (@handle) November 18, 2019"
+EMBED_CREDIT = re.compile(r"^[ \t]*[—–-]{1,2}[ \t]*(?P<name>[^\n()@]{1,80}?)[ \t]*\(@(?P<handle>\w{1,30})\)"
+                          r"[ \t]*(?P<date>[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2},[ \t]+\d{4})[ \t]*$", re.M)
+#: links and arrows a post ends with ("https://t.co/…", "pic.twitter.com/…", "⬇️⬇️")
+_POST_TAIL = re.compile(r"(?:[ \t\n]*(?:https?://\S+|pic\.twitter\.com/\S+|[\u2190-\u21ff\u2b00-\u2bff\ufe0f]+))+[ \t\n]*$")
+
+
+def embedded_posts(text: str, start: int, end: int) -> list[Raw]:
+    """Posts embedded in a page, rendered as their text followed by a credit line ("— Rep. Jane
+    Doe (@janedoe) November 19, 2019"): the text (the lines since the previous blank line,
+    without its trailing links) is a direct statement of the account named. Offsets in ``text``,
+    inside [start, end)."""
+    out = []
+    for m in EMBED_CREDIT.finditer(text, start, end):
+        before = text[start:m.start()].rstrip()
+        para = before.rfind("\n\n")
+        cs = start + (para + 2 if para >= 0 else 0)
+        tail = _POST_TAIL.search(text, cs, start + len(before))
+        ce = tail.start() if tail else start + len(before)
+        while cs < ce and text[cs].isspace():
+            cs += 1
+        body = text[cs:ce]
+        if len(body.split()) < 4 or EMBED_CREDIT.match(body):
+            continue  # a bare picture or link ("Club statement"), or another credit line
+        name = m.group("name")
+        ns = m.start("name")
+        ne = ns + len(name.rstrip(" \t\u200d\ufe0f\U0001F300-\U0001FAFF"))
+        while ne > ns and not text[ne - 1].isalnum() and text[ne - 1] not in ".)":
+            ne -= 1
+        if ne <= ns:
+            continue
+        dash = m.group(0).lstrip()[:1]
+        d0 = text.index(dash, m.start())
+        r = Raw(cue_start=d0, cue_end=d0 + 1, cue_text=dash, lemma="post", polarity="assert",
+                content_start=cs, content_end=ce, kind="direct", sent_start=cs, sent_end=m.end(),
+                speaker_start=ns, speaker_end=ne, speaker_text=text[ns:ne])
+        r.extra["rule"] = "embed"
+        out.append(r)
+    return out
+
+
 def _span_chars(tokens) -> tuple[int, int]:
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
