@@ -46,6 +46,14 @@ def test_perception_passive_participle():
     ("Existing research into sleep shows that it gives some protection against infection.", "protection"),
     # a condition or a manner of speaking, not a report
     ("The illness is often missed if the patient reports that no birds live in the home.", "no birds"),
+    # a question asked, an agreement to act, a topic referred to, a refusal to comment
+    ("Councillor Rhee asked the mayor about the delays at the harbour.", "the delays at the harbour"),
+    ("“Could the bridge hold another winter?” the engineer Tomas Ek asked.", "Could the bridge hold"),
+    ("The company agreed to return the fees it had charged customers.", "return the fees"),
+    ("“It reminds us of the old canal plan,” said Ada Renn, referring to a project the city dropped in 1990.",
+     "a project the city dropped"),
+    ("A spokesman for Harlow Foods did not immediately respond to a request for comment.", "a request for comment"),
+    ("Chief Lena Ortiz said she couldn't comment on the ongoing investigation.", "comment on the ongoing"),
 ])
 
 def test_never_a_usable_statement(text, content_has):
@@ -56,6 +64,10 @@ def test_never_a_usable_statement(text, content_has):
 def test_a_finding_and_a_belief_stay_statements():
     sts = run("The researchers found that the vaccine halved infections, and they believe it will work in children.")
     assert conf(sts, "vaccine halved") > 0.0
+    sts = run("The mayor asked residents to stay indoors until the storm passes.")
+    assert conf(sts, "stay indoors") > 0.0  # a request is an appeal, not a question
+    sts = run("Both unions agreed that the new contract was fair to nurses.")
+    assert conf(sts, "the new contract was fair") > 0.0
 
 
 def test_a_quotation_paragraph_going_on_is_as_sure_as_its_speakers():

@@ -61,6 +61,15 @@ NOT_A_PARTY = {
 }
 #: a modal before the cue is the writer's speculation, not a report: "China's leaders may still
 #: believe …", "critics might argue …"
+#: cues of a question: their content is asked, not claimed
+QUESTION_CUES = {"ask", "inquire", "enquire", "query"}  # (not "question": "questioned the ruling" challenges it)
+_QUESTION = re.compile(r"\?\W*$|^\W*(?:how|what|why|whether|if|who|whom|when|where|which)\b"
+                       r"|^\W*(?:[\w'’.-]+\s+){0,3}?about\b", re.I)  # ("asked the mayor about …")
+_NEGATED = re.compile(r"\b(?:not|never|n['’]t)\b", re.I)
+#: a refusal to comment reported as a statement ("she couldn't comment on …")
+_NO_COMMENT = re.compile(r"^\W*(?:he|she|they|it|we|i)\s+(?:could not|couldn['’]t|cannot|can['’]t|would not|"
+                         r"wouldn['’]t|will not|won['’]t|was not able to|is not able to)\s+(?:immediately\s+)?"
+                         r"(?:comment|discuss|speak|say)\b", re.I)
 SPECULATIVE = re.compile(r"^(?:may|might|could|would(?:\s+\w+)?\s+have)\b", re.I)  # ("would then have claimed")
 #: aspect and refusal, not speech: "declined to comment", "continues to offer free repairs"
 NO_CONTENT = {"decline", "continue"}
@@ -140,6 +149,16 @@ def features(raw, st, text: str, lex) -> list[str]:
         f.append("perception_participle")  # "officials deemed responsible", "seen as", "dubbed X by"
     if st.kind == "narrated" and (lemma.split()[0] in NARRATED_ACTS or _PLACE_PREP.match(st.content.text)):
         f.append("no_content")  # "testified before the committee": a setting, not what was said
+    head = (lemma.split() or ["-"])[0]
+    if head in QUESTION_CUES and _QUESTION.search(st.content.text) and not _TO_VERB.match(st.content.text):
+        f.append("no_content")  # a question asked ("Schiff asked.", "asked Morrison about …"), not a claim
+    if head in ("agree", "refer", "speak") and (_TO_VERB.match(st.content.text) or (
+            st.cue is not None and st.cue.text.lower().endswith((" to", " of")) and st.kind != "direct")):
+        f.append("no_content")  # "agreed to return the cash", "referring to the gas company"
+    if head == "respond" and st.cue is not None and _NEGATED.search(st.cue.text):
+        f.append("no_content")  # "did not immediately respond to a request for comment"
+    if _NO_COMMENT.match(st.content.text):
+        f.append("no_content")  # "said she couldn't comment on the investigation"
     if lemma in ("cite", "quote") and st.kind == "narrated" and (
             st.content.text.split() or ["-"])[-1].lower().strip(".,;:'’\"”") in CITED_SOURCES:
         f.append("no_content")  # whom the report relies on, not what anyone said
@@ -151,7 +170,6 @@ def features(raw, st, text: str, lex) -> list[str]:
         f.append("speculative")
     if lemma in NO_CONTENT and st.kind != "direct" and _TO_VERB.match(st.content.text):
         f.append("no_content")
-    head = (lemma.split() or ["-"])[0]
     if st.cue is not None and st.kind != "direct" and head in PASSIVE_LEMMAS \
             and re.match(r"^\W*to\s+[a-z]", st.content.text) \
             and (_BEFORE_PARTICIPLE.search(text[max(0, st.cue.start - 12):st.cue.start]) or _BE_FORM.match(st.cue.text)):
