@@ -98,7 +98,7 @@ def main() -> None:
     print(json.dumps(summary, indent=2, ensure_ascii=False))
     if args.out:
         for r in summary["flagged"] + summary["so_corroborated"] + summary["said_corroborated"]:
-            r.pop("headline"), r.pop("claim")
+            r.pop("headline", None), r.pop("claim", None)  # (a row may be in two lists)
             r["evidence"] = [e[:3] for e in r["evidence"]]
         Path(args.out).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
