@@ -54,6 +54,11 @@ def test_perception_passive_participle():
      "a project the city dropped"),
     ("A spokesman for Harlow Foods did not immediately respond to a request for comment.", "a request for comment"),
     ("Chief Lena Ortiz said she couldn't comment on the ongoing investigation.", "comment on the ongoing"),
+    # a sight, a thing offered, a work written, a discovery: acts, not statements
+    ("Mayor Dana Wick saw the angry reaction online and doubled down on the plan.", "the angry reaction"),
+    ("Harbor Aerospace will offer the agency its new lander, which can carry two tons.", "its new lander"),
+    ("Ella Marsh wrote hundreds of songs that summer.", "hundreds of songs"),
+    ("Rescuers found her buried under the snow near the hut.", "buried under the snow"),
 ])
 
 def test_never_a_usable_statement(text, content_has):
@@ -68,6 +73,8 @@ def test_a_finding_and_a_belief_stay_statements():
     assert conf(sts, "stay indoors") > 0.0  # a request is an appeal, not a question
     sts = run("Both unions agreed that the new contract was fair to nurses.")
     assert conf(sts, "the new contract was fair") > 0.0
+    sts = run("The inspectors found that the bridge was unsafe, and the mayor offered to close it.")
+    assert conf(sts, "the bridge was unsafe") > 0.0 and conf(sts, "close it") > 0.0
 
 
 def test_a_quotation_paragraph_going_on_is_as_sure_as_its_speakers():

@@ -66,6 +66,8 @@ QUESTION_CUES = {"ask", "inquire", "enquire", "query"}  # (not "question": "ques
 _QUESTION = re.compile(r"\?\W*$|^\W*(?:how|what|why|whether|if|who|whom|when|where|which)\b"
                        r"|^\W*(?:[\w'’.-]+\s+){0,3}?about\b", re.I)  # ("asked the mayor about …")
 _NEGATED = re.compile(r"\b(?:not|never|n['’]t)\b", re.I)
+_FOUND_IN_STATE = re.compile(r"^\W*(?:her|him|them|it|us|me|themselves|himself|herself|itself)\s+(?:\w+ly\s+)?"
+                             r"(?:\w+ed|\w+en|dead|alive|unconscious|missing|asleep)\b", re.I)
 #: a refusal to comment reported as a statement ("she couldn't comment on …")
 _NO_COMMENT = re.compile(r"^\W*(?:he|she|they|it|we|i)\s+(?:could not|couldn['’]t|cannot|can['’]t|would not|"
                          r"wouldn['’]t|will not|won['’]t|was not able to|is not able to)\s+(?:immediately\s+)?"
@@ -77,7 +79,9 @@ NO_CONTENT = {"decline", "continue"}
 #: ("concluded its third hearing", "released a video", "highlighting alarms"): narrated, never a statement
 NARRATED_ACTS = {"conclude", "complete", "hold", "release", "publish", "launch", "highlight", "characterize",
                  "characterise", "feature", "mark", "deliberate", "testify", "open", "close", "start", "end",
-                 }
+                 # with a noun object: a sight ("saw the reaction"), a thing offered ("will offer NASA
+                 # its lander"; "offered to …" stays a proposal), a work written ("wrote hundreds of songs")
+                 "see", "offer", "write"}
 #: what a "citing …" names when it names a source, not a reason ("CNBC reported, citing an
 #: anonymous government source" vs "citing internal business issues")
 CITED_SOURCES = {"source", "sources", "official", "officials", "person", "people", "spokesman", "spokeswoman",
@@ -157,6 +161,8 @@ def features(raw, st, text: str, lex) -> list[str]:
         f.append("no_content")  # "agreed to return the cash", "referring to the gas company"
     if head == "respond" and st.cue is not None and _NEGATED.search(st.cue.text):
         f.append("no_content")  # "did not immediately respond to a request for comment"
+    if head == "find" and _FOUND_IN_STATE.match(st.content.text):
+        f.append("no_content")  # "found her buried in a basket": a discovery, not a finding
     if _NO_COMMENT.match(st.content.text):
         f.append("no_content")  # "said she couldn't comment on the investigation"
     if lemma in ("cite", "quote") and st.kind == "narrated" and (
