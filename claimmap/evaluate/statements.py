@@ -65,6 +65,9 @@ Over assigned (prediction, gold) pairs:
 
 Predictions that fall on spans marked ``not_statements`` (bylines, headline labels, captions)
 are counted as ``hits_on_non_statements`` (they are also false positives).
+
+``--per-page`` adds each page's counts and its errors, each typed ``false_positive``,
+``missed``, ``wrong_speaker`` or ``wrong_polarity`` (with what was predicted and expected).
 """
 
 from __future__ import annotations
