@@ -99,3 +99,9 @@ def test_an_embedded_post_is_its_accounts_direct_statement():
     st = posts[0]
     assert st.kind == "direct" and st.speaker.canonical == "Dana Wick"
     assert st.content.text == "We spent half a million dollars on this and nobody checked it twice."
+
+
+def test_a_share_of_a_group_keeps_its_share():
+    sts = run("In the poll, 70 percent of Americans said that the bridge tolls were too high.")
+    st = next(s for s in sts if s.content.text.startswith("the bridge tolls"))
+    assert st.speaker.canonical == "70 percent of Americans"

@@ -44,7 +44,8 @@ def unknown_canonical(mention: str) -> str:
     t = re.sub(r"['’]s$", "", t)
     words = t.split()
     # a descriptor before a name: "14th-ranked Schwartzman", "veteran coach Jane Doe"
-    if len(words) > 1 and words[-1][:1].isupper() and not words[0][:1].isupper():
+    if len(words) > 1 and words[-1][:1].isupper() and not words[0][:1].isupper() and not any(
+            w.lower() in ("of", "among") for w in words[:-1]):  # (a share of a group: "70 percent of Americans")
         while len(words) > 1 and not words[0][:1].isupper():
             words = words[1:]
         t = " ".join(words)
