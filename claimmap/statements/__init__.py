@@ -48,7 +48,7 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
     found: list[tuple[object, Zone, int]] = []  # (Raw in zone coordinates, zone, shift)
     persons: list[tuple[int, int]] = []
     ents: list[tuple[int, int, str]] = []  # (start, end, label) of every named entity
-    senders: list[tuple[int, str, int, int, bool, bool]] = []  # who sent each message noun (ext.senders)
+    senders: list = []  # who sent each message noun (attribution.Sender), in text order
     chunks = [(zone, start, end) for zone in todo for start, end in nlp.blocks(text, zone.start, zone.end)]
     prev = None  # the last statement of the previous block: (raw, zone, shift)
     from claimmap.statements.attribution import headline_case
@@ -81,8 +81,7 @@ def extract(doc: Document, zones: list[Zone], kinds: tuple[str, ...] = PARSED_KI
             if remember and ca < cb:
                 nlp.remember_sentence(sdoc, ca, cb, btext)  # later stages score contents too
         ents.extend((start + e.start_char, start + e.end_char, e.label_) for e in sdoc.ents)
-        senders.extend((start + n, noun, start + a if a >= 0 else -1, start + b if a >= 0 else -1, pron, person)
-                       for n, noun, a, b, pron, person in ext.senders(sdoc))
+        senders.extend(x.shifted(start) for x in ext.senders(sdoc))
     from claimmap.statements.attribution import embedded_posts
 
     # posts embedded in the page ("… — Name (@handle) November 18, 2019"); the zoner may put the
@@ -141,34 +140,32 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int]:
 SENDER_WINDOW = 2500
 
 
-def _message_sender(text: str, s: int, e: int, senders, lex, inside: tuple[int, int] = (0, 0)):
-    """The sender record (``SentenceExtractor.senders``) a message-noun speaker stands for: its
-    own ("a statement from X", "X's statement"), else, for a definite one ("the statement
-    said"), the last message of the same noun sent before it within SENDER_WINDOW and outside
-    ``inside`` (the statement's own content: "… to see her tumblr statements," the statement
-    read). None for any other speaker."""
+def _message_sender(text: str, s: int, e: int, senders, ats, lex, inside: tuple[int, int] = (0, 0)):
+    """The ``Sender`` record (in text order) a message-noun speaker stands for: its own ("a
+    statement from X", "X's statement", "a report in the Argus Leader"), else, for a definite
+    one ("the statement said"), the last message of the same noun before it within
+    SENDER_WINDOW and outside ``inside`` (the statement's own content: "… to see her tumblr
+    statements," the statement read). ``ats``: the records' offsets. None for any other speaker."""
+    import bisect
+
+    from claimmap.statements.confidence import NOT_A_PARTY
+
     words = text[s:e].split()
     if not words or lex is None:
         return None
-    from claimmap.statements.confidence import NOT_A_PARTY
-
-    # its own sender: a message noun among the mention's first words ("a report in the Argus
-    # Leader of Sioux Falls", "a 2018 survey by …", "a new Fast Company report")
-    first = s + len(" ".join(text[s:e].split()[:6]))
-    own = [r for r in senders if s <= r[0] < min(e, first + 1) and r[2] >= 0 and r[1] not in NOT_A_PARTY
-           and words[0].lower() in ("the", "a", "an", "this", "that", "its", "their")]
-    if own:
-        return own[0]
+    first = s + len(" ".join(words[:6]))  # a message noun among the mention's first words
+    if words[0].lower() in ("the", "a", "an", "this", "that", "its", "their"):
+        for x in senders[bisect.bisect_left(ats, s):bisect.bisect_left(ats, min(e, first + 1))]:
+            if x.known and x.noun not in NOT_A_PARTY:
+                return x
     head = words[-1].lower().strip(".,;:'’\"”")
-    if head not in lex.message_nouns or head in NOT_A_PARTY or any(w[:1].isupper() for w in words[1:]) or (
-            len(words) > 1 and words[0].lower() not in ("the", "a", "an", "this", "that")):
+    if len(words) == 1 or words[0].lower() not in ("the", "this", "that") or head not in lex.message_nouns \
+            or head in NOT_A_PARTY or any(w[:1].isupper() for w in words[1:]):
         return None
-    if len(words) == 1 or words[0].lower() not in ("the", "this", "that"):
-        return None
-    before = [r for r in senders if r[1] == head and r[0] < s and s - r[0] <= SENDER_WINDOW and not s <= r[0] < e
-              and not inside[0] <= r[0] < inside[1]]
-    # the last such message is the one meant (its sender may be unknown: start -1)
-    return before[-1] if before else None
+    for x in reversed(senders[bisect.bisect_left(ats, s - SENDER_WINDOW):bisect.bisect_left(ats, s)]):
+        if x.noun == head and not inside[0] <= x.at < inside[1]:
+            return x  # the last such message is the one meant (its sender may be unknown)
+    return None
 
 
 def _build(found, text, reg, persons, raws_out: list | None = None, *, senders=(), orgs=(),
@@ -188,6 +185,7 @@ def _build(found, text, reg, persons, raws_out: list | None = None, *, senders=(
     resolver = Resolver(reg, text, persons, orgs=sorted([*orgs, *persons]), org_nouns=lex.org_nouns if lex is not None else ())
     out: list[Statement] = []
     by_start: dict[int, tuple] = {}  # speaker start -> (canonical, side, end, mention)
+    ats = [x.at for x in senders]  # (the records are in text order)
     resolver.contents = sorted((shift + raw.content_start, shift + raw.content_end) for raw, _z, shift in uniq)
     for n, (raw, zone, shift) in enumerate(uniq, 1):
         speaker = None
@@ -201,24 +199,24 @@ def _build(found, text, reg, persons, raws_out: list | None = None, *, senders=(
                 appos = text[shift + raw.speaker_appos[0]:shift + raw.speaker_appos[1]]
             own = (shift + min(raw.content_start, raw.cue_start), shift + raw.content_end)
             resolver.inside = own
-            sent = _message_sender(text, s, e, senders, lex, own)
+            sent = _message_sender(text, s, e, senders, ats, lex, own)
             if sent is None and raw.speaker_relative_to:
                 # "… published a blog post that said …": the relative pronoun's message
                 ra, rb = shift + raw.speaker_relative_to[0], shift + raw.speaker_relative_to[1]
-                sent = _message_sender(text, ra, rb, senders, lex, own)
+                sent = _message_sender(text, ra, rb, senders, ats, lex, own)
             said_by = None
             if sent is not None:
-                # "the statement said": the party that sent it speaks
-                n_at, _noun, a, b, pron, person = sent
-                # the sender, or (sender unknown) the message itself, spoke before: as resolved then
-                at, to = (a, b) if a >= 0 else (n_at, n_at + 1)
+                # "the statement said": the party that sent it speaks. The sender, or (sender
+                # unknown) the message itself, may have spoken before: as resolved then
+                at, to = (sent.start, sent.end) if sent.known else (sent.at, sent.at + 1)
                 said_by = next((v[:2] for k, v in by_start.items() if k < to and at < v[2]
                                 and v[0].lower() not in lex.message_nouns), None)
-                if said_by is None and a >= 0:
-                    said_by = resolver.peek(text[a:b], a, pronoun=pron, person=person)
+                if said_by is None and sent.known:
+                    said_by = resolver.peek(text[sent.start:sent.end], sent.start, pronoun=sent.pronoun,
+                                            person=sent.person)
             if said_by is not None:
                 canonical, side = said_by
-                resolver.history.append((s, canonical, side, bool(sent[5]), text[s:e]))
+                resolver.history.append((s, canonical, side, sent.person, text[s:e]))
             else:
                 canonical, side = resolver.resolve(text[s:e], s, pronoun=raw.speaker_pronoun,
                                                    person=raw.speaker_person, antecedent=ant, appos=appos,

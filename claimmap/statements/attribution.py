@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from claimmap.statements.cues import Lexicon
 
@@ -223,6 +224,29 @@ EMBED_CREDIT = re.compile(r"^[ \t]*[—–-]{1,2}[ \t]*(?P<name>[^\n()@]{1,80}?)
                           r"[ \t]*(?P<date>[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2},[ \t]+\d{4})[ \t]*$", re.M)
 #: links and arrows a post ends with ("https://t.co/…", "pic.twitter.com/…", "⬇️⬇️")
 _POST_TAIL = re.compile(r"(?:[ \t\n]*(?:https?://\S+|pic\.twitter\.com/\S+|[\u2190-\u21ff\u2b00-\u2bff\ufe0f]+))+[ \t\n]*$")
+
+
+class Sender(NamedTuple):
+    """Who sent a message noun ("Big Machine Records issued a statement"): the noun's offset and
+    its lower-case form, the sender's span (-1, -1 when the parse names no sender), and whether
+    the sender is a pronoun or a PERSON (``SentenceExtractor.senders``)."""
+
+    at: int
+    noun: str
+    start: int = -1
+    end: int = -1
+    pronoun: bool = False
+    person: bool = False
+
+    @property
+    def known(self) -> bool:
+        return self.start >= 0
+
+    def shifted(self, by: int) -> "Sender":
+        """The same record with its offsets moved ``by`` characters (block to document)."""
+        if not self.known:
+            return self._replace(at=self.at + by)
+        return self._replace(at=self.at + by, start=self.start + by, end=self.end + by)
 
 
 def embedded_posts(text: str, start: int, end: int) -> list[Raw]:
@@ -538,13 +562,12 @@ class SentenceExtractor:
             return None
         return [t for t in ap.subtree if not t.is_punct]
 
-    def senders(self, sdoc) -> list[tuple[int, str, int, int, bool, bool]]:
+    def senders(self, sdoc) -> list[Sender]:
         """Who sent each message noun of a parsed block ("Big Machine Records issued a
         statement", "the agency said in a statement", "a letter from the minister", "the
-        company's statement"): (noun start, the noun as written in lower case, sender start, sender end, sender is a
-        pronoun, sender is a PERSON), character offsets of ``sdoc``; sender start and end -1 when
-        the parse names none (or a negated one: "at no time did X distribute a statement"). A
-        later "the statement said" speaks for the sender of the last such message
+        company's statement"), in character offsets of ``sdoc``; no sender when the parse names
+        none (or a negated one: "at no time did X distribute a statement"). A later "the
+        statement said" speaks for the sender of the last such message
         (``claimmap.statements._build``); messages inside quotation marks are left out."""
         out = []
         for tok in sdoc:
@@ -571,7 +594,7 @@ class SentenceExtractor:
             if who is None or who.tag_ in ("WP", "WDT", "EX") or who.pos_ not in ("PROPN", "NOUN", "PRON") \
                     or who.lemma_.lower() in self.lex.message_nouns or who.lower_ in REL_PRONOUNS \
                     or self.negated(head) or (tok.dep_ == "pobj" and self.negated(head.head)):
-                out.append((tok.idx, tok.lower_, -1, -1, False, False))  # a message, sender unknown
+                out.append(Sender(tok.idx, tok.lower_))  # a message, sender unknown
                 continue
             toks = self.mention_tokens(who)
             if who.pos_ == "PROPN":  # the name alone ("the Argus Leader", not "… of Sioux Falls")
@@ -582,7 +605,7 @@ class SentenceExtractor:
                     hi += 1
                 toks = [sdoc[i] for i in range(lo, hi + 1)]
             a, b = _span_chars(toks)
-            out.append((tok.idx, tok.lower_, a, b, who.tag_ in ("PRP", "PRP$"), who.ent_type_ == "PERSON"))
+            out.append(Sender(tok.idx, tok.lower_, a, b, who.tag_ in ("PRP", "PRP$"), who.ent_type_ == "PERSON"))
         return out
 
     @staticmethod
