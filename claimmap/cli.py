@@ -223,7 +223,7 @@ def eval_attribution(path: Path = typer.Argument(..., help="Folder laid out like
 
 @eval_app.command("statements")
 def eval_statements(
-    path: Path = typer.Argument(..., help="Folder laid out like article-extraction-benchmark (ground-truth.json)."),
+    path: Path = typer.Argument(..., help="Folder laid out like article-extraction-benchmark (ground-truth.json) or trafilatura-eval (evaldata.json)."),
     gold: Optional[Path] = typer.Option(None, "--gold", help="Gold statements (JSONL); default: the audit set shipped in claimmap/data/audit."),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", help="Score statements with at least this confidence (0: every statement); default: those reports use (CLAIMMAP_STATEMENT_THRESHOLD)."),
     per_page: bool = typer.Option(False, "--per-page", help="Add each page's counts and errors."),

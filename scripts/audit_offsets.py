@@ -16,6 +16,7 @@ same page, to the end of the first occurrence of the last words after them). ``@
 an anchor's first words picks their N-th occurrence in the whole text instead.
 
     python scripts/audit_offsets.py DRAFT ../shared/data/article-extraction-benchmark OUT.jsonl
+    python scripts/audit_offsets.py DRAFT ../shared/data/trafilatura-eval OUT.jsonl   (key: evaldata's file)
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from claimmap.evaluate.statements import analysed_text, text_hash  # noqa: E402
+from claimmap.evaluate.statements import analysed_text, load_pages, text_hash  # noqa: E402
 
 
 def _find(text: str, needle: str, start: int, nth: int | None) -> int:
@@ -67,7 +68,7 @@ def locate(text: str, anchor: str, cursor: int) -> tuple[int, int]:
 
 
 def convert(draft: str, root: Path) -> list[dict]:
-    truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
+    truth = load_pages(root)  # article-extraction-benchmark or trafilatura-eval
     pages, page, text, cursor, cur = [], None, "", 0, None
     for n, raw in enumerate(draft.splitlines(), 1):
         line = raw.rstrip()

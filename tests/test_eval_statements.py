@@ -271,3 +271,40 @@ def test_html_mode_needs_the_html_folder(tmp_path):
     gold = {"page": "p1", "sha256": text_hash(text), "statements": []}
     with pytest.raises(AuditError, match="html"):
         evaluate_statements(root, _gold_file(tmp_path, gold), html=True)
+
+
+def test_trafilatura_eval_layout_is_read_with_its_reference_body(tmp_path):
+    """A folder laid out like trafilatura-eval (evaldata.json, html/<file>.gz, no article body):
+    the analysed text is trafilatura's extraction of the page, gold offsets refer to it."""
+    import gzip
+
+    from claimmap.evaluate.statements import load_pages, reference_body
+
+    paras = ["Harbour officials said on Monday that the new ferry would start service in May, "
+             "a month later than planned, because the quay needs new bollards and fenders.",
+             "The transport minister, Anna Kowalska, denied that the project was over budget and "
+             "said the final bill would be published with the audit next spring."]
+    html = ("<html><head><title>Ferry delayed</title></head><body><nav>Home | News | Sport</nav>"
+            "<article><h1>Ferry delayed</h1>" + "".join(f"<p>{p}</p>" for p in paras) +
+            "</article><footer>Copyright Harbour Gazette</footer></body></html>").encode()
+    root = tmp_path / "tev"
+    (root / "html").mkdir(parents=True)
+    with gzip.open(root / "html" / "gazette.ferry.html.gz", "wb") as fh:
+        fh.write(html)
+    (root / "evaldata.json").write_text(json.dumps(
+        {"https://gazette.example/ferry": {"file": "gazette.ferry.html", "with": "[]", "without": "[]"}}))
+    pages = load_pages(root)
+    assert list(pages) == ["gazette.ferry.html"]
+    body = pages["gazette.ferry.html"]["articleBody"]
+    assert body == reference_body(html, "https://gazette.example/ferry")
+    assert "Anna Kowalska" in body and "Copyright" not in body and "Home | News" not in body
+    text = analysed_text(body)
+    gold = {"page": "gazette.ferry.html", "sha256": text_hash(text), "statements": [
+        {"content": [_span(text, "the project was over budget")], "speaker": "The transport minister, Anna Kowalska",
+         "canonical": "Anna Kowalska", "polarity": "deny", "side": None}]}
+    for html_mode in (False, True):
+        res = evaluate_statements(root, _gold_file(tmp_path, gold), html=html_mode)
+        assert res["pages"] == 1 and res["found"] == 1 and not res["drifted_pages"]
+    with pytest.raises(AuditError, match="evaldata.json"):
+        (root / "evaldata.json").write_text("[1, 2]")
+        load_pages(root)

@@ -11,6 +11,10 @@ hand under ``docs/audit-guidelines.md``. It holds annotations only, never page t
                      "side": null, "kind": "direct"}],
      "not_statements": [{"span": [start, end], "why": "byline"}]}
 
+``DIR`` may also be laid out like trafilatura's evaluation set (``evaldata.json``, a page's key
+is its ``file``); those pages have no hand-made body, so their ``articleBody`` is
+``trafilatura.extract`` of the page (:func:`reference_body`).
+
 **The analysed text** is the page's ``articleBody`` from ``DIR/ground-truth.json`` with line
 ends normalised as claimmap's reader does (``\\r\\n`` and ``\\r`` -> ``\\n``, NUL removed), run
 through ``claimmap.analyze_document`` as plain text (``text/plain``: every stage a report runs
@@ -79,6 +83,7 @@ import re
 from collections import Counter, defaultdict
 from importlib import resources
 from pathlib import Path
+from collections.abc import Iterator, Mapping
 from typing import Any, Iterable
 
 from claimmap.errors import ClaimmapError
@@ -151,22 +156,83 @@ def _check_page(page: dict[str, Any]) -> None:
             raise ValueError("not_statements span must be [start, end] with start < end")
 
 
-def load_pages(root: str | Path) -> dict[str, dict[str, Any]]:
-    """ground-truth.json of an article-extraction-benchmark folder."""
+def load_pages(root: str | Path) -> Mapping[str, dict[str, Any]]:
+    """The pages of an audit folder, key -> {"articleBody", "url", "html_path"}.
+
+    Two layouts: scrapinghub's article-extraction-benchmark (``ground-truth.json`` with each
+    page's ``articleBody``, HTML in ``html/<key>.html.gz``) and trafilatura's evaluation set
+    (``evaldata.json`` keyed by URL, HTML in ``html/<file>.gz``; the key is ``file``). The latter
+    has no article body, so a page's analysed text is what ``trafilatura.extract`` (a library
+    independent of claimmap's zoner, see :func:`reference_body`) returns for its HTML; the gold
+    ``sha256`` reports a trafilatura release that extracts differently as a drifted page."""
     root = Path(root)
     if not root.is_dir():
         raise AuditError(f"no such directory: {root}")
     gt = root / "ground-truth.json"
     if not gt.is_file():
-        raise AuditError(f"no ground-truth.json in {root} (expected an article-extraction-benchmark folder)")
-    try:
-        truth = json.loads(gt.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise AuditError(f"{gt} is not valid JSON ({exc})") from None
+        if (root / "evaldata.json").is_file():
+            return _TrafilaturaEvalPages(root)
+        raise AuditError(f"no ground-truth.json or evaldata.json in {root} "
+                         "(expected an article-extraction-benchmark or trafilatura-eval folder)")
+    truth = _read_json(gt)
     if not isinstance(truth, dict) or not all(isinstance(v, dict) and isinstance(v.get("articleBody"), str)
                                               for v in truth.values()):
         raise AuditError(f"{gt} is not a mapping of page -> {{'articleBody': ...}}")
+    for key, v in truth.items():
+        v.setdefault("html_path", str(root / "html" / f"{key}.html.gz"))
     return truth
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise AuditError(f"{path} is not valid JSON ({exc})") from None
+
+
+def reference_body(html: bytes, url: str | None = None) -> str:
+    """The article text of a page without a hand-made body: trafilatura's main-text extraction
+    with its defaults (comments and tables left out), paragraphs joined by line ends."""
+    try:
+        import trafilatura
+    except ImportError as exc:  # pragma: no cover - trafilatura is a core dependency
+        raise AuditError(f"trafilatura is needed to read a trafilatura-eval folder ({exc})") from None
+    text = trafilatura.extract(html.decode("utf-8", errors="replace"), url=url, include_comments=False,
+                               include_tables=False, deduplicate=False, with_metadata=False)
+    return text or ""
+
+
+class _TrafilaturaEvalPages(Mapping):
+    """trafilatura-eval's pages, extracted on first access (a few hundred pages, most unused)."""
+
+    def __init__(self, root: Path):
+        data = _read_json(root / "evaldata.json")
+        if not isinstance(data, dict) or not all(isinstance(v, dict) and isinstance(v.get("file"), str)
+                                                 for v in data.values()):
+            raise AuditError(f"{root / 'evaldata.json'} is not a mapping of url -> {{'file': ...}}")
+        self._root = root
+        self._url = {v["file"]: url for url, v in data.items()}
+        self._cache: dict[str, dict[str, Any]] = {}
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        if key not in self._url:
+            raise KeyError(key)
+        if key not in self._cache:
+            path = self._root / "html" / f"{key}.gz"
+            try:
+                with gzip.open(path, "rb") as fh:
+                    html = fh.read()
+            except OSError as exc:
+                raise AuditError(f"cannot read {path} ({exc})") from None
+            self._cache[key] = {"articleBody": reference_body(html, self._url[key]),
+                                "url": self._url[key], "html_path": str(path)}
+        return self._cache[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._url)
+
+    def __len__(self) -> int:
+        return len(self._url)
 
 
 # ----------------------------------------------------------------- spans
@@ -452,7 +518,7 @@ def evaluate_statements(root: str | Path, gold_path: str | Path | None = None, *
         try:
             page_html = None
             if html:
-                html_path = Path(root) / "html" / f"{key}.html.gz"
+                html_path = Path(truth[key]["html_path"])
                 if not html_path.is_file():
                     raise AuditError(f"no {html_path} (--html needs the benchmark's html/ folder)")
                 with gzip.open(html_path, "rb") as fh:
