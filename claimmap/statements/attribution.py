@@ -432,9 +432,14 @@ class SentenceExtractor:
 
     def subject(self, tok, depth: int = 0):
         """The subject token of verb ``tok`` (inherited through conj/xcomp/participles)."""
-        for ch in tok.children:
-            if ch.dep_ in SUBJ:
-                return ch
+        subjects = [ch for ch in tok.children if ch.dep_ in SUBJ]
+        if subjects:
+            # two subjects are a parse of a dateline ("BUFFALO, N.Y. — Hours before …, Wild coach
+            # Bruce Boudreau expressed"): the verb's own subject is the one nearest before it
+            ch = subjects[0]
+            if len(subjects) > 1 and self._dateline_like(ch) and subjects[1].i < tok.i:
+                ch = subjects[1]
+            return self._past_dateline(ch)
         for ch in tok.children:  # passive with a by-agent: "it was announced by X"
             if ch.dep_ == "agent":
                 for g in ch.children:
@@ -445,7 +450,8 @@ class SentenceExtractor:
         if tok.dep_ == "xcomp" and tok.head is not tok:
             # object control: "prompting the republics to announce" -> the republics
             obj = next((c for c in tok.head.children if c.dep_ in ("dobj", "obj") and c.i < tok.i), None)
-            if obj is not None and tok.head.lemma_.lower() not in ("promise", "vow", "pledge", "offer"):
+            if obj is not None and tok.head.lemma_.lower() not in ("promise", "vow", "pledge", "offer") \
+                    and obj.ent_type_ not in ("DATE", "TIME"):  # "spent 45 seconds explaining": not control
                 return obj
             return self.subject(tok.head, depth + 1)
         if tok.dep_ == "conj" and tok.head is not tok:
@@ -489,6 +495,25 @@ class SentenceExtractor:
             # a purpose infinitive: "He gave a floor speech to defend himself"
             return self.subject(tok.head, depth + 1)
         return None
+
+    @staticmethod
+    def _dateline_like(tok) -> bool:
+        """A place in capitals or a place name opening the sentence, a dash soon after it."""
+        doc = tok.doc
+        return tok.i - tok.sent.start <= 1 and (tok.is_upper or tok.ent_type_ in ("GPE", "LOC", "NORP")) and any(
+            doc[j].text in ("–", "—", "-", "--") for j in range(tok.i + 1, min(tok.i + 7, tok.sent.end)))
+
+    @classmethod
+    def _past_dateline(cls, subj):
+        """A dateline parsed as the subject, the real subject hung on it as an apposition ("Indianapolis
+        – Several thousand teachers … surrounded the Statehouse", "OSLO, Norway — Hours before the
+        final, head coach Erik Lunde expressed"): the apposition nearest the verb is the subject."""
+        if cls._dateline_like(subj):
+            dash = next(j for j in range(subj.i + 1, subj.sent.end) if subj.doc[j].text in ("–", "—", "-", "--"))
+            appos = [c for c in subj.children if c.dep_ == "appos" and c.i > dash and c.ent_type_ not in ("DATE", "TIME")]
+            if appos:
+                return appos[-1]
+        return subj
 
     def mention_tokens(self, head):
         """The speaker mention for subject token ``head``: its subtree minus relative clauses,
@@ -639,8 +664,9 @@ class SentenceExtractor:
                 if dep == "advmod" and ch.lower_ in ("why", "how", "when", "where"):
                     kids.append(ch)  # "explained why …" handled by ccomp usually
                 continue
-            if dep == "prep" and ch.lower_ in NO_CONTENT_PREPS:
-                # "said in a statement", "told reporters on Monday": not content
+            if dep == "prep" and (ch.lower_ in NO_CONTENT_PREPS or ch.lower_ == "according"):
+                # "said in a statement", "told reporters on Monday", "said, according to
+                # Reuters": not content
                 continue
             if dep == "advcl" and not any(g.dep_ == "mark" and g.lower_ in ("that", "as") for g in ch.children):
                 if ch.tag_ != "TO" and not any(g.lower_ == "to" for g in ch.children):
@@ -1221,6 +1247,11 @@ class SentenceExtractor:
             # the clause the phrase modifies: the side that holds its verb ("A, according to X,
             # despite B" is A)
             cand = left if h.i < lo else right
+            found = self.verb_cue(h)
+            if found and h.i < lo and found[0].split()[0] not in self.lex.weak and self.subject(h) is not None:
+                # "“…,” he said, according to the Intelligencer": the outlet only relays a named
+                # party's statement, which is the statement (docs/audit-guidelines.md, nesting)
+                return None
         if not cand:
             return None
         cs, ce = _trim(text, cand[0].idx, cand[-1].idx + len(cand[-1].text))

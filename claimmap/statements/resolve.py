@@ -32,8 +32,11 @@ WINDOW = {"person": 1500, "group": 400}
 def _strip_titles(name: str) -> str:
     words = name.split()
     # drop leading titles/adjectives of office while a capitalised name follows
-    while len(words) > 1 and (words[0].lower().strip(".") in {t.strip(".") for t in TITLES}
-                              or words[0].lower().endswith("'s") or words[0].lower().endswith("’s")):
+    titles = {t.strip(".") for t in TITLES}
+    while len(words) > 1 and (words[0].lower().strip(".") in titles
+                              or words[0].lower().endswith("'s") or words[0].lower().endswith("’s")) and (
+            words[1][:1].isupper() or words[1].lower().strip(".") in titles):
+        # ("chairman of the Conservative Party" keeps its head: "of …" is not a name)
         words = words[1:]
     return " ".join(words)
 
