@@ -52,3 +52,36 @@ def test_an_outlet_relaying_a_named_speaker_is_not_a_second_speaker():
     # an outlet that is the only source is still a statement
     alone = run("According to the state news agency, the bridge was closed for repairs.")
     assert [st.speaker.canonical for st in alone if st.speaker] == ["state news agency"]
+
+
+def test_a_list_of_groups_is_one_speaker_but_an_apposition_is_not_a_list():
+    sp = _speakers("Older voters, church volunteers and union organizers said the race is as open as ever.")
+    assert sp["the race is as open as ever"] == "Older voters, church volunteers and union organizers"
+    sp = _speakers("“We had some trouble on the first day,” said Maria Lenz, senior vice president "
+                   "sales and marketing at Orbis.")
+    assert sp["We had some trouble on the first day"] == "Maria Lenz"
+
+
+def test_a_sender_whose_name_holds_a_conjunction():
+    sp = _speakers("The survey by the Teachers and Lecturers Union claims schools have lost a fifth of their staff.")
+    assert sp["schools have lost a fifth of their staff"] == "Teachers and Lecturers Union"
+
+
+def test_a_participle_clause_is_not_the_subject():
+    sp = _speakers("Speaking from a stage at the company's campus in Leeds, Chief Executive Maria Lenz "
+                   "said that firms need to fix what they break.")
+    assert sp["firms need to fix what they break"] == "Maria Lenz"
+
+
+def test_he_after_a_role_is_that_person_unless_someone_was_named_since():
+    sp = _speakers("Jo Grady, the union's general secretary, said the figures were shocking. But a company "
+                   "spokesman said its members had cut the number of short contracts. “We have worked with "
+                   "the unions for years,” he said.")
+    assert sp["We have worked with the unions for years"] == "company spokesman"
+    sp = _speakers("The chairman of the Harbour Party described the edited clip as harmless satire.\n\n"
+                   "Marek Nowak is under fire for failing to keep his promise on the bridge.\n\n"
+                   "Voters laughed when he said, “Look at what I have built for this town.”")
+    assert sp["Look at what I have built for this town"] == "Marek Nowak"
+    # the short form after a name is not part of it
+    sp = _speakers("A spokesperson for the Harbour Employers’ Association (HEA) said its members had hired more staff.")
+    assert sp["its members had hired more staff"].endswith("Harbour Employers’ Association")

@@ -437,6 +437,10 @@ class SentenceExtractor:
             # two subjects are a parse of a dateline ("BUFFALO, N.Y. — Hours before …, Wild coach
             # Bruce Boudreau expressed"): the verb's own subject is the one nearest before it
             ch = subjects[0]
+            if ch.dep_ == "csubj" and ch.tag_ == "VBG" and ch.i < tok.i and len(subjects) == 1:
+                # "Speaking from a stage at …, Chief Executive Satya Nadella said": a participle
+                # clause the parse made the subject; the name before the verb is found later
+                return None
             if len(subjects) > 1 and self._dateline_like(ch) and subjects[1].i < tok.i:
                 ch = subjects[1]
             return self._past_dateline(ch)
@@ -519,7 +523,15 @@ class SentenceExtractor:
         """The speaker mention for subject token ``head``: its subtree minus relative clauses,
         appositions and parentheticals, contiguous."""
         drop = set()
+        # a list of groups keeps its commas ("Black voters, campaign organizers and veteran
+        # volunteers said"); a comma before a name or a role is an apposition the parse took for
+        # a conjunct ("Chris Early, senior vp partnerships and revenue at Ubisoft")
+        chain = [t for t in head.subtree if t.dep_ == "conj" and t.head.i in (head.i, *(c.i for c in head.subtree if c.dep_ == "conj"))]
+        last_conj = max((c.i for c in chain), default=-1) if head.tag_ == "NNS" and chain and all(
+            c.tag_ == "NNS" for c in chain) else -1
         for ch in head.children:
+            if ch.dep_ == "punct" and head.i < ch.i < last_conj:
+                continue  # "Black voters, campaign organizers and veteran volunteers said"
             if ch.dep_ in ("relcl", "acl", "appos", "punct", "advcl", "parataxis") or (
                     ch.dep_ == "prep" and ch.i > head.i and ch.lower_ not in ("of", "for", "at", "in")):
                 drop.update(t.i for t in ch.subtree)
@@ -628,6 +640,13 @@ class SentenceExtractor:
                     lo -= 1
                 while hi + 1 <= toks[-1].i and sdoc[hi + 1].pos_ == "PROPN":
                     hi += 1
+                ent = next((e for e in sdoc.ents if e.start <= who.i < e.end), None)
+                if ent is not None and ent.start >= toks[0].i and ent.end - 1 <= toks[-1].i and all(
+                        t.pos_ == "PROPN" or t.lower_ in ("and", "&") or t.i == ent.start and t.pos_ == "DET"
+                        for t in ent):
+                    # a name with a conjunction in it: "the University and College Union"
+                    lo = min(lo, ent.start + (sdoc[ent.start].pos_ == "DET"))
+                    hi = max(hi, ent.end - 1)
                 toks = [sdoc[i] for i in range(lo, hi + 1)]
             a, b = _span_chars(toks)
             out.append(Sender(tok.idx, tok.lower_, a, b, who.tag_ in ("PRP", "PRP$"), who.ent_type_ == "PERSON"))

@@ -45,6 +45,7 @@ def unknown_canonical(mention: str) -> str:
     t = " ".join(mention.split()).strip(" ,.;:\"'“”‘’()")
     t = re.sub(r"^(the|a|an)\s+", "", t, flags=re.I)
     t = re.sub(r"['’]s$", "", t)
+    t = re.sub(r"(?<=\w)\s*\([\w.&’'-]{1,12}\)?$", "", t)  # "… Association (UCEA)": the short form after the name
     words = t.split()
     # a descriptor before a name: "14th-ranked Schwartzman", "veteran coach Jane Doe"
     if len(words) > 1 and words[-1][:1].isupper() and not words[0][:1].isupper() and not any(
@@ -151,6 +152,26 @@ def _role_word(word: str) -> bool:
     """A lower-case word that can be a role before a name ("co-author", "editor-in-chief")."""
     w = word.lower().strip(".,")
     return w in TITLES or (w not in NOT_ROLE_WORDS and w.endswith(ROLE_ENDINGS) and len(w) > 3)
+
+
+#: head nouns of a description that is one person ("a company spokesman", "a spokesperson for
+#: the association", "the club's head coach"): "he said" after it is that person
+PERSON_ROLES = (TITLES - {"foreign", "defence", "defense", "former", "vice", "deputy", "prime", "chief"}) | {
+    "official", "aide", "expert", "coach", "analyst", "lawyer", "attorney", "doctor", "physician",
+    "witness", "officer", "executive", "founder", "owner", "manager", "teacher", "scientist",
+    "researcher", "economist", "author", "editor", "adviser", "advisor", "diplomat", "source",
+    "prosecutor", "investigator", "detective", "sheriff", "nurse", "surgeon", "president", "ceo"}
+_HEAD_CUT = re.compile(r"\s+(?:of|at|from|in|for|with|who|which|that)\s|[(,]")
+
+
+def _person_role(mention: str) -> bool:
+    """A description of one person by their role: its head noun (the last word before a
+    post-modifier) is a singular person role."""
+    head = _HEAD_CUT.split(" ".join(mention.split()), maxsplit=1)[0].strip(" .;:'’\"”").split()
+    if not head or head[-1][:1].isupper() and len(head) == 1:
+        return False
+    w = head[-1].lower()
+    return w in PERSON_ROLES or (w.endswith(("man", "woman", "person")) and w not in ("human", "german"))
 
 
 _NAME_BEFORE_HYPHEN = re.compile(r"(?:[A-Z][\w'’]*[ \t]+)*[A-Z][\w'’]*-$")
@@ -417,12 +438,20 @@ class Resolver:
             for off, canonical, side, is_person, prev in reversed(self.history):
                 if offset - off > window:
                     break
+                if want_person and not is_person and _person_role(prev):
+                    # "a company spokesman said …. “…,” he said": the role is the person, unless a
+                    # named person came after it ("the chairman said … . Johnson is under fire
+                    # … . He urged"), whom the named-person search below finds
+                    if any(off < p[0] < offset and self._gender_at(*p) in (None, g) for p in
+                           self.persons[bisect.bisect_left(self.persons, (off, -1)):bisect.bisect_left(self.persons, (offset, -1))]):
+                        break
+                    is_person = True
                 if off < offset and is_person == want_person and canonical.lower() not in (
                         PERSON_PRONOUNS | GROUP_PRONOUNS | SELF_PRONOUNS):
                     if low in ("it", "its") and side is None and _plural(canonical):
                         continue  # "it" is not "Officials"
-                    if g and " and " in canonical:
-                        continue  # "he" is not "Dempsey and his team"
+                    if g and " and " in _HEAD_CUT.split(canonical, maxsplit=1)[0]:
+                        continue  # "he" is not "Dempsey and his team" (but "a spokesperson for X and Y" is one)
                     if g and (self.gender.get(canonical) or self._honorific.get(canonical.split()[-1])
                               or g) != g:
                         continue  # "she" is not the man quoted last
@@ -489,7 +518,7 @@ class Resolver:
                     org = mention.split()[-1].lower().strip(",.;:'’\"") in self.org_nouns | NOT_ROLES or \
                         appos.split()[-1].lower().strip(".,") in COMPANY_WORDS
                     res = self._resolve_name(appos, not org, offset)
-        if res[2]:
+        if res[2] or _person_role(mention):
             g = self._gender_at(offset, offset + len(mention)) or _gender_words(f"{mention} {appos or ''}")
             if g:
                 self.gender.setdefault(res[0], g)
