@@ -104,3 +104,34 @@ def test_a_passive_non_speech_verbs_agent_is_no_speaker():
 
     assert score("learned", "approve") == 0.0
     assert score("verb", "announce") > 0.0
+
+
+def _trusted(text: str) -> list[str]:
+    return [st.content.text for st in run(text) if st.confidence is None or st.confidence >= confidence.threshold()]
+
+
+@pytest.mark.parametrize("text,never", [
+    # a call made, not a thing named
+    ("Marek Nowak called the police while he was driving to the shop.", "the police"),
+    # a headline's passive without its auxiliary: the subject is the accused
+    ("Mayor Anna Kowalska accused of hiring her brother's firm for the bridge", "hiring her brother"),
+    # a speech act that did not happen
+    ("Police have not disclosed the names of the two drivers.", "the names of the two drivers"),
+    # a question put to someone
+    ("Asked about the painting last week by the Harbour Gazette, Nowak laughed.", "the painting"),
+    # appearance, not speech
+    ("The land was bought by a Jan Nowak, who appears to be the mayor's cousin.", "the mayor's cousin"),
+])
+def test_sixth_session_never_statements(text, never):
+    assert not any(never in c for c in _trusted(text)), _trusted(text)
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("Protesters called the strike a massacre.", "the strike a massacre"),
+    ("Harbour Bank had called the court decision on the bridge a landmark judgment.", "a landmark judgment"),
+    ("Businesses and residents have complained of poor communications during the outage.", "poor communications"),
+    ("The opposition leader Marek Nowak accused the mayor of hiring her brother's firm.", "of hiring her brother"),
+    ("Police said they have disclosed the names of the two drivers to their families.", "disclosed the names"),
+])
+def test_the_same_verbs_still_report(text, kept):
+    assert any(kept in c for c in _trusted(text)), _trusted(text)

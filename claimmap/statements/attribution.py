@@ -1479,11 +1479,22 @@ class SentenceExtractor:
         a content is always found: at worst the rest of the cue's phrase)."""
         lemma, polarity, cue_toks = found
         base = lemma.split()[0]
+        if lemma in ("accuse", "charge", "blame", "fault") and not any(c.dep_ in ("dobj", "obj", "ccomp", "aux", "auxpass")
+                                                                     for c in cue.children) \
+                and any(c.dep_ == "prep" and c.lower_ in ("of", "for") for c in cue.children):
+            # "Mark Meadows accused of timing retirement …" (a headline's passive without its
+            # auxiliary): the subject is the accused, not the accuser, and nobody is named
+            return None
         if any(c.dep_ == "auxpass" for c in cue.children) and not any(c.dep_ == "agent" for c in cue.children):
             # perception passive ("is said to have been", "is believed to", "it was reported that"):
             # its subject is not the speaker and nobody is named
             return None
         weak = base in self.lex.weak and " " not in lemma and not confirmed
+        if lemma == "call" and not any(c.dep_ in ("oprd", "xcomp", "attr", "acomp") or c.dep_ == "ccomp" and c.tag_ != "VBG"
+                                       or c.dep_ in ("dobj", "obj") and any(g.dep_ in ("amod", "appos", "oprd") and g.i > c.i
+                                                                            for g in c.subtree)  # (a misparsed "called X a Y")
+                                       for c in cue.children):
+            return None  # "called the police", "called a meeting": a call made, nothing named or said
         subj = self.subject(cue)
         name_aux = self.modal_name(cue) if subj is None else None
         if name_aux is not None:

@@ -161,6 +161,10 @@ def features(raw, st, text: str, lex) -> list[str]:
         f.append("no_content")  # "agreed to return the cash", "referring to the gas company"
     if head == "respond" and st.cue is not None and _NEGATED.search(st.cue.text):
         f.append("no_content")  # "did not immediately respond to a request for comment"
+    if st.kind == "narrated" and st.cue is not None and _NEGATED.search(st.cue.text):
+        f.append("no_content")  # "have not disclosed the victims' identities": nothing was said
+    if head in QUESTION_CUES and st.cue is not None and st.cue.text.lower().endswith(" about"):
+        f.append("no_content")  # "Asked about the tattoo by newspaper GP": a question
     if head == "find" and _FOUND_IN_STATE.match(st.content.text):
         f.append("no_content")  # "found her buried in a basket": a discovery, not a finding
     if _NO_COMMENT.match(st.content.text):
