@@ -85,3 +85,10 @@ def test_he_after_a_role_is_that_person_unless_someone_was_named_since():
     # the short form after a name is not part of it
     sp = _speakers("A spokesperson for the Harbour Employers’ Association (HEA) said its members had hired more staff.")
     assert sp["its members had hired more staff"].endswith("Harbour Employers’ Association")
+
+
+def test_who_after_a_persons_title_is_that_person():
+    sts = run("Anna Kowalska, the Green MP for Harbour North, who is backing the campaign, said the "
+              "figures showed a crisis in the city's schools.")
+    who = [st for st in sts if st.speaker is not None and st.speaker.text == "who"]
+    assert who and all(st.speaker.canonical == "Anna Kowalska" for st in who)

@@ -1291,15 +1291,27 @@ class SentenceExtractor:
         r.speaker_start, r.speaker_end, r.speaker_text = a, b, text[a:b]
         low = head.lower_
         r.speaker_pronoun = head.tag_ in ("PRP", "WP") or low in REL_PRONOUNS and len(toks) == 1
+        person = False
         if low in REL_PRONOUNS and len(toks) == 1:
             # "Putin, who said …": antecedent = the noun the relative clause hangs on
             v = head.head
             while v.dep_ not in ("relcl", "acl") and v.head is not v and v.dep_ in ("conj",):
                 v = v.head
             if v.dep_ in ("relcl", "acl"):
-                ant = self.mention_tokens(v.head)
+                n = v.head
+                if low in ("who", "whom", "whose") and n.ent_type_ != "PERSON":
+                    # "Chi Onwurah, the Labour MP for Newcastle Central, who is …": the relative
+                    # clause of a person's apposition hung on the place in her title; "who" is her
+                    m = n
+                    while m.dep_ in ("pobj", "prep", "compound", "appos") and m.head is not m:
+                        m = m.head
+                        if m.ent_type_ == "PERSON" and m.pos_ == "PROPN":
+                            n = m
+                            break
+                ant = self.mention_tokens(n)
                 r.speaker_relative_to = _span_chars(ant)
-        r.speaker_person = head.ent_type_ == "PERSON"
+                person = n.ent_type_ == "PERSON"
+        r.speaker_person = head.ent_type_ == "PERSON" or person
         r.speaker_appos = self.appos_of(head)
         r.speaker_phrase = self.phrase_of(head, r, a, b, text)
 
